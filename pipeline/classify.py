@@ -1,0 +1,256 @@
+"""Stage 3, classify: documents and items → records of every resource.
+
+Each record is a plain dict whose keys are the columns of its JSON Schema. Ids depend only on
+the source file and positions inside it, so adding or editing another seed changes nothing here.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.agencies import assign_roles, find_clauses, resolve, split_names
+from pipeline.extract.amounts import extract_amounts
+from pipeline.extract.instruments import aggregate_instrument, classify_instrument
+from pipeline.extract.targets import extract_targets, stated_year
+from pipeline.extract.task_table import parse_task_table
+from pipeline.segment import Document, Item
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+UNTITLED = "（无标题）"
+
+
+@dataclass
+class FileRecords:
+    """Everything one seed file contributes to the package."""
+
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    agencies: dict[str, dict] = field(default_factory=dict)  # agency_id → agency row
+    warnings: list[str] = field(default_factory=list)
+
+
+def id_prefix(source_file: str) -> str:
+    """The file's stem when it is a safe id, else a short hash of the name (spaces, 汉字 …)."""
+    stem = source_file.rsplit(".", 1)[0]
+    if SAFE_ID.match(stem):
+        return stem
+    return "f" + hashlib.sha1(source_file.encode("utf-8")).hexdigest()[:12]
+
+
+def document_year(doc: Document) -> int | None:
+    if doc.issue_date:
+        return int(doc.issue_date[:4])
+    if doc.doc_number and (m := re.search(r"〔(\d{4})〕", doc.doc_number)):
+        return int(m.group(1))
+    return None
+
+
+def document_row(doc: Document, doc_ids: list[str], source_file: str, sha256: str) -> dict:
+    return {
+        "document_id": doc_ids[doc.ordinal],
+        "source_file": source_file,
+        "source_sha256": sha256,
+        "title": doc.title or UNTITLED,
+        "doc_number": doc.doc_number,
+        "issuer": doc.issuer,
+        "issue_date": doc.issue_date,
+        "parent_document_id": doc_ids[doc.parent] if doc.parent is not None else None,
+        "kind": doc.kind,
+        "is_draft": doc.is_draft,
+        "jurisdiction": doc.jurisdiction,
+        "line_start": doc.line_start,
+        "line_end": doc.line_end,
+    }
+
+
+def table_items(doc: Document) -> tuple[list[Item], list[dict]]:
+    """A responsibility table's rows as level-1 items, with their rebuilt cells."""
+    from pipeline.clean import Paragraph
+
+    items, rows = [], parse_task_table(doc.table_lines)
+    for row in rows:
+        body = Paragraph(row["task"], (0,), (row["line_start"],), False, False)
+        items.append(
+            Item(len(items), row["label"], "table", 1, None, None, body, row["deadline"], row)
+        )
+    return items, rows
+
+
+def measure_paths(items: list[Item]) -> list[str]:
+    paths: list[str] = []
+    unnumbered: dict[int | None, int] = {}
+    for item in items:
+        prefix = paths[item.parent] + "/" if item.parent is not None else ""
+        if item.label is None:
+            unnumbered[item.parent] = unnumbered.get(item.parent, 0) + 1
+            paths.append(f"{prefix}¶{unnumbered[item.parent]}")
+        else:
+            unnumbered.pop(item.ordinal, None)
+            paths.append(prefix + item.label)
+    return paths
+
+
+def inherited_years(items: list[Item]) -> list[int | None]:
+    """The deadline year an enclosing item states once for everything under it."""
+    years: list[int | None] = []
+    for item in items:
+        own = stated_year(item.heading or item.body.text[:60])
+        parent_year = years[item.parent] if item.parent is not None else None
+        years.append(parent_year if parent_year is not None else own)
+    return years
+
+
+def classify_document(
+    doc: Document, doc_ids: list[str], source_file: str, sha256: str, out: FileRecords
+) -> None:
+    doc_id = doc_ids[doc.ordinal]
+    out.rows["documents"].append(document_row(doc, doc_ids, source_file, sha256))
+    if doc.title is None:
+        out.warnings.append(f"{source_file}:{doc.line_start}: a document without a title (fragment)")
+    items = doc.items
+    table_rows: list[dict] = []
+    if doc.table_lines:
+        items, table_rows = table_items(doc)
+        if not table_rows:
+            out.warnings.append(f"{source_file}:{doc.line_start}: a table whose rows could not be read")
+    measure_ids = [f"{doc_id}-m{item.ordinal + 1:04d}" for item in items]
+    has_numbered_child = {item.parent for item in items if item.label is not None}
+    paths = measure_paths(items)
+    years = inherited_years(items)
+    doc_year = document_year(doc)
+    rule_in_force: str | None = None
+    first_amount, first_target = len(out.rows["amounts"]), len(out.rows["targets"])
+    classes: list[tuple[str | None, str | None, str | None]] = []
+    for item, measure_id, path, year in zip(items, measure_ids, paths, years):
+        text = item.body.text
+        amounts = extract_amounts(text)
+        targets = extract_targets(text, doc_year=doc_year, inherited_year=year)
+        for mention in amounts:
+            number = len(out.rows["amounts"]) - first_amount + 1
+            out.rows["amounts"].append(amount_row(mention, f"{doc_id}-a{number:04d}", doc_id, measure_id, item))
+        for mention in targets:
+            number = len(out.rows["targets"]) - first_target + 1
+            out.rows["targets"].append(target_row(mention, f"{doc_id}-t{number:04d}", doc_id, measure_id, item))
+        if item.table_row is not None:
+            add_table_agencies(item.table_row, measure_id, doc, out)
+        else:
+            rule_in_force = add_clause_agencies(text, item, measure_id, doc, rule_in_force, out)
+        classes.append(classify_instrument(item.heading, text, amounts) if item.ordinal not in has_numbered_child else (None, None, None))
+        out.rows["measures"].append({
+            "measure_id": measure_id,
+            "document_id": doc_id,
+            "parent_measure_id": measure_ids[item.parent] if item.parent is not None else None,
+            "label": item.label,
+            "path": path,
+            "level": item.level,
+            "is_leaf": item.ordinal not in has_numbered_child,
+            "heading": item.heading,
+            "text": text,
+            "deadline": item.deadline,
+            "instrument": None,
+            "instrument_subtype": None,
+            "instrument_evidence": None,
+            "line_start": item.body.line_start,
+            "line_end": item.body.line_end,
+        })
+    measures = out.rows["measures"][-len(items):] if items else []
+    for item, row in zip(reversed(items), reversed(measures)):
+        # Parents take the class that dominates their children, computed bottom-up.
+        if item.ordinal in has_numbered_child:
+            children = [classes[c.ordinal] for c in items if c.parent == item.ordinal]
+            classes[item.ordinal] = aggregate_instrument(children)
+        row["instrument"], row["instrument_subtype"], row["instrument_evidence"] = classes[item.ordinal]
+
+
+def amount_row(mention: dict, amount_id: str, doc_id: str, measure_id: str, item: Item) -> dict:
+    return {
+        "amount_id": amount_id,
+        "document_id": doc_id,
+        "measure_id": measure_id,
+        "text": mention["text"],
+        "min_cny": float(mention["min_cny"]),
+        "max_cny": float(mention["max_cny"]),
+        "qualifier": mention["qualifier"],
+        "period": mention["period"],
+        "per": mention["per"],
+        "role": mention["role"],
+        "line": item.body.line_at(mention["start"]),
+    }
+
+
+def target_row(mention: dict, target_id: str, doc_id: str, measure_id: str, item: Item) -> dict:
+    value = mention["value"]
+    return {
+        "target_id": target_id,
+        "document_id": doc_id,
+        "measure_id": measure_id,
+        "text": mention["text"],
+        "indicator": mention["indicator"],
+        "year": mention["year"],
+        "value": float(value) if value is not None else None,
+        "min_value": float(mention["min_value"]),
+        "max_value": float(mention["max_value"]),
+        "unit": mention["unit"],
+        "comparator": mention["comparator"],
+        "change": mention["change"],
+        "line": item.body.line_at(mention["start"]),
+    }
+
+
+def register_agency(mention: str, doc: Document, out: FileRecords) -> str:
+    agency = resolve(mention, jurisdiction=doc.jurisdiction, level=None)
+    agency_id = agency["agency_id"]
+    known = out.agencies.get(agency_id)
+    if known is None:
+        known = out.agencies[agency_id] = {**agency, "met": set()}
+        if not agency.get("known", True):
+            out.warnings.append(f"agency not in the registry: {mention} → {agency['name']}")
+    known["met"].add(mention)
+    return agency_id
+
+
+def agency_row(mention: str, role: str, measure_id: str, clause: int, position: int,
+               line: int, doc: Document, out: FileRecords) -> dict:
+    return {
+        "measure_id": measure_id,
+        "clause": clause,
+        "position": position,
+        "agency_id": register_agency(mention, doc, out),
+        "mention": mention,
+        "role": role,
+        "line": line,
+    }
+
+
+def add_clause_agencies(text: str, item: Item, measure_id: str, doc: Document,
+                        rule_in_force: str | None, out: FileRecords) -> str | None:
+    clauses = find_clauses(text)
+    roles, rule_in_force = assign_roles(clauses, rule_in_force)
+    for c, (clause, clause_roles) in enumerate(zip(clauses, roles), start=1):
+        for p, (name, (mention, role)) in enumerate(zip(clause["names"], clause_roles), start=1):
+            line = item.body.line_at(name["start"])
+            out.rows["measure_agencies"].append(
+                agency_row(mention, role, measure_id, c, p, line, doc, out)
+            )
+    return rule_in_force
+
+
+def add_table_agencies(row: dict, measure_id: str, doc: Document, out: FileRecords) -> None:
+    """A table row is one clause: its 责任单位 cell leads, its 配合落实部门 cell supports."""
+    position = 0
+    for cell, role in (("lead", "lead"), ("support", "support")):
+        for name in split_names(row[cell] or ""):
+            position += 1
+            out.rows["measure_agencies"].append(
+                agency_row(name["mention"], role, measure_id, 1, position,
+                           row.get(f"{cell}_line") or row["line_start"], doc, out)
+            )
+
+
+def classify_file(docs: list[Document], source_file: str, sha256: str) -> FileRecords:
+    out = FileRecords(rows={name: [] for name in ("documents", "measures", "amounts", "targets", "measure_agencies")})
+    prefix = id_prefix(source_file)
+    doc_ids = [f"{prefix}-d{doc.ordinal + 1:02d}" for doc in docs]
+    for doc in docs:
+        classify_document(doc, doc_ids, source_file, sha256, out)
+    return out

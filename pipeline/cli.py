@@ -1,0 +1,114 @@
+"""Command line: `python -m pipeline build | validate | diff | explain`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from pipeline.errors import EXIT_VALIDATION, PipelineError
+
+SUMMARY_WARNINGS = 12
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Turn raw Chinese policy texts into a versioned Frictionless Data Package."""
+
+
+@main.command()
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"),
+              show_default=True, help="Folder of raw *.txt texts.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
+              show_default=True, help="Package folder to (re)write.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes for the per-file stages (clean, segment, classify).")
+@click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="Run the per-file stages in local processes or on a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); "
+              "without it --executor dask starts a local cluster.")
+@click.option("--keep-going", is_flag=True, help="Skip unreadable files (listed in the summary "
+              "and the descriptor) instead of failing the build.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler: str | None,
+          keep_going: bool, progress: bool | None) -> None:
+    """Build the data package from the seed texts."""
+    from pipeline.build import build as run_build
+    from pipeline.build import seed_files
+
+    try:
+        total = len(seed_files(seeds_dir))
+        bar = tqdm(total=total, unit="file", disable=progress is False if progress is not None else None,
+                   file=sys.stderr, desc="clean→segment→classify")
+
+        def on_done(result) -> None:
+            bar.set_postfix_str(result.name + (" (unreadable)" if result.error else ""), refresh=False)
+            bar.update()
+
+        summary = run_build(seeds_dir, out_dir, workers=workers, executor=executor,
+                            scheduler=scheduler, keep_going=keep_going, on_done=on_done)
+        bar.close()
+    except PipelineError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_status)
+    print_summary(summary)
+
+
+def print_summary(summary) -> None:
+    status = f"version {summary.version}" + ("" if summary.changed else " (unchanged)")
+    click.echo(f"\nPackage written to {summary.target}/ — {status}, bump: {summary.bump}")
+    mb = summary.input_bytes / 1e6
+    wall = summary.seconds["wall"]
+    click.echo(f"{mb:.2f} MB of text in {wall:.2f} s ({mb / wall if wall else 0:.2f} MB/s)")
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in summary.seconds.items() if k != "wall")
+    click.echo(f"stages: {stages}")
+    click.echo("\n  resource           rows")
+    for name, count in summary.rows.items():
+        click.echo(f"  {name:<16} {count:>6}")
+    if summary.skipped:
+        click.echo(f"\nSkipped {len(summary.skipped)} file(s):")
+        for item in summary.skipped:
+            click.echo(f"  {item['path']}: {item['reason']}")
+    if summary.warnings:
+        click.echo(f"\n{len(summary.warnings)} warning(s):")
+        for warning in summary.warnings[:SUMMARY_WARNINGS]:
+            click.echo(f"  {warning}")
+        if len(summary.warnings) > SUMMARY_WARNINGS:
+            click.echo(f"  … and {len(summary.warnings) - SUMMARY_WARNINGS} more")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("datapackage"))
+def validate(folder: Path) -> None:
+    """Validate a package with frictionless: types, constraints, keys and foreign keys."""
+    from frictionless import Package
+
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        click.echo(f"error: {descriptor}: no such file", err=True)
+        sys.exit(EXIT_VALIDATION)
+    report = Package(str(descriptor)).validate()
+    for task in report.tasks:
+        click.echo(f"{'valid  ' if task.valid else 'INVALID'} {task.name}")
+        for error in task.errors[:5]:
+            click.echo(f"    {error.type}: {error.message}")
+    if not report.valid:
+        sys.exit(EXIT_VALIDATION)
+    click.echo(f"{folder}: valid")
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+def diff(old: str, new: str, as_json: bool) -> None:
+    """Show what changed between two packages (folders, or REV:folder in git)."""
+    from pipeline.diff import diff_specs, format_diff
+
+    result = diff_specs(old, new)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_diff(result))

@@ -1,0 +1,142 @@
+"""Documentation shipped inside the package, generated from the schemas at every build:
+`README.md` (the data dictionary, with loading examples that the tests run) and
+`index.html` (a self-contained page to browse the data)."""
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from pipeline.schema import categories, field_type, is_nullable, record_schema, resource_names
+
+
+@cache
+def instrument_codebook() -> tuple[dict[str, str], ...]:
+    with resources.files("pipeline.lexicons").joinpath("instrument_codebook.csv").open(encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def row_counts(folder: Path) -> dict[str, int]:
+    return {name: pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows for name in resource_names()}
+
+
+LOADING = '''## Loading the data
+
+pandas (CSV or Parquet):
+
+```python
+import pandas as pd
+measures = pd.read_parquet("measures.parquet")
+amounts = pd.read_csv("amounts.csv")
+money = amounts.merge(measures[["measure_id", "instrument"]], on="measure_id")
+print(money.groupby("role")["max_cny"].sum())
+```
+
+DuckDB:
+
+```python
+import duckdb
+print(duckdb.sql("""
+    SELECT a.name, count(*) AS measures_led
+    FROM 'measure_agencies.parquet' m JOIN 'agencies.parquet' a USING (agency_id)
+    WHERE m.role = 'lead' GROUP BY a.name ORDER BY measures_led DESC LIMIT 5
+"""))
+```
+
+frictionless (validates types, keys and foreign keys):
+
+```python
+from frictionless import Package
+package = Package("datapackage.json")
+print(package.get_resource("targets").to_pandas().head())
+```
+
+R:
+
+```r
+library(arrow)  # or read.csv("measures.csv", encoding = "UTF-8")
+measures <- read_parquet("measures.parquet")
+table(measures$instrument, useNA = "ifany")
+```
+'''
+
+
+def column_table(name: str) -> list[str]:
+    lines = ["| column | type | null | meaning | allowed values |", "|---|---|---|---|---|"]
+    for column, prop in record_schema(name)["properties"].items():
+        allowed = ", ".join(f"`{v}`" for v in categories(prop) or []) or ""
+        meaning = prop["description"].replace("|", "\\|")
+        nullable = "yes" if is_nullable(prop) else "no"
+        lines.append(f"| `{column}` | {field_type(prop)} | {nullable} | {meaning} | {allowed} |")
+    return lines
+
+
+def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
+    licenses = ", ".join(f"[{lic['name']}]({lic['path']})" for lic in descriptor["licenses"])
+    lines = [
+        f"# {descriptor['title']}",
+        "",
+        descriptor["description"],
+        "",
+        f"- version: **{descriptor['version']}** (created {descriptor['created']}); see `CHANGELOG.md`",
+        f"- license: {licenses}",
+        "- format: Frictionless Data Package v2 (`datapackage.json`); every table as CSV (UTF-8, "
+        "`\\n`, empty cell = null) and as Parquet with the same rows",
+        "",
+        "## How to cite",
+        "",
+        f"> {descriptor['title']}, version {descriptor['version']} ({descriptor['created'][:4]}). "
+        f"Data package built from {len(descriptor['sources'])} source texts. {descriptor['homepage']}",
+        "",
+        "## Sources",
+        "",
+        "| file | bytes | sha256 |",
+        "|---|---:|---|",
+        *(f"| `{s['title']}` | {s['bytes']} | `{s['sha256']}` |" for s in descriptor["sources"]),
+        "",
+    ]
+    if descriptor.get("skippedSources"):
+        lines += ["Skipped files (not in this package):", ""]
+        lines += [f"- `{s['path']}`: {s['reason']}" for s in descriptor["skippedSources"]]
+        lines.append("")
+    lines += ["## Tables", ""]
+    for name in resource_names():
+        schema = record_schema(name)
+        keys = ", ".join(schema["primaryKey"])
+        fks = "; ".join(
+            f"{', '.join(fk['fields'])} → {fk['reference']['resource']}" for fk in schema["foreignKeys"]
+        )
+        lines += [
+            f"### {name} ({counts[name]} rows)",
+            "",
+            schema["description"],
+            "",
+            f"Files: `{name}.csv`, `{name}.parquet`. Primary key: {keys}. Foreign keys: {fks or '—'}.",
+            "",
+            *column_table(name),
+            "",
+        ]
+    lines += [
+        "## The instrument codebook",
+        "",
+        "`measures.instrument` and `measures.instrument_subtype` follow Rothwell & Zegveld's "
+        "supply / environment / demand instruments. One primary class per measure; items that set "
+        "out no instrument (guiding ideology, significance, trends, current situation, lists of "
+        "attachments) are null. `instrument_evidence` lists the cue words that decided the class.",
+        "",
+        "| instrument | subtype | covers |",
+        "|---|---|---|",
+        *(f"| {c['instrument']} | {c['subtype']} | {c['covers']} |" for c in instrument_codebook()),
+        "",
+        LOADING,
+    ]
+    return "\n".join(lines)
+
+
+def write_docs(folder: Path, descriptor: dict[str, Any]) -> None:
+    counts = row_counts(folder)
+    (folder / "README.md").write_text(readme(descriptor, counts), encoding="utf-8")

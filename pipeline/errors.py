@@ -1,0 +1,34 @@
+"""Errors the pipeline reports to people: each names the file, the line where there is one,
+and carries a distinct exit status for scripts."""
+from __future__ import annotations
+
+# Exit statuses of `python -m pipeline build`, one per kind of failure.
+EXIT_INPUT = 3
+EXIT_VALIDATION = 4
+EXIT_LOCKED = 5
+EXIT_NO_INPUT = 6
+
+
+class PipelineError(Exception):
+    exit_status = 1
+
+
+class InputError(PipelineError):
+    """A seed file that cannot be read as a policy text."""
+
+    exit_status = EXIT_INPUT
+
+    def __init__(self, file: str, line: int | None, code: str, message: str):
+        self.file, self.line, self.code, self.message = file, line, code, message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message} [{code}]")
+
+
+class ValidationFailure(PipelineError):
+    """A record that breaks its JSON Schema, or a broken key; nothing is published."""
+
+    exit_status = EXIT_VALIDATION
+
+
+class LockedError(PipelineError):
+    exit_status = EXIT_LOCKED

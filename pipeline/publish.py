@@ -1,0 +1,234 @@
+"""Stage 5, publish: CSV, Parquet and `datapackage.json`, written aside and swapped in whole.
+
+The package is written to a temporary folder next to the target, checked, and only then put in
+place, by an atomic exchange of the two folders where the kernel offers one. A build killed at
+any moment leaves the previous package complete.
+"""
+from __future__ import annotations
+
+import csv
+import ctypes
+import ctypes.util
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.errors import ValidationFailure
+from pipeline.schema import (
+    arrow_schema,
+    categories,
+    columns,
+    field_type,
+    package_metadata,
+    record_schema,
+    resource_names,
+    table_schema,
+)
+
+ROW_GROUP_ROWS = 65_536
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+RENAME_EXCHANGE = 2
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def write_csv(path: Path, name: str, records: Iterable[Mapping]) -> None:
+    names = columns(name)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(names)
+        for record in records:
+            writer.writerow([csv_cell(record[c]) for c in names])
+
+
+def arrow_column(values: list, prop: dict, kind: pa.DataType) -> pa.Array:
+    if cats := categories(prop):
+        index = {c: i for i, c in enumerate(cats)}
+        indices = pa.array([index[v] if v is not None else None for v in values], pa.int32())
+        return pa.DictionaryArray.from_arrays(indices, pa.array(cats, pa.string()))
+    if field_type(prop) == "date":
+        values = [dt.date.fromisoformat(v) if v else None for v in values]
+    return pa.array(values, kind)
+
+
+def write_parquet(path: Path, name: str, records: list[Mapping]) -> None:
+    """Parquet in row groups, so readers (and this writer) never hold more than one group."""
+    schema = arrow_schema(name)
+    props = record_schema(name)["properties"]
+    with pq.ParquetWriter(path, schema, compression="zstd", use_dictionary=True) as writer:
+        for start in range(0, max(len(records), 1), ROW_GROUP_ROWS):
+            chunk = records[start : start + ROW_GROUP_ROWS]
+            arrays = [
+                arrow_column([r[f.name] for r in chunk], props[f.name], f.type) for f in schema
+            ]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return path.stat().st_size, digest.hexdigest()
+
+
+def resource_descriptor(folder: Path, name: str, fmt: str) -> dict[str, Any]:
+    meta = record_schema(name)
+    schema = table_schema(name)
+    path = f"{name}.{fmt}"
+    size, sha = file_digest(folder / path)
+    descriptor: dict[str, Any] = {
+        "name": name if fmt == "csv" else f"{name}-parquet",
+        "title": meta["title"] + ("" if fmt == "csv" else " (Parquet)"),
+        "description": meta["description"],
+        "path": path,
+        "type": "table",
+        "format": fmt,
+        "mediatype": "text/csv" if fmt == "csv" else PARQUET_MEDIATYPE,
+    }
+    if fmt == "csv":
+        descriptor["encoding"] = "utf-8"
+        descriptor["dialect"] = {"delimiter": ",", "lineTerminator": "\n", "header": True}
+    else:
+        schema = dict(schema)
+        schema["foreignKeys"] = [
+            {**fk, "reference": {**fk["reference"], "resource": fk["reference"]["resource"] + "-parquet"}}
+            for fk in schema["foreignKeys"]
+        ]
+    descriptor.update({"bytes": size, "hash": f"sha256:{sha}", "schema": schema})
+    return descriptor
+
+
+def content_digest(resources: list[dict]) -> str:
+    """One digest of every data file: the package's content, whatever its metadata says."""
+    return hashlib.sha256("".join(r["hash"] for r in resources).encode()).hexdigest()
+
+
+def descriptor_for(folder: Path, sources: list[dict], extra: Mapping[str, Any]) -> dict[str, Any]:
+    meta = package_metadata()
+    resources = [
+        resource_descriptor(folder, name, fmt) for name in resource_names() for fmt in ("csv", "parquet")
+    ]
+    descriptor: dict[str, Any] = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"],
+        "homepage": meta["homepage"],
+        "keywords": meta["keywords"],
+        "licenses": meta["licenses"],
+        "sources": sources,
+    }
+    descriptor.update(extra)
+    descriptor["contentHash"] = content_digest(resources)
+    descriptor["resources"] = resources
+    return descriptor
+
+
+def write_descriptor(folder: Path, descriptor: Mapping[str, Any]) -> None:
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def check_written(folder: Path, tables: Mapping[str, list]) -> None:
+    """Read back what was written: every file there, row counts as intended."""
+    for name in resource_names():
+        expected = len(tables.get(name, []))
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            csv_rows = sum(1 for _ in csv.reader(fh)) - 1
+        parquet_rows = pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
+        if csv_rows != expected or parquet_rows != expected:
+            raise ValidationFailure(
+                f"{name}: wrote {csv_rows} CSV and {parquet_rows} Parquet rows, expected {expected}"
+            )
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        return False
+    at_fdcwd = -100
+    result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Put `staged` at `target`; the old package is removed only once the new one is there."""
+    if target.exists() and exchange(staged, target):
+        shutil.rmtree(staged)  # now holds the previous package
+        return
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        target.rename(previous)
+    staged.rename(target)
+    if previous.exists():
+        shutil.rmtree(previous)
+
+
+def recover(target: Path) -> None:
+    """Undo what a killed build left: a half-written staging folder, a moved-away package."""
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists() and not target.exists():
+        previous.rename(target)
+    for stale in target.parent.glob(f".{target.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    if previous.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def publish(
+    tables: Mapping[str, list[Mapping]],
+    target: Path,
+    sources: list[dict],
+    describe: Callable[[Path, dict], dict[str, Any]],
+    before_swap: Callable[[Path], None] | None = None,
+) -> dict[str, Any]:
+    """Write the package aside, let `describe` finish its metadata, check it, swap it in.
+
+    `describe(staged_folder, descriptor)` returns the final descriptor (version, changelog and
+    documentation are decided there, against the package currently at `target`).
+    """
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover(target)
+    staged = target.with_name(f".{target.name}.staging-{os.getpid()}")
+    if staged.exists():
+        shutil.rmtree(staged)
+    staged.mkdir()
+    try:
+        for name in resource_names():
+            rows = tables.get(name, [])
+            write_csv(staged / f"{name}.csv", name, rows)
+            write_parquet(staged / f"{name}.parquet", name, list(rows))
+        check_written(staged, tables)
+        descriptor = describe(staged, descriptor_for(staged, sources, {}))
+        write_descriptor(staged, descriptor)
+        if before_swap:
+            before_swap(staged)
+        swap_into_place(staged, target)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return descriptor

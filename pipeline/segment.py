@@ -1,0 +1,493 @@
+"""Stage 2, segment: cleaned lines → documents → numbered items.
+
+A seed file may hold several documents: a notice and the documents it issues, an annex
+table, magazine articles (one printed inside another page by page). Each document is read for
+its title, 文号, issuer, date, kind and draft status, then split into its numbered items at
+every level the text uses, with the unnumbered paragraphs kept as rows of their own.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import cn2an
+
+from pipeline.clean import (
+    LABEL_START,
+    TERMINAL,
+    Line,
+    Paragraph,
+    join_paragraphs,
+    squeeze,
+)
+
+DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
+)
+DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+DRAFT = re.compile(r"征求意见稿|送审稿|讨论稿")
+SALUTATION_END = re.compile(r"[：:]$")
+ANNEX_MARK = re.compile(r"^附件\s*\d*$")
+JURISDICTION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|县|区))")
+TRAILING_QUALIFIER = re.compile(r"[（(](?:试行|暂行|征求意见稿|送审稿|讨论稿|草案)[）)]$")
+LABEL = re.compile(
+    r"^(?:(?P<cn>[一二三四五六七八九十百零〇两]{1,4})(?P<cn_mark>、)"
+    r"|(?P<cnp_open>[（(])(?P<cnp>[一二三四五六七八九十百零〇两]{1,4})[）)]"
+    r"|(?P<num>[0-9０-９]{1,3})(?P<num_mark>[.．、])(?![0-9０-９])"
+    r"|(?P<nump_open>[（(])(?P<nump>[0-9０-９]{1,3})[）)]"
+    r"|(?P<circled>[①-⑳])"
+    r"|第(?P<article>[一二三四五六七八九十百零〇两]{1,4})(?P<article_mark>[条章节]))"
+)
+HEADING_MAX = 30
+QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One numbered item (or unnumbered paragraph) of a document."""
+
+    ordinal: int
+    label: str | None
+    style: str | None
+    level: int
+    parent: int | None  # ordinal of the enclosing item
+    heading: str | None
+    body: Paragraph  # item text without its label, with its raw-line map
+    deadline: str | None = None
+    table_row: dict | None = None  # the rebuilt row, for items read from a table
+
+
+@dataclass(slots=True)
+class Document:
+    ordinal: int
+    title: str | None
+    kind: str
+    start: int  # index of the first paragraph of the header
+    header_end: int  # index of the first body paragraph
+    end: int = 0  # index past the last paragraph
+    doc_number: str | None = None
+    issuer: str | None = None
+    issue_date: str | None = None
+    is_draft: bool = False
+    parent: int | None = None
+    jurisdiction: str | None = None
+    line_start: int = 0
+    line_end: int = 0
+    items: list[Item] = field(default_factory=list)
+    table_lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+@cache
+def kind_suffixes() -> tuple[tuple[str, str], ...]:
+    with resources.files("pipeline.lexicons").joinpath("document_kinds.csv").open(encoding="utf-8") as fh:
+        rows = [(r["suffix"], r["kind"]) for r in csv.DictReader(fh)]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@cache
+def issuer_pattern() -> re.Pattern[str]:
+    text = resources.files("pipeline.lexicons").joinpath("issuer_suffixes.txt").read_text("utf-8")
+    suffixes = sorted(
+        (s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")), key=len, reverse=True
+    )
+    return re.compile(r"^(?:中共)?[\u4e00-\u9fff（）()]{2,24}?(?:" + "|".join(suffixes) + ")$")
+
+
+def kind_of(title: str) -> str | None:
+    bare = TRAILING_QUALIFIER.sub("", title)
+    for suffix, kind in kind_suffixes():
+        if bare.endswith(suffix):
+            return kind
+    return None
+
+
+def is_issuer(text: str) -> bool:
+    return len(text) <= 26 and issuer_pattern().match(text) is not None
+
+
+def is_unfinished_short(text: str, limit: int = 40) -> bool:
+    return 0 < len(text) <= limit and text[-1] not in TERMINAL and not LABEL_START.match(text)
+
+
+def is_title(text: str) -> bool:
+    return (
+        is_unfinished_short(text, 60)
+        and kind_of(text) is not None
+        and not text.startswith("附件")
+        and "。" not in text
+    )
+
+
+def normalise_title(text: str) -> str:
+    return re.sub(r"[《》\s]", "", text)
+
+
+def normalise_doc_number(match: re.Match[str]) -> str:
+    return f"{match.group(1)}〔{match.group(2)}〕{int(match.group(3))}号"
+
+
+def parse_date(text: str) -> str | None:
+    if m := DATE.search(text):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := CHINESE_DATE.search(text):
+        digits = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+        year = int(m.group(1).translate(digits))
+        month, day = int(cn2an.cn2an(m.group(2), "smart")), int(cn2an.cn2an(m.group(3), "smart"))
+    else:
+        return None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def is_date_line(text: str) -> bool:
+    return bool(DATE.fullmatch(text) or CHINESE_DATE.fullmatch(text))
+
+
+def jurisdiction_of(issuer: str | None) -> str | None:
+    if not issuer:
+        return None
+    m = JURISDICTION.match(issuer)
+    return m.group(1) if m else None
+
+
+# ---------------------------------------------------------------- interleaved articles
+
+
+def junction_counts(lines: list[Line]) -> Counter[str]:
+    """Bigram and trigram counts inside lines, to judge which line ends a given line continues."""
+    counts: Counter[str] = Counter()
+    for line in lines:
+        text = squeeze(line.text)
+        for n in (2, 3):
+            counts.update(text[i : i + n] for i in range(len(text) - n + 1))
+    return counts
+
+
+def junction_score(left: str, right: str, counts: Counter[str]) -> int:
+    if not left or not right:
+        return 0
+    grams = [left[-1] + right[0], left[-2:] + right[0], left[-1] + right[:2]]
+    return sum(counts[g] for g in grams if len(g) >= 2)
+
+
+def is_finished(text: str) -> bool:
+    stripped = text.rstrip("）)〕】」』”’")
+    return bool(stripped) and (stripped[-1] in TERMINAL or text[-1] in TERMINAL)
+
+
+def thread_interleaved(lines: list[Line]) -> list[Line]:
+    """Put an article back in reading order when another article's page was printed inside it.
+
+    When an article breaks off mid-sentence right before another article's title, the rest of
+    it sits later, after some of the other article's lines; its first line continues the broken
+    sentence better than it continues the line before it.
+    """
+    counts = junction_counts(lines)
+    starts = [i for i, ln in enumerate(lines) if ln.doubled and (i == 0 or not lines[i - 1].doubled)]
+    for start in starts:
+        if start == 0 or is_finished(squeeze(lines[start - 1].text)):
+            continue
+        broken = squeeze(lines[start - 1].text)
+        later_starts = [s for s in starts if s > start]
+        stop = later_starts[0] if later_starts else len(lines)
+        best, best_gain = None, 0
+        for j in range(start + 1, stop):
+            if lines[j].doubled:
+                continue
+            text = squeeze(lines[j].text)
+            gain = junction_score(broken, text, counts) - junction_score(
+                squeeze(lines[j - 1].text), text, counts
+            )
+            if gain > best_gain:
+                best, best_gain = j, gain
+        if best is not None and best_gain >= 2:
+            moved = lines[best:stop]
+            return thread_interleaved(lines[:start] + moved + lines[start:best] + lines[stop:])
+    return lines
+
+
+# ---------------------------------------------------------------- documents
+
+
+def title_run(paragraphs: list[Paragraph], i: int, limit: int = 3) -> tuple[str, int] | None:
+    """A title printed on one to `limit` short lines starting at paragraph i: (title, end).
+
+    The longest run that reads as a title wins: `关于…《…行动计划` continues on the next line.
+    """
+    text = ""
+    found = None
+    for k in range(i, min(i + limit, len(paragraphs))):
+        piece = paragraphs[k].text
+        if (
+            not is_unfinished_short(piece, 60)
+            or DOC_NUMBER.search(piece)
+            or is_date_line(piece)
+            or re.fullmatch(r"[（(].*[）)]", piece)
+        ):
+            break
+        text += piece
+        if is_title(text):
+            found = (text, k + 1)
+    return found
+
+
+def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
+    """Scan paragraphs for document starts, in order."""
+    docs: list[Document] = []
+    referenced: set[str] = set()  # titles quoted in 《》 so far: a notice names what it issues
+    i = 0
+    n = len(paragraphs)
+    while i < n:
+        doc = header_at(paragraphs, i, len(docs), after_date=bool(docs) and ends_with_date(paragraphs, i),
+                        referenced=referenced)
+        referenced.update(normalise_title(t) for t in QUOTED_TITLE.findall(paragraphs[i].text))
+        if doc is None:
+            if not docs:  # text before any title: a fragment whose start is missing
+                kind = "article" if any(q.doubled for q in paragraphs) else "other"
+                docs.append(Document(0, None, kind, 0, 0))
+            i += 1
+            continue
+        docs.append(doc)
+        i = doc.header_end
+    return docs
+
+
+def ends_with_date(paragraphs: list[Paragraph], i: int) -> bool:
+    return i > 0 and is_date_line(paragraphs[i - 1].text)
+
+
+def header_at(
+    paragraphs: list[Paragraph], i: int, ordinal: int, after_date: bool, referenced: set[str]
+) -> Document | None:
+    p = paragraphs[i]
+    if p.doubled:  # a magazine article: title printed twice, then the author body
+        k = i
+        while k < len(paragraphs) and paragraphs[k].doubled:
+            k += 1
+        title = "".join(q.text for q in paragraphs[i:k])
+        doc = Document(ordinal, title, "article", i, k)
+        if k < len(paragraphs) and is_issuer(paragraphs[k].text):
+            doc.issuer = paragraphs[k].text
+            doc.header_end = k + 1
+        return doc
+    if is_issuer(p.text) and i + 1 < len(paragraphs):
+        run = title_run(paragraphs, i + 1)
+        if run:
+            title, end = run
+            doc = Document(ordinal, normalise_title(title), kind_of(title) or "other", i, end)
+            doc.issuer = p.text
+            return read_header_tail(paragraphs, doc)
+    if ANNEX_MARK.match(p.text) and i + 1 < len(paragraphs):
+        title = paragraphs[i + 1].text
+        if is_unfinished_short(title, 60):
+            return Document(ordinal, normalise_title(title), kind_of(title) or "other", i, i + 2)
+    run = title_run(paragraphs, i)
+    if run and (
+        ordinal == 0
+        or after_date
+        or normalise_title(run[0]) in referenced
+        or is_finished(paragraphs[i - 1].text)
+        or paragraphs[i - 1].text.startswith("附件")
+    ):
+        title, end = run
+        doc = Document(ordinal, normalise_title(title), kind_of(title) or "other", i, end)
+        return read_header_tail(paragraphs, doc)
+    return None
+
+
+def read_header_tail(paragraphs: list[Paragraph], doc: Document) -> Document:
+    """After the title: 文号, draft mark, adoption note with its date, salutation."""
+    k = doc.header_end
+    while k < len(paragraphs):
+        text = paragraphs[k].text
+        if m := DOC_NUMBER.fullmatch(text):
+            doc.doc_number = normalise_doc_number(m)
+        elif DRAFT.search(text) and len(text) <= 12:
+            doc.is_draft = True
+        elif re.fullmatch(r"[（(].{0,60}[）)]", text) and parse_date(text):
+            doc.issue_date = parse_date(text)
+        elif SALUTATION_END.search(text) and len(text) <= 80 and k <= doc.header_end + 2:
+            pass
+        else:
+            break
+        k += 1
+    doc.header_end = k
+    return doc
+
+
+def signature_at(paragraphs: list[Paragraph], doc: Document) -> tuple[int, str | None]:
+    """A closing signature and date: return the body end and the date found there."""
+    end = doc.end
+    if end - 1 >= doc.header_end and is_date_line(paragraphs[end - 1].text):
+        date = parse_date(paragraphs[end - 1].text)
+        end -= 1
+        if end - 1 >= doc.header_end and is_issuer(paragraphs[end - 1].text):
+            end -= 1
+        return end, date
+    return end, None
+
+
+def link_parents(docs: list[Document], paragraphs: list[Paragraph]) -> None:
+    """An attached document's parent is the notice that names it; an annex's, the document before."""
+    for doc in docs:
+        if doc.ordinal == 0 or doc.kind in ("notice", "article") or doc.title is None:
+            continue
+        previous = docs[doc.ordinal - 1]
+        if doc.kind == "other" and ANNEX_MARK.match(paragraphs[doc.start].text):
+            doc.parent = previous.ordinal
+            continue
+        for candidate in reversed(docs[: doc.ordinal]):
+            if candidate.kind != "notice":
+                continue
+            text = normalise_title("".join(p.text for p in paragraphs[candidate.start : candidate.end]))
+            if doc.title in text or candidate.ordinal == doc.ordinal - 1:
+                doc.parent = candidate.ordinal
+            break
+
+
+def inherit_from_parents(docs: list[Document]) -> None:
+    for doc in docs:
+        if doc.parent is None:
+            continue
+        parent = docs[doc.parent]
+        doc.issuer = doc.issuer or parent.issuer
+        doc.issue_date = doc.issue_date or parent.issue_date
+        doc.is_draft = doc.is_draft or parent.is_draft
+
+
+def issuer_from_title(title: str | None) -> str | None:
+    """`中共四川省委关于…的决定` names its issuer before `关于`."""
+    if not title or "关于" not in title:
+        return None
+    prefix = title.split("关于", 1)[0]
+    return prefix if prefix and is_issuer(prefix) else None
+
+
+# ---------------------------------------------------------------- items
+
+
+def label_style(m: re.Match[str]) -> str:
+    if m.group("cn"):
+        return "cn、"
+    if m.group("cnp"):
+        return "(cn)"
+    if m.group("num"):
+        return "num" + {"．": "."}.get(m.group("num_mark"), m.group("num_mark"))
+    if m.group("nump"):
+        return "(num)"
+    if m.group("circled"):
+        return "circled"
+    return "第" + m.group("article_mark")
+
+
+def concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
+    """One located text from consecutive paragraphs, dropping `skip` leading characters."""
+    text = ""
+    offsets: list[int] = []
+    numbers: list[int] = []
+    for idx, p in enumerate(paragraphs):
+        drop = skip if idx == 0 else 0
+        for off, num in zip(p.line_offsets, p.line_numbers):
+            offsets.append(len(text) + max(off - drop, 0))
+            numbers.append(num)
+        text += p.text[drop:]
+    # Keep offsets strictly meaningful: several lines may start at 0 after dropping the label.
+    pairs = sorted(dict(zip(offsets, numbers)).items()) if offsets else [(0, 0)]
+    first = paragraphs[0]
+    return Paragraph(
+        text, tuple(o for o, _ in pairs), tuple(n for _, n in pairs), first.page_start, first.doubled
+    )
+
+
+def heading_of(first_paragraph: str) -> str | None:
+    """The short title an item opens with: a short unfinished line, or a short first sentence."""
+    if is_unfinished_short(first_paragraph, HEADING_MAX):
+        return first_paragraph
+    end = first_paragraph.find("。")
+    if 0 < end < HEADING_MAX and not re.search(r"[，,；;：:]", first_paragraph[:end]):
+        return first_paragraph[: end + 1]
+    return None
+
+
+def split_items(paragraphs: list[Paragraph]) -> list[Item]:
+    """Numbered items at every level, by the order in which label styles first appear."""
+    groups: list[tuple[re.Match[str] | None, list[Paragraph]]] = []
+    for p in paragraphs:
+        m = LABEL.match(p.text)
+        if m or not groups or groups[-1][0] is None:
+            groups.append((m, [p]))
+        else:
+            groups[-1][1].append(p)
+    items: list[Item] = []
+    stack: list[tuple[str, int]] = []  # (style, ordinal) from the outermost level down
+    for m, paras in groups:
+        ordinal = len(items)
+        if m is None:  # unnumbered paragraphs before any numbering: one row each
+            for p in paras:
+                parent = stack[-1][1] if stack else None
+                items.append(Item(len(items), None, None, len(stack) + 1, parent, None, concat([p])))
+            continue
+        style = label_style(m)
+        styles = [s for s, _ in stack]
+        if style in styles:
+            del stack[styles.index(style):]
+        parent = stack[-1][1] if stack else None
+        stack.append((style, ordinal))
+        label = re.sub(r"\s", "", m.group(0))
+        body = concat(paras, skip=m.end())
+        heading = heading_of(paras[0].text[m.end():])
+        items.append(Item(ordinal, label, style, len(stack), parent, heading, body))
+    return items
+
+
+# ---------------------------------------------------------------- whole file
+
+
+def segment_file(lines: list[Line], raw_lines: list[str]) -> list[Document]:
+    """Documents of one cleaned file, each with its items (or its table lines)."""
+    lines = thread_interleaved(lines)
+    paragraphs = join_paragraphs(lines)
+    docs = find_headers(paragraphs)
+    for k, doc in enumerate(docs):
+        doc.end = docs[k + 1].start if k + 1 < len(docs) else len(paragraphs)
+    for doc in docs:
+        body_end, date = signature_at(paragraphs, doc)
+        doc.issue_date = doc.issue_date or date
+        doc.issuer = doc.issuer or issuer_from_title(doc.title)
+        span = paragraphs[doc.start : doc.end]
+        numbers = [n for p in span for n in p.line_numbers]
+        doc.line_start, doc.line_end = (min(numbers), max(numbers)) if numbers else (0, 0)
+        body = paragraphs[doc.header_end : body_end]
+        table_start = find_table_header(body)
+        if table_start is not None:
+            first_line = body[table_start].line_end + 1
+            doc.table_lines = [
+                (n, raw_lines[n - 1]) for n in range(first_line, doc.line_end + 1)
+            ]
+            # The header may wrap (`序` / `号`): those stubs belong to it, not to the items.
+            while table_start > 0 and len(body[table_start - 1].text) <= 2:
+                table_start -= 1
+            body = body[:table_start]
+        doc.items = split_items(body)
+    link_parents(docs, paragraphs)
+    inherit_from_parents(docs)
+    for doc in docs:
+        doc.jurisdiction = jurisdiction_of(doc.issuer)
+    return docs
+
+
+TABLE_HEADER_WORDS = ("序号", "工作任务", "责任单位", "配合", "时间进度", "牵头单位", "完成时限")
+
+
+def find_table_header(body: list[Paragraph]) -> int | None:
+    """The paragraph holding a responsibility table's column headers, if the body has one."""
+    for k, p in enumerate(body):
+        if sum(word in p.text for word in TABLE_HEADER_WORDS) >= 3 and len(p.text) <= 60:
+            return k
+    return None
