@@ -172,7 +172,7 @@ def merge(results: list[FileResult]) -> tuple[dict[str, list[dict]], list[str]]:
         {
             "agency_id": agency_id,
             "name": a["name"],
-            "short_names": "|".join(sorted(a["met"] - {a["name"]})),
+            "short_names": "|".join(sorted(a["met"] - {a["name"]})) or None,
             "level": a["level"],
             "jurisdiction": a.get("jurisdiction"),
             "successor_id": a.get("successor_id"),

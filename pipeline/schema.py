@@ -91,21 +91,39 @@ ARROW_TYPES = {
 }
 
 
+# pandas dtypes that keep nulls in integer and boolean columns (instead of float NaN).
+PANDAS_NULLABLE = {"integer": "Int64", "boolean": "boolean"}
+
+
+@cache
 def arrow_schema(name: str) -> pa.Schema:
-    """Arrow schema for one resource; categorical columns are dictionary-encoded."""
+    """Arrow schema for one resource; categorical columns are dictionary-encoded.
+
+    The pandas metadata makes `read_parquet` give nullable Int64/boolean columns, so a missing
+    year stays missing instead of turning the column into floats.
+    """
     fields = []
     for column, prop in record_schema(name)["properties"].items():
         kind = ARROW_TYPES[field_type(prop)]
         if categories(prop):
             kind = pa.dictionary(pa.int32(), pa.string())
         fields.append(pa.field(column, kind, nullable=is_nullable(prop)))
-    return pa.schema(fields)
+    schema = pa.schema(fields)
+    frame = schema.empty_table().to_pandas()
+    for column, prop in record_schema(name)["properties"].items():
+        if dtype := PANDAS_NULLABLE.get(field_type(prop)):
+            frame[column] = frame[column].astype(dtype)
+    return schema.with_metadata(pa.Schema.from_pandas(frame, preserve_index=False).metadata)
 
 
 @cache
 def validator(name: str):
     """A compiled validator for one record type (fastjsonschema generates Python code once)."""
-    schema = dict(record_schema(name))
+    schema = json.loads(json.dumps(record_schema(name)))
     for keyword in ("primaryKey", "foreignKeys"):  # table-level metadata, not record rules
         schema.pop(keyword)
+    for prop in schema["properties"].values():
+        # CSV writes "" and null alike, so a required string may not be empty.
+        if prop["type"] == "string":
+            prop.setdefault("minLength", 1)
     return fastjsonschema.compile(schema, formats={"date": r"^\d{4}-\d{2}-\d{2}$"})

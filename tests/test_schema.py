@@ -1,0 +1,53 @@
+"""The JSON Schemas are the single source: every other schema is generated from them."""
+from __future__ import annotations
+
+import pyarrow as pa
+
+from pipeline.schema import arrow_schema, columns, record_schema, resource_names, table_schema
+
+
+def test_every_contract_resource_has_a_schema():
+    assert resource_names() == ["documents", "measures", "amounts", "targets", "agencies", "measure_agencies"]
+
+
+def test_contract_columns_are_all_there():
+    contract = {
+        "documents": ["document_id", "source_file", "source_sha256", "title", "doc_number", "issuer",
+                      "issue_date", "parent_document_id", "kind", "is_draft", "line_start", "line_end"],
+        "measures": ["measure_id", "document_id", "parent_measure_id", "label", "path", "level", "is_leaf",
+                     "heading", "text", "deadline", "instrument", "instrument_subtype", "line_start", "line_end"],
+        "amounts": ["amount_id", "document_id", "measure_id", "text", "min_cny", "max_cny", "qualifier",
+                    "period", "per", "role", "line"],
+        "targets": ["target_id", "document_id", "measure_id", "text", "indicator", "year", "value",
+                    "min_value", "max_value", "unit", "comparator", "change", "line"],
+        "agencies": ["agency_id", "name", "short_names", "level", "jurisdiction", "successor_id"],
+        "measure_agencies": ["measure_id", "clause", "position", "agency_id", "mention", "role", "line"],
+    }
+    for name, expected in contract.items():
+        assert set(expected) <= set(columns(name)), name
+
+
+def test_table_schema_is_generated_field_by_field():
+    schema = table_schema("amounts")
+    fields = {f["name"]: f for f in schema["fields"]}
+    assert [f["name"] for f in schema["fields"]] == columns("amounts")
+    assert fields["min_cny"]["type"] == "number"
+    assert fields["qualifier"]["categories"] == ["exact", "max", "min", "approx", "range"]
+    assert fields["period"]["constraints"].get("required") is None  # nullable
+    assert fields["amount_id"]["constraints"]["required"] is True
+    assert schema["primaryKey"] == ["amount_id"]
+    assert {"fields": ["measure_id"], "reference": {"resource": "measures", "fields": ["measure_id"]}} in schema["foreignKeys"]
+
+
+def test_arrow_schema_is_generated_with_types_and_nullability():
+    schema = arrow_schema("documents")
+    assert schema.field("issue_date").type == pa.date32()
+    assert schema.field("is_draft").type == pa.bool_() and not schema.field("is_draft").nullable
+    assert pa.types.is_dictionary(schema.field("kind").type)
+    assert schema.names == columns("documents")
+
+
+def test_descriptions_come_from_the_json_schema():
+    prop = record_schema("targets")["properties"]["unit"]
+    field = next(f for f in table_schema("targets")["fields"] if f["name"] == "unit")
+    assert field["description"] == prop["description"]
