@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEEDS
+
 from pipeline.build import build
 from pipeline.errors import InputError, ValidationFailure
 from pipeline.schema import resource_names
