@@ -1,0 +1,251 @@
+"""Policy instruments of measures (Rothwell & Zegveld: supply / environment / demand).
+
+A transparent cue lexicon decides the class. Every cue of `pipeline/lexicons/instrument_cues.csv`
+found in a measure adds its weight to its (instrument, subtype); a cue found in the heading
+counts HEADING_FACTOR times, because the heading states what the item makes happen. The highest
+score wins, ties going to the class listed first in `instrument_codebook.csv`. The pseudo-class
+`none` collects the cues of items that set out no instrument (guiding ideology, significance,
+trends, current situation, preambles, transmittal paragraphs, attachment lists): the measure gets
+no class when `none` wins, reaches NONE_DECISIVE, or nothing scores at all.
+How to read and extend the lexicon: `pipeline/lexicons/README-instruments.md`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+Result = tuple[str | None, str | None, str | None]
+_Class = tuple[str | None, str | None]
+NO_CLASS: Result = (None, None, None)
+
+HEADING_FACTOR = 3.0
+# A cue repeated all over a long item should not drown the others: it counts at most this often.
+MAX_HITS_PER_CUE = 3
+# `none` wins outright from this score on: a heading such as 指导思想 or 发展现状, a preamble or a
+# transmittal sentence settles it however many field words (金融, 物流) the paragraph holds.
+NONE_DECISIVE = 10.0
+
+NONE = "none"  # pseudo-class: the item sets out no instrument
+IGNORE = "ignore"  # mask: a phrase that contains a cue but does not mean it (高质量, 金融办)
+KINDS = ("word", "regex", "amount")
+PLACES = ("any", "heading", "text")
+AMOUNT_ROLES = ("subsidy", "award", "fund", "threshold", "target", "statistic", "other")
+
+# Responsibility clauses name agencies (省统计局, 科技厅, 省政府金融办) whose names would read
+# as cues; they say who acts, not what the measure does, so they are cut before matching.
+_CLAUSE_OPEN = re.compile(r"[(\[〔【](?:责任|牵头|配合|协办)(?:单位|部门):")
+_OPENERS = "([〔【"
+_CLOSERS = ")]〕】"
+# A cue word right before 业/产业 names a sector (科技服务业, 电子商务产业, 5G产业): the field
+# the document is about, not the instrument. 产业化, 业务, 业态 … do not name a sector.
+_SECTOR_SUFFIX = re.compile(r"产业(?!化)|业(?![务态主绩内界余])")
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: cheap to count hits by
+class _Cue:
+    cls: _Class  # (None, None) for the `none` class
+    cue: str
+    kind: str
+    where: str
+    weight: float
+    mask: bool = False
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    words: re.Pattern[str] | None  # every word cue in one alternation, longest first
+    by_word: dict[str, dict[str, tuple[_Cue, ...]]]  # place → word → cues allowed there
+    regexes: dict[str, tuple[tuple[re.Pattern[str], _Cue], ...]]  # place → regex cues
+    by_role: dict[str, tuple[_Cue, ...]]
+    rank: dict[_Class, int]  # tie-break: codebook order, `none` last
+
+
+def _normalise(text: str) -> str:
+    # NFKC folds full-width brackets, commas and digits, so one spelling of a cue serves both.
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
+
+
+def _read_lexicon(name: str) -> list[dict[str, str]]:
+    with resources.files("pipeline.lexicons").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
+    def bad(why: str) -> ValueError:
+        return ValueError(f"instrument_cues.csv line {line}: {why}")
+
+    cls = (row["instrument"].strip(), row["subtype"].strip())
+    kind = (row.get("kind") or "word").strip()
+    where = (row.get("where") or "any").strip()
+    cue = row["cue"].strip()
+    if cls not in codebook and cls not in ((NONE, NONE), (IGNORE, IGNORE)):
+        raise bad(f"{cls} is neither in the codebook nor none/ignore")
+    if kind not in KINDS:
+        raise bad(f"kind {kind!r} is not one of {KINDS}")
+    if where not in PLACES:
+        raise bad(f"where {where!r} is not one of {PLACES}")
+    if not cue:
+        raise bad("empty cue")
+    if kind == "amount" and cue not in AMOUNT_ROLES:
+        raise bad(f"amount role {cue!r} is not one of {AMOUNT_ROLES}")
+    if kind == "regex":
+        try:
+            re.compile(cue)
+        except re.error as exc:
+            raise bad(f"bad regex {cue!r}: {exc}") from exc
+    try:
+        weight = float(row["weight"])
+    except (TypeError, ValueError) as exc:
+        raise bad(f"weight {row['weight']!r} is not a number") from exc
+    mask = cls == (IGNORE, IGNORE)
+    if mask and (weight != 0 or kind != "word"):
+        raise bad("an ignore row is a word with weight 0")
+    if not mask and weight <= 0:
+        raise bad("weight must be positive")
+    return _Cue(
+        cls=(None, None) if cls == (NONE, NONE) else cls,
+        cue=_normalise(cue) if kind == "word" else cue,
+        kind=kind,
+        where=where,
+        weight=weight,
+        mask=mask,
+    )
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    codebook = [(r["instrument"], r["subtype"]) for r in _read_lexicon("instrument_codebook.csv")]
+    # line 1 is the header
+    cues = [_parse_cue(row, line, set(codebook))
+            for line, row in enumerate(_read_lexicon("instrument_cues.csv"), start=2)]
+    by_word: dict[str, list[_Cue]] = {}
+    by_role: dict[str, list[_Cue]] = {}
+    for cue in cues:
+        if cue.kind == "word":
+            by_word.setdefault(cue.cue, []).append(cue)
+        elif cue.kind == "amount":
+            by_role.setdefault(cue.cue, []).append(cue)
+    # Longest first, so that at any position the longest cue wins (公共服务平台 over 服务平台).
+    ordered = sorted(by_word, key=lambda word: (-len(word), word))
+    rank = {cls: i for i, cls in enumerate(codebook)}
+    rank[(None, None)] = len(codebook)
+    return _Lexicon(
+        words=re.compile("|".join(map(re.escape, ordered))) if ordered else None,
+        by_word={place: {word: tuple(c for c in found if c.where in ("any", place))
+                         for word, found in by_word.items()} for place in ("heading", "text")},
+        regexes={place: tuple((re.compile(c.cue), c) for c in cues
+                              if c.kind == "regex" and c.where in ("any", place))
+                 for place in ("heading", "text")},
+        by_role={role: tuple(found) for role, found in by_role.items()},
+        rank=rank,
+    )
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Index just past the bracket that closes the one opening at `start`, nesting counted."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in _OPENERS:
+            depth += 1
+        elif text[i] in _CLOSERS:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def _without_clauses(text: str) -> str:
+    parts, pos = [], 0
+    while match := _CLAUSE_OPEN.search(text, pos):
+        parts.append(text[pos:match.start()])
+        pos = _clause_end(text, match.start())
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _parts(heading: str | None, text: str) -> tuple[str, str]:
+    """(heading, body); the heading is cut off the text it opens so that it counts once."""
+    text = _normalise(text)
+    head = _normalise(heading) if heading else ""
+    body = text[len(head):] if head and text.startswith(head) else text
+    return head, _without_clauses(body)
+
+
+def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, _Cue]]:
+    """(position, matched text, cue) of every cue allowed in `place` that occurs in `part`."""
+    found: list[tuple[int, str, _Cue]] = []
+    if not part:
+        return found
+    if lexicon.words is not None:
+        by_word = lexicon.by_word[place]
+        for match in lexicon.words.finditer(part):
+            if not _SECTOR_SUFFIX.match(part, match.end()):
+                word = match.group()
+                found += [(match.start(), word, cue) for cue in by_word[word]]
+    for pattern, cue in lexicon.regexes[place]:
+        found += [(m.start(), m.group(), cue) for m in pattern.finditer(part) if m.group()]
+    return sorted(found, key=lambda hit: hit[0])
+
+
+def _scores(
+    heading: str | None, text: str, amounts: list[dict]
+) -> dict[_Class, tuple[float, list[str]]]:
+    """Score and evidence of every class that scores; evidence in order of first appearance."""
+    lexicon = _lexicon()
+    head, body = _parts(heading, text)
+    hits = [(hit, HEADING_FACTOR) for hit in _hits(head, "heading", lexicon)]
+    hits += [(hit, 1.0) for hit in _hits(body, "text", lexicon)]
+    hits += [((0, f"amount:{role}", cue), 1.0)
+             for role in (amount.get("role") for amount in amounts)
+             for cue in lexicon.by_role.get(role, ())]
+    used: Counter[_Cue] = Counter()
+    result: dict[_Class, tuple[float, list[str]]] = {}
+    for (_, word, cue), factor in hits:
+        if cue.mask or used[cue] >= MAX_HITS_PER_CUE:
+            continue
+        used[cue] += 1
+        score, evidence = result.get(cue.cls, (0.0, []))
+        if word not in evidence:
+            evidence = evidence + [word]
+        result[cue.cls] = (score + cue.weight * factor, evidence)
+    return result
+
+
+def classify_instrument(heading: str | None, text: str, amounts: list[dict]) -> Result:
+    """(instrument, instrument_subtype, evidence) of one leaf measure.
+
+    `heading` is the item's short title (None when it has none), `text` the cleaned item text
+    with the heading at its start, `amounts` its money mentions (dicts with at least `role`).
+    `evidence` lists the cue words that made the winning class, `|`-separated in the order they
+    appear (heading first, amounts last). All three are None when the item sets out no instrument.
+    """
+    scores = _scores(heading, text, amounts)
+    if not scores or scores.get((None, None), (0.0, []))[0] >= NONE_DECISIVE:
+        return NO_CLASS
+    rank = _lexicon().rank
+    best = max(scores, key=lambda cls: (scores[cls][0], -rank[cls]))
+    if best == (None, None):
+        return NO_CLASS
+    return best[0], best[1], "|".join(scores[best][1])
+
+
+def aggregate_instrument(children: list[Result]) -> Result:
+    """A parent item's class: the most frequent class among its children, ties to the first met.
+
+    Evidence reads `children: 3/5 supply/technology` (children of that class / all children).
+    """
+    classes = [(instrument, subtype) for instrument, subtype, _ in children if instrument]
+    if not classes:
+        return NO_CLASS
+    counts = Counter(classes)  # keeps first-occurrence order, and max() keeps the first maximum
+    best = max(counts, key=lambda cls: counts[cls])
+    label = "/".join(part for part in best if part)
+    return best[0], best[1], f"children: {counts[best]}/{len(children)} {label}"
