@@ -80,6 +80,7 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
     """clean → segment → classify for one seed; input errors are returned, not raised."""
     seed = Path(path)
     result = FileResult(seed.name)
+    stage = "clean"
     try:
         started = time.perf_counter()
         data = read_seed(seed, Path(seeds_dir))
@@ -89,14 +90,22 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
         if not lines:
             raise InputError(seed.name, None, "empty", "nothing left after removing page artefacts")
         result.seconds["clean"] = time.perf_counter() - started
-        started = time.perf_counter()
+        stage, started = "segment", time.perf_counter()
         docs = segment_file(lines, text.split("\n"))
         result.seconds["segment"] = time.perf_counter() - started
-        started = time.perf_counter()
+        stage, started = "classify", time.perf_counter()
         result.records = classify_file(docs, seed.name, result.sha256)
         result.seconds["classify"] = time.perf_counter() - started
     except InputError as error:
         result.error = error
+    except Exception as error:  # a defect of ours on this text: name the file, keep the package
+        if os.environ.get("PIPELINE_DEBUG"):
+            raise
+        result.error = InputError(
+            seed.name, None, "internal",
+            f"the {stage} stage failed on this text ({type(error).__name__}: {error}); "
+            "rerun with PIPELINE_DEBUG=1 for the traceback and report it",
+        )
     return result
 
 

@@ -5,6 +5,7 @@ the source file and positions inside it, so adding or editing another seed chang
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -71,7 +72,8 @@ def table_items(doc: Document) -> tuple[list[Item], list[dict]]:
     for row in rows:
         body = Paragraph(row["task"], (0,), (row["line_start"],), False, False)
         items.append(
-            Item(len(items), row["label"], "table", 1, None, None, body, row["deadline"], row)
+            Item(len(items), row["label"], "table", 1, None, None, body,
+                 deadline=row["deadline"], table_row=row)
         )
     return items, rows
 
@@ -91,13 +93,32 @@ def measure_paths(items: list[Item]) -> list[str]:
 
 
 def inherited_years(items: list[Item]) -> list[int | None]:
-    """The deadline year an enclosing item states once for everything under it."""
-    years: list[int | None] = []
+    """Per item, the deadline year an enclosing item states once for everything under it."""
+    passed_down: list[int | None] = []  # what each item hands to its children
+    inherited: list[int | None] = []
     for item in items:
-        own = stated_year(item.heading or item.body.text[:60])
-        parent_year = years[item.parent] if item.parent is not None else None
-        years.append(parent_year if parent_year is not None else own)
-    return years
+        from_parent = passed_down[item.parent] if item.parent is not None else None
+        inherited.append(from_parent)
+        passed_down.append(from_parent if from_parent is not None else stated_year(item.body.text))
+    return inherited
+
+
+def with_breaks(text: str, breaks: tuple[int, ...]) -> str:
+    """The item text with a newline at each paragraph break, as the extractors expect."""
+    if not breaks:
+        return text
+    cuts = (0, *breaks, len(text))
+    return "\n".join(text[a:b] for a, b in zip(cuts, cuts[1:]))
+
+
+def unbreak(mention: dict, breaks: tuple[int, ...]) -> dict:
+    """Map a mention's offsets from the newline-separated text back to the stored text."""
+    if not breaks:
+        return mention
+    inserted = [b + k for k, b in enumerate(breaks)]  # positions of the newlines
+    start = mention["start"] - bisect.bisect_right(inserted, mention["start"] - 1)
+    end = mention["end"] - bisect.bisect_right(inserted, mention["end"] - 1)
+    return {**mention, "start": start, "end": end}
 
 
 def classify_document(
@@ -123,8 +144,9 @@ def classify_document(
     classes: list[tuple[str | None, str | None, str | None]] = []
     for item, measure_id, path, year in zip(items, measure_ids, paths, years):
         text = item.body.text
-        amounts = extract_amounts(text)
-        targets = extract_targets(text, doc_year=doc_year, inherited_year=year)
+        separated = with_breaks(text, item.breaks)
+        amounts = [unbreak(m, item.breaks) for m in extract_amounts(separated, doc_year=doc_year, inherited_year=year)]
+        targets = [unbreak(m, item.breaks) for m in extract_targets(separated, doc_year=doc_year, inherited_year=year)]
         for mention in amounts:
             number = len(out.rows["amounts"]) - first_amount + 1
             out.rows["amounts"].append(amount_row(mention, f"{doc_id}-a{number:04d}", doc_id, measure_id, item))

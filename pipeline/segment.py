@@ -58,6 +58,7 @@ class Item:
     parent: int | None  # ordinal of the enclosing item
     heading: str | None
     body: Paragraph  # item text without its label, with its raw-line map
+    breaks: tuple[int, ...] = ()  # offsets in body.text where a further paragraph begins
     deadline: str | None = None
     table_row: dict | None = None  # the rebuilt row, for items read from a table
 
@@ -405,6 +406,15 @@ def concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
     )
 
 
+def paragraph_breaks(paragraphs: list[Paragraph], skip: int) -> tuple[int, ...]:
+    """Where each paragraph after the first starts in the concatenated text."""
+    breaks, offset = [], len(paragraphs[0].text) - skip
+    for p in paragraphs[1:]:
+        breaks.append(offset)
+        offset += len(p.text)
+    return tuple(breaks)
+
+
 def heading_of(first_paragraph: str) -> str | None:
     """The short title an item opens with: a short unfinished line, or a short first sentence."""
     if is_unfinished_short(first_paragraph, HEADING_MAX):
@@ -442,7 +452,7 @@ def split_items(paragraphs: list[Paragraph]) -> list[Item]:
         label = re.sub(r"\s", "", m.group(0))
         body = concat(paras, skip=m.end())
         heading = heading_of(paras[0].text[m.end():])
-        items.append(Item(ordinal, label, style, len(stack), parent, heading, body))
+        items.append(Item(ordinal, label, style, len(stack), parent, heading, body, paragraph_breaks(paras, m.end())))
     return items
 
 

@@ -1,0 +1,476 @@
+"""Quantitative goals in one item's text: one row per value a document sets.
+
+A number with a unit (`%`, `个百分点`, `家`, `亿元` …) is a goal when the time frame around it is a
+goal (`到2025年`, `力争`, `今后3年`, a deadline inherited from the section head), or when a verb
+that creates things governs it (`培育…25家`, `打造30个…`). Past and current figures, eligibility
+conditions (`…5亿元以上的企业`), rates of a grant (`按…5%给予`) and caps are not goals.
+Cue words come from `pipeline/lexicons/` (see its README); `stated_year` is exported so that a
+caller can hand a section's deadline down to the items under it.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.amounts import extract_amounts, is_cjk
+from pipeline.extract.lexicon import (
+    alternation,
+    longest_prefix,
+    longest_suffix,
+    mapping,
+    rows_where,
+    words,
+)
+from pipeline.extract.numbers import ARABIC, CHINESE, MULTIPLIERS, scaled
+from pipeline.extract.timeframe import Frame, Timeline, spans_of, stated_year, time_phrase_regex
+
+__all__ = ["extract_targets", "stated_year"]
+
+CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+QUOTES = "“”\"‘’'「」『』"
+PLUS = "+"
+MAX_CLAUSE = 200
+LEADING_ASIDE = re.compile(r"^[（(][^（()）]{1,8}[）)]")
+MONEY = "CNY"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit, as printed, before deciding whether it is a goal."""
+
+    start: int  # first character of the number (or of the lower end of a range)
+    end: int  # past the unit, a trailing qualifier and a closing quote
+    low: float
+    high: float
+    is_range: bool
+    unit: str | None  # normalised unit; None when the text prints none
+    implies_unit: bool  # `“100+”…平台`, `171万贫困人口`: the unit is the counted noun's
+    before: str | None  # comparator word printed before the number
+    after: str | None  # comparator word printed after it (`以上`, `左右`, `余`, `+`)
+
+
+def cue_words(kind: str) -> tuple[str, ...]:
+    return words("target_cues", "kind", kind)
+
+
+def trim_words(side: str) -> tuple[str, ...]:
+    return words("indicator_trim", "side", side)
+
+
+def comparator_words(position: str) -> tuple[str, ...]:
+    return words("comparators", "position", position)
+
+
+@cache
+def unit_table() -> dict[str, str]:
+    """Printed unit → normalised unit; money units map to CNY, excluded words to ''."""
+    units = dict(mapping("target_units", "unit"))
+    units.update({word: MONEY for word in mapping("money_units", "multiplier")})
+    return units
+
+
+@cache
+def quantity_regex() -> re.Pattern[str]:
+    number = f"(?:{ARABIC}|{CHINESE})"
+    units = alternation(tuple(unit_table()))
+    dashes = alternation(words("connectors", "kind", "range"))
+    after = alternation(tuple(w for w in comparator_words("after") if w != PLUS))
+    inner = alternation(comparator_words("inner"))
+    per_person = alternation(tuple(
+        row["word"].lstrip("/") for row in rows_where("per_units", "position", "slash")
+        if row["per"] == "person"
+    ))
+    return re.compile(
+        rf"(?<![0-9A-Za-z.．０-９])"
+        rf"(?:(?P<low>{number})\s*(?P<low_mult>{MULTIPLIERS})\s*(?P<low_unit>{units})?\s*{dashes}\s*)?"
+        rf"(?P<number>{number})\s*(?P<mult>{MULTIPLIERS})\s*(?P<inner>{inner})?\s*"
+        rf"(?:(?P<plus>\+)(?![0-9０-９])|(?P<unit>{units}))?"
+        rf"(?:\s*[/／]\s*(?P<per_person>{per_person}))?"
+        rf"(?:\s*(?P<after>{after}))?"
+        rf"(?:\s*[{QUOTES}])?"
+    )
+
+
+def compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def value_of(number: str, mult: str, unit: str | None) -> float | None:
+    return scaled(number, mult, mapping("money_units", "multiplier").get(unit or "", "1"))
+
+
+def comparator_before(text: str, number_start: int) -> tuple[str | None, int]:
+    """The comparator word printed just before a number, and where it starts."""
+    left = max(0, number_start - 8)
+    head = text[left:number_start].rstrip(" \t" + QUOTES)
+    word = longest_suffix(head, comparator_words("before"))
+    if word is None:
+        return None, left + len(head)
+    return word, left + len(head) - len(word)
+
+
+def read_quantity(text: str, m: re.Match[str]) -> Quantity | None:
+    printed_unit = m.group("unit")
+    unit = unit_table().get(printed_unit) if printed_unit else None
+    if unit == "":
+        return None  # `3个月`: a duration or a count that is never a goal
+    if unit == MONEY and m.group("per_person"):
+        unit = f"{MONEY}/person"
+    high = value_of(m.group("number"), m.group("mult"), printed_unit)
+    if high is None or high <= 0:
+        return None
+    start = m.start("number")
+    low = high
+    if m.group("low"):
+        low_unit = m.group("low_unit") or printed_unit
+        low = value_of(m.group("low"), m.group("low_mult") or m.group("mult"), low_unit)
+        if low is None or low <= 0:
+            return None
+        start = m.start("low")
+    before, _ = comparator_before(text, start)
+    number = m.group("number").strip()
+    if not number[0].isdigit() and len(number) < 2 and not (before or m.group("mult")):
+        return None  # a lone Chinese digit is a word (`两个跨越`, `一批`), not a count
+    after = m.group("after") or m.group("inner") or (PLUS if m.group("plus") else None)
+    return Quantity(
+        start, m.end(), min(low, high), max(low, high), bool(m.group("low")), unit,
+        unit is None and number[0].isdigit() and bool(m.group("plus") or implies_count(m.group("mult"))),
+        before, after,
+    )
+
+
+def implies_count(mult: str) -> bool:
+    """`171万贫困人口` counts the noun; in `110千伏` the 千 belongs to a unit word."""
+    return any(ch in mult for ch in "万亿")  # numeral grammar, not a cue list
+
+
+def is_money(unit: str | None) -> bool:
+    return (unit or "").startswith(MONEY)
+
+
+def is_count(unit: str | None) -> bool:
+    return unit not in ("%", "pp") and not is_money(unit)
+
+
+def opens_with_modifier(rest: str) -> bool:
+    """`的物流企业`, but not `的增长`: a value followed by 的 qualifies the noun after it."""
+    mark = longest_prefix(rest, cue_words("modifier"))
+    return mark is not None and not rest[len(mark) :].startswith(cue_words("modifier_exception"))
+
+
+def without_links(segment: str) -> str:
+    """`、超100亿元的企业` → `超100亿元的企业`: a segment without the list word before it."""
+    segment = segment.lstrip(" \t\n" + QUOTES)
+    while link := longest_prefix(segment, words("connectors", "kind", "list")):
+        segment = segment[len(link) :].lstrip(" \t\n" + QUOTES)
+    return segment
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    found = []
+    for m in quantity_regex().finditer(text):
+        quantity = read_quantity(text, m)
+        if quantity is not None and (quantity.unit or quantity.implies_unit):
+            found.append(quantity)
+    return found
+
+
+def implied_unit(noun: str) -> str:
+    units = mapping("implied_units", "unit", key="head")
+    for head in sorted(units, key=len, reverse=True):
+        if head != "*" and head in noun:
+            return units[head]
+    return units["*"]
+
+
+def list_groups(text: str, quantities: list[Quantity]) -> list[int]:
+    """For each quantity, the index of the first item of the list it belongs to: values of
+    one unit joined only by a list word (`70%和95%`, `90%、80%和50%`)."""
+    first = list(range(len(quantities)))
+    for i in range(1, len(quantities)):
+        left, right = quantities[i - 1], quantities[i]
+        between = compact(text[left.end : right.start]).strip(QUOTES)
+        if left.unit == right.unit and between in words("connectors", "kind", "list"):
+            first[i] = first[i - 1]
+    return first
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Clauses without their closing punctuation; an unpunctuated run is cut every
+    MAX_CLAUSE characters so that no look-around grows with the text."""
+    spans = []
+    for start, end in spans_of(CLAUSE_END, text):
+        end = end - 1 if CLAUSE_END.match(text, end - 1) else end
+        spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, max(end, start + 1), MAX_CLAUSE)]
+    return spans
+
+
+def strip_words(text: str, leading: tuple[str, ...], trailing: tuple[str, ...]) -> str:
+    """Remove `leading` words (and an aside after one: `新建（改造）`) from the front and
+    `trailing` words from the end, repeatedly."""
+    fringe = " \t" + QUOTES + "、，,"
+    while True:
+        before = text
+        text = text.strip(fringe)
+        if word := longest_prefix(text, leading):
+            text = LEADING_ASIDE.sub("", text[len(word) :])
+        if word := longest_suffix(text, trailing):
+            text = text[: -len(word)]
+        if text == before:
+            return text
+
+
+def subject_of(indicator: str) -> str:
+    """What an indicator measures before its comparison or rate words (`金融业增加值`)."""
+    for pos in range(1, len(indicator)):
+        if longest_prefix(indicator[pos:], trim_words("elided_subject")):
+            return indicator[:pos]
+    return strip_words(indicator, (), trim_words("rate_suffix"))
+
+
+def clause_subject(clause: str) -> str:
+    """The subject of a clause that states no value: the words before its first predicate."""
+    for pos in range(1, len(clause)):
+        if longest_prefix(clause[pos:], trim_words("predicate")):
+            return clause[:pos]
+    return ""
+
+
+def split_modifier(noun: str) -> tuple[str, str]:
+    """`特色鲜明的新经济示范企业` → (`特色鲜明`, `新经济示范企业`), at the last modifier mark."""
+    cut = max((noun.rfind(mark) for mark in cue_words("modifier")), default=-1)
+    if cut < 0:
+        return "", noun
+    mark = next(m for m in cue_words("modifier") if noun.startswith(m, cut))
+    return noun[:cut], noun[cut + len(mark) :]
+
+
+def without_description(noun: str) -> str:
+    """`特色鲜明的新经济示范企业` → `新经济示范企业`: what is built, not how it is praised.
+
+    A modifier holding a number is a defining threshold and stays (`5亿元以上的物流企业`), and
+    so does one before a short head (`具有较强辐射带动效应的园区`)."""
+    modifier, head = split_modifier(noun)
+    if not modifier or len(head) < 4 or any(ch.isdigit() for ch in modifier):
+        return noun
+    return head
+
+
+def is_share(q: Quantity, rest: str) -> bool:
+    """`70%的规模以上工业企业完成数字化改造`: a share of a population, the noun after 的."""
+    return q.unit == "%" and opens_with_modifier(rest)
+
+
+def is_list_end(text: str) -> bool:
+    return longest_suffix(compact(text).rstrip(QUOTES), words("connectors", "kind", "list")) is not None
+
+
+class GoalReader:
+    """Reads the goals of one text in order, remembering the indicator last named."""
+
+    def __init__(self, text: str, doc_year: int | None, inherited_year: int | None):
+        self.text = text
+        self.timeline = Timeline(text, doc_year, stated_year(text) or inherited_year)
+        self.clauses = clause_spans(text)
+        self.clause_starts = [start for start, _ in self.clauses]
+        self.money_targets = [
+            (a["start"], a["end"])
+            for a in extract_amounts(text, doc_year=doc_year, inherited_year=inherited_year)
+            if a["role"] == "target"
+        ]
+        self.quantities = find_quantities(text)
+        self.group = list_groups(text, self.quantities)
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.indicators: list[str] = []  # those named so far in the current paragraph
+        self.previous_goal_clause = -1
+        self.previous_goal_end = -1
+
+    def clause_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.clause_starts, pos) - 1
+
+    def read(self) -> list[dict]:
+        goals = []
+        paragraph = 0
+        for i, q in enumerate(self.quantities):
+            clause = self.clause_of(q.start)
+            if (here := bisect.bisect_right(self.paragraph_starts, q.start)) != paragraph:
+                paragraph, self.indicators = here, []  # no indicator is carried into a new paragraph
+            goal = self.read_goal(i, q, clause)
+            if goal is not None:
+                goals.append(goal)
+                if goal["indicator"]:
+                    self.indicators.append(goal["indicator"])
+                self.previous_goal_clause, self.previous_goal_end = clause, goal["end"]
+        return goals
+
+    def read_goal(self, i: int, q: Quantity, clause: int) -> dict | None:
+        text = self.text
+        clause_start, clause_end = self.clauses[clause]
+        frame = self.timeline.at(q.start)
+        _, words_end = comparator_before(text, q.start)
+        lead = text[clause_start:words_end]
+        governed = any(verb in lead for verb in cue_words("production_verb"))
+        if not self.is_goal(q, frame, text[q.end : clause_end], lead, governed):
+            return None
+        noun = self.noun_span(i, q, clause_end)
+        if noun is None:
+            return None  # a count that qualifies a later noun: `3万人以上小城镇达到10平方米`
+        seg_start = self.segment_start(clause, words_end)
+        if noun[1] > noun[0]:
+            noun_text = compact(text[noun[0] : noun[1]])
+            indicator = without_description(noun_text) if governed else noun_text
+            end = noun[1]
+        else:
+            noun_text = ""
+            indicator = self.indicator_before(text[seg_start:words_end], clause, governed)
+            end = q.end
+        first, last = self.quantities[self.group[i]], self.last_of_group(i)
+        before = q.before or first.before or share_comparator(compact(text[seg_start:words_end]))
+        return {
+            "start": seg_start,
+            "end": end,
+            "text": compact(text[seg_start:end]),
+            "indicator": indicator,
+            "year": frame.year,
+            "value": None if q.is_range else q.high,
+            "min_value": q.low,
+            "max_value": q.high,
+            "unit": q.unit or implied_unit(noun_text or compact(text[seg_start:words_end])),
+            "comparator": comparator(before, q.after or last.after, q.is_range),
+            "change": change(compact(text[seg_start:words_end])),
+        }
+
+    def last_of_group(self, i: int) -> Quantity:
+        j = i
+        while j + 1 < len(self.quantities) and self.group[j + 1] == self.group[i]:
+            j += 1
+        return self.quantities[j]
+
+    def segment_start(self, clause: int, words_end: int) -> int:
+        """Where the words naming a goal begin: the clause, or after the goal before it."""
+        start = self.clauses[clause][0]
+        if self.previous_goal_clause == clause:
+            start = max(start, self.previous_goal_end)
+        segment = self.text[start:words_end]
+        return start + len(segment) - len(without_links(segment))
+
+    def is_goal(self, q: Quantity, frame: Frame, following: str, lead: str, governed: bool) -> bool:
+        if frame.mode == "past":
+            return False
+        if longest_suffix(lead.rstrip(" \t" + QUOTES), cue_words("ordinal_prefix")):
+            return False  # `第6位`
+        rest = following.lstrip(" \t" + QUOTES)
+        if any(w in rest for w in cue_words("policy_parameter")) or any(
+            w in lead for w in cue_words("policy_lead")
+        ):
+            return False  # `按…的5%给予`, `对…455个项目给予支持`: a grant's rate or recipients
+        if is_share(q, rest):
+            return frame.mode == "goal" or governed  # `70%的规模以上工业企业完成…`
+        if opens_with_modifier(rest):
+            return False  # `5亿元以上的物流企业`: a condition inside an indicator
+        if longest_prefix(lead.lstrip(), cue_words("condition_opener")) and any(
+            w in rest for w in cue_words("modifier")
+        ):
+            return False  # `对…低于3%且…的机构`: an eligibility condition
+        if is_money(q.unit) and not any(
+            a <= q.start < b for a, b in self.money_targets
+        ):
+            return False  # money granted, a threshold or a figure: the amounts table says which
+        if frame.mode == "goal" or governed:
+            return True
+        return q.before in cue_words("requirement")
+
+    def noun_span(self, i: int, q: Quantity, clause_end: int) -> tuple[int, int] | None:
+        """The noun a count stands before (`打造30个区块链典型场景应用示范`).
+
+        An empty span when the count ends its phrase (`…企业25家`); None when the noun leads
+        on to another value, which the count then only qualifies."""
+        text = self.text
+        pos = q.end
+        while pos < clause_end and text[pos] in " \t":
+            pos += 1
+        if is_share(q, text[pos:clause_end]):
+            pos += len(longest_prefix(text[pos:clause_end], cue_words("modifier")) or "")
+        elif not is_count(q.unit) or pos >= clause_end or not is_cjk(text[pos]) or is_list_end(
+            text[pos]
+        ):
+            return pos, pos
+        stop = clause_end
+        if i + 1 < len(self.quantities) and self.quantities[i + 1].start < clause_end:
+            nxt = self.quantities[i + 1]
+            if not is_list_end(text[pos : nxt.start]):
+                return None
+            stop = nxt.start
+        # The phrase opens with a CJK character, so only its end is trimmed.
+        trimmed = strip_words(text[pos:stop], (), words("connectors", "kind", "list"))
+        return pos, pos + len(trimmed)
+
+    def indicator_before(self, segment: str, clause: int, governed: bool) -> str:
+        """What is measured, from the words before the value, verbs and time phrases removed."""
+        trailing = (
+            trim_words("trailing") + comparator_words("before") + tuple(mapping("changes", "change"))
+        )
+        verbs = tuple(w for w in trailing if w not in cue_words("modifier"))
+        core = strip_words(time_phrase_regex().sub("", compact(segment)), (), verbs)
+        name = strip_words(core, trim_words("leading"), trailing)
+        if not name:
+            return self.indicators[-1] if self.indicators else ""
+        if longest_prefix(name, trim_words("elided_subject")):
+            return self.with_elided_subject(name, clause, core.endswith(cue_words("modifier")))
+        for previous in reversed(self.indicators):
+            if previous != name and previous.endswith(name):
+                return previous  # `保费收入` after `全省保险机构保费收入`
+        return without_description(name) if governed else name
+
+    def with_elided_subject(self, name: str, clause: int, ends_with_modifier: bool) -> str:
+        """`占GDP比重` after `金融业增加值…` → `金融业增加值占GDP比重`."""
+        previous = self.indicators[-1] if self.indicators else None
+        if previous and self.previous_goal_clause >= clause - 1:
+            name = subject_of(previous) + name
+            modifier, head = split_modifier(previous)
+            if ends_with_modifier and modifier:
+                name += cue_words("modifier")[0] + head
+            return name
+        if clause > 0:
+            start, end = self.clauses[clause - 1]
+            return clause_subject(compact(self.text[start:end])) + name
+        return name
+
+
+def comparator(before: str | None, after: str | None, is_range: bool) -> str:
+    """The word after the value wins (`达到20%左右` is approx); a range is eq."""
+    if is_range:
+        return "eq"
+    word = after or before
+    return mapping("comparators", "comparator")[word] if word else "eq"
+
+
+def share_comparator(lead: str) -> str | None:
+    """`工业用地面积不低于出让总规模的30%`: the comparator of a share of another quantity."""
+    if not lead.endswith(cue_words("modifier")):
+        return None
+    found = [(lead.rfind(w) + len(w), len(w), w) for w in comparator_words("before") if w in lead]
+    return max(found)[2] if found else None  # the last one, and of two ending together the longer
+
+
+def change(lead: str) -> str:
+    """`逐年递减` → decrease, `提高` → increase, `下降到` or anything else → level."""
+    word = longest_suffix(
+        strip_words(lead, (), comparator_words("before")), tuple(mapping("changes", "change"))
+    )
+    return mapping("changes", "change")[word] if word else "level"
+
+
+def extract_targets(
+    text: str, *, doc_year: int | None = None, inherited_year: int | None = None
+) -> list[dict]:
+    """Every quantitative goal value in `text`, in text order.
+
+    `doc_year` is the year the document was issued (a figure for an earlier year is a past
+    figure); `inherited_year` is a deadline stated at the head of the enclosing section. A
+    deadline stated at the head of `text` itself holds for all of it; any other year holds to
+    the end of its paragraph, so separate paragraphs with `\\n`.
+    """
+    return GoalReader(text, doc_year, inherited_year).read()

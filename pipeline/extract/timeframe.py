@@ -1,0 +1,187 @@
+"""When a figure holds: a goal for a deadline year, a past or current figure, or unknown.
+
+A year statement (`到2017年`, `2020年前`, `2013年`) sets the frame for what follows it up to the
+end of its paragraph (`\\n`); a relative period does the same (`今后3年` a goal without a year,
+`近3年` the past). A sentence holding a status cue (`截至`, `同比`, `已` …) reports figures unless
+it also states a deadline. A goal adverb (`力争`, `确保` …) makes the rest of its sentence a goal.
+The cue words live in `lexicons/time_cues.csv`.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.lexicon import alternation, words
+
+END_OF_TIME = float("inf")
+
+SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
+BOOK_TITLE = re.compile(r"《[^《》\n]{0,120}》")
+HEADING_MAX = 10  # a first sentence this short, without a comma, is a heading (`发展目标。`)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    mode: str  # "goal": a value to reach by `year`; "past": a reported figure; "none": unknown
+    year: int | None
+
+
+UNKNOWN = Frame("none", None)
+
+
+def cues(kind: str) -> tuple[str, ...]:
+    return words("time_cues", "kind", kind)
+
+
+@cache
+def year_regex() -> re.Pattern[str]:
+    """A year mention with the words around it that say what kind of time it is."""
+    prefix = alternation(cues("deadline_prefix") + cues("reference_prefix"))
+    word_suffix = alternation(
+        cues("since_suffix") + cues("period_suffix") + cues("deadline_suffix") + cues("reference_suffix")
+    )
+    dash = alternation(words("connectors", "kind", "range"))
+    # `6月`, `1—8月`, `6月末`; a day (`9月1日`) makes it a date.
+    month = rf"\d{{1,2}}\s*(?:{dash}\s*\d{{1,2}}\s*)?月(?P<day>\s*\d{{1,2}}\s*日)?(?:底|末)?"
+    return re.compile(
+        rf"(?P<prefix>{prefix})?\s*"
+        rf"(?<![0-9０-９])(?:(?:19|20)\d{{2}}\s*年?\s*{dash}\s*)?(?P<year>(?:19|20)\d{{2}})\s*年"
+        rf"(?:\s*(?P<month>{month})|\s*(?P<suffix>{word_suffix}))?"
+    )
+
+
+@cache
+def cue_regex(kind: str) -> re.Pattern[str]:
+    return re.compile(alternation(cues(kind)))
+
+
+@cache
+def time_phrase_regex() -> re.Pattern[str]:
+    """Year statements and relative periods as they open a goal clause, for removal."""
+    return re.compile(rf"(?:{year_regex().pattern})|{alternation(cues('relative_future'))}")
+
+
+def classify_year(m: re.Match[str], doc_year: int | None, current: Frame) -> Frame | None:
+    """The frame a year mention opens; None when it is only a reference point or a date."""
+    year = int(m.group("year"))
+    prefix, suffix = m.group("prefix"), m.group("suffix")
+    if suffix in cues("since_suffix"):
+        return Frame("past", None)
+    if prefix in cues("reference_prefix") or suffix in cues("reference_suffix") or m.group("day"):
+        return None  # `比2015年`, `2013年的15.9%`, `从2014年9月1日起`: a reference or a date
+    if m.group("month") or suffix in cues("period_suffix"):
+        future = doc_year is not None and year > doc_year
+        return Frame("goal", year) if future else Frame("past", year)
+    if doc_year is not None:
+        return Frame("goal", year) if year >= doc_year else Frame("past", year)
+    if prefix in cues("deadline_prefix") or suffix in cues("deadline_suffix"):
+        return Frame("goal", year)
+    return Frame("goal", year) if current.mode == "goal" else Frame("none", year)
+
+
+def is_deadline(m: re.Match[str]) -> bool:
+    """A year stated as a deadline by its own words (`到2025年`, `2020年前`)."""
+    if m.group("day") or m.group("month"):
+        return False
+    return m.group("prefix") in cues("deadline_prefix") or m.group("suffix") in cues("deadline_suffix")
+
+
+def opening_clauses(text: str) -> list[str]:
+    """The first clause, and the second too when the first is a short heading (`发展目标。`)."""
+    clauses = [text[a:b] for a, b in spans_of(CLAUSE_END, text[:200])[:2]]
+    first = clauses[0] if clauses else ""
+    is_heading = first.endswith(("。", "\n")) and len(first.strip()) <= HEADING_MAX + 1
+    return clauses if is_heading else clauses[:1]
+
+
+def stated_year(text: str) -> int | None:
+    """The deadline year a text states at its head (`到2025年，…`, `力争到2017年`, `2020年前`)."""
+    for clause in opening_clauses(text):
+        for m in year_regex().finditer(clause):
+            if is_deadline(m):
+                return int(m.group("year"))
+    return None
+
+
+def inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` falls in one of the sorted, disjoint `spans`."""
+    i = bisect.bisect_right(spans, (pos, END_OF_TIME)) - 1
+    return i >= 0 and pos < spans[i][1]
+
+
+def spans_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Consecutive pieces of `text` ended by `pattern` (the terminator stays in its piece)."""
+    spans, start = [], 0
+    for m in pattern.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+class Timeline:
+    """The frame in force at every offset of one text."""
+
+    def __init__(self, text: str, doc_year: int | None = None, base_year: int | None = None):
+        self._positions: list[int] = []
+        self._frames: list[Frame] = []
+        self._text = text
+        self._doc_year = doc_year
+        self._titles = [m.span() for m in BOOK_TITLE.finditer(text)]
+        base = Frame("goal", base_year) if base_year is not None else UNKNOWN
+        state = base
+        for start, end in spans_of(SENTENCE_END, text):
+            if start > 0 and text[start - 1] == "\n":
+                state = base  # a year stated in one paragraph does not reach the next
+            state = self._read_sentence(start, end, state)
+
+    def _events(self, start: int, end: int) -> list[tuple[int, str, re.Match[str]]]:
+        """Time statements of one sentence in text order: (offset, kind, match)."""
+        text = self._text
+        found = [
+            (m.start(), "year", m)
+            for m in year_regex().finditer(text, start, end)
+            if not inside(self._titles, m.start("year"))
+        ]
+        for kind in ("relative_future", "relative_past", "goal_adverb"):
+            found += [(m.start(), kind, m) for m in cue_regex(kind).finditer(text, start, end)]
+        return sorted(found, key=lambda e: e[0])
+
+    def _read_sentence(self, start: int, end: int, state: Frame) -> Frame:
+        """Record the frames of one sentence; return the state carried to the next one."""
+        steps: list[tuple[int, Frame, bool]] = [(start, state, False)]
+        adverb = deadline = False
+        for pos, kind, m in self._events(start, end):
+            if kind == "goal_adverb":
+                adverb = True
+            elif kind == "relative_future":
+                state, deadline = Frame("goal", None), True
+            elif kind == "relative_past":
+                state = Frame("past", None)
+            elif (frame := classify_year(m, self._doc_year, state)) is not None:
+                state = frame
+                deadline = deadline or (frame.mode == "goal" and is_deadline(m))
+            steps.append((pos, state, adverb))
+        reporting = not deadline and cue_regex("statistic").search(self._text, start, end) is not None
+        for pos, frame, after_adverb in steps:
+            if reporting:
+                frame = Frame("past", frame.year)
+            elif after_adverb and frame.mode == "none":
+                frame = Frame("goal", frame.year)
+            self._mark(pos, frame)
+        return state
+
+    def _mark(self, pos: int, frame: Frame) -> None:
+        if self._positions and self._positions[-1] == pos:
+            self._frames[-1] = frame
+        else:
+            self._positions.append(pos)
+            self._frames.append(frame)
+
+    def at(self, pos: int) -> Frame:
+        i = bisect.bisect_right(self._positions, pos) - 1
+        return self._frames[i] if i >= 0 else UNKNOWN

@@ -1,0 +1,302 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.targets import extract_targets, stated_year
+
+
+def rows(text: str, **years) -> list[tuple]:
+    """(indicator, year, value, min, max, unit, comparator, change) of every goal."""
+    return [
+        (t["indicator"], t["year"], t["value"], t["min_value"], t["max_value"], t["unit"],
+         t["comparator"], t["change"])
+        for t in extract_targets(text, **years)
+    ]
+
+
+def test_deadline_at_the_head():
+    # 002_144f457913c26fac.txt lines 35-37
+    text = "到 2025 年,新经济增加值年均增速不低于 10% 、占地区生产总值比重达到 20% 左右,把我省建设成为全国重要的新经济发展先导区。"
+    assert rows(text, doc_year=2021) == [
+        ("新经济增加值年均增速", 2025, 10, 10, 10, "%", "gte", "level"),
+        # the ratio borrows the subject of the goal before it
+        ("新经济增加值占地区生产总值比重", 2025, 20, 20, 20, "%", "approx", "level"),
+    ]
+
+
+def test_inherited_year_and_percentage_points():
+    # 002 lines 41-47, under the section head `到 2025 年` (inherited)
+    text = (
+        "新技术加速突破,催生发展新产业。 未来产业、前沿产业加快发展,战略性新兴产业、高技术制造业增加值年均增速"
+        "比规模以上工业增加值增速高 2 个百分点左右,生产性服务业年均增长 10%左右,全社会研发投入强度达到 2. 4% 左右。"
+    )
+    assert rows(text, doc_year=2021, inherited_year=2025) == [
+        ("战略性新兴产业、高技术制造业增加值年均增速比规模以上工业增加值增速高", 2025, 2, 2, 2, "pp",
+         "approx", "level"),
+        ("生产性服务业年均增长", 2025, 10, 10, 10, "%", "approx", "level"),
+        ("全社会研发投入强度", 2025, 2.4, 2.4, 2.4, "%", "approx", "level"),
+    ]
+
+
+def test_counts_written_as_hundred_plus():
+    # 002 lines 57-61: no unit printed, the counted noun gives it
+    text = (
+        "新场景加速构建,创新赋能新模式。 以“百企示范”为牵引,培育“100+”特色鲜明的新经济示范企业、"
+        "“100 +”专业化功能平台,打造“100+”新经济应用新场景。"
+    )
+    assert rows(text, doc_year=2021, inherited_year=2025) == [
+        ("新经济示范企业", 2025, 100, 100, 100, "家", "gte", "level"),
+        ("专业化功能平台", 2025, 100, 100, 100, "个", "gte", "level"),
+        ("新经济应用新场景", 2025, 100, 100, 100, "个", "gte", "level"),
+    ]
+
+
+def test_a_creating_verb_makes_a_goal_without_a_deadline():
+    # 002 line 334 and lines 344-346
+    assert rows("推进“蜀信链”节点建设,打造 30 个区块链典型场景应用示范。", doc_year=2021) == [
+        ("区块链典型场景应用示范", None, 30, 30, 30, "个", "eq", "level"),
+    ]
+    text = "培育制氢、储运氢、加氢、氢能利用等领域国内领先企业 25 家,建成多种类型加氢站 60 座以上。"
+    assert rows(text, doc_year=2021) == [
+        ("制氢、储运氢、加氢、氢能利用等领域国内领先企业", None, 25, 25, 25, "家", "eq", "level"),
+        ("多种类型加氢站", None, 60, 60, 60, "座", "gte", "level"),
+    ]
+
+
+def test_money_goals_two_years_in_one_sentence():
+    # 003_b7f4ec8c69ce3500.txt lines 364-366
+    text = (
+        "——总量不断扩大。力争到 2017 年，全省电子商务市场交易额超过 2万亿元，网络零售交易额超过 2600 亿元；"
+        "2020 年，全省电子商务市场交易额超过 4 万亿元，网络零售交易额超过 4500 亿元。"
+    )
+    assert [(r[0], r[1], r[2], r[5], r[6]) for r in rows(text, doc_year=2014)] == [
+        ("全省电子商务市场交易额", 2017, 2e12, "CNY", "gt"),
+        ("网络零售交易额", 2017, 2.6e11, "CNY", "gt"),
+        ("全省电子商务市场交易额", 2020, 4e12, "CNY", "gt"),
+        ("网络零售交易额", 2020, 4.5e11, "CNY", "gt"),
+    ]
+
+
+def test_thresholds_stay_in_the_indicator():
+    # 003 lines 374-378: 1000亿元 etc. define the enterprises counted, they are no goals
+    text = (
+        "——支撑坚强有力。力争到 2020 年，培育电子商务交易额超 1000 亿元的企业 5 家、超 100 亿元的企业 20 家以上、"
+        "超 10 亿元的企业 50 家；打造支撑力强、辐射面广且各具特色的全国知名电商平台 20 个。"
+    )
+    assert rows(text, doc_year=2014) == [
+        ("电子商务交易额超1000亿元的企业", 2020, 5, 5, 5, "家", "eq", "level"),
+        ("电子商务交易额超100亿元的企业", 2020, 20, 20, 20, "家", "gte", "level"),
+        ("电子商务交易额超10亿元的企业", 2020, 50, 50, 50, "家", "eq", "level"),
+        ("全国知名电商平台", 2020, 20, 20, 20, "个", "eq", "level"),
+    ]
+
+
+def test_decrease_and_level():
+    # 003 lines 739-743
+    text = (
+        "到 2017 年，全省物流业增加值年均增速保持在 10%以上；社会物流总费用占 GDP 的比重逐年递减 0.3 个百分点以上，"
+        "下降到 17.5%左右；培育壮大主营业务收入 5 亿元以上的物流企业 20 家。物流智能化、网络化、国际化水平显著增强。"
+    )
+    assert rows(text, doc_year=2014) == [
+        ("全省物流业增加值年均增速", 2017, 10, 10, 10, "%", "gte", "level"),
+        ("社会物流总费用占GDP的比重", 2017, 0.3, 0.3, 0.3, "pp", "gte", "decrease"),
+        ("社会物流总费用占GDP的比重", 2017, 17.5, 17.5, 17.5, "%", "approx", "level"),
+        ("主营业务收入5亿元以上的物流企业", 2017, 20, 20, 20, "家", "eq", "level"),
+    ]
+
+
+def test_range_and_year_carried_across_sentences():
+    # 003 lines 745-749
+    text = (
+        "到 2020 年，全省社会物流总费用占 GDP 的比重下降到 16%左右。建成一批西部物流企业集聚度最高的物流园区；"
+        "培育壮大主营业务收入超过 5 亿元的物流企业达 30 家以上，超过 10 亿元的达 15家以上；"
+        "引进知名船公司 10—20 家；引进国际国内大型知名物流企业超过 100 家。建成中国第四大国际航空客货运枢纽。"
+    )
+    assert rows(text, doc_year=2014) == [
+        ("全省社会物流总费用占GDP的比重", 2020, 16, 16, 16, "%", "approx", "level"),
+        ("主营业务收入超过5亿元的物流企业", 2020, 30, 30, 30, "家", "gte", "level"),
+        ("主营业务收入超过10亿元的物流企业", 2020, 15, 15, 15, "家", "gte", "level"),
+        ("引进知名船公司", 2020, None, 10, 20, "家", "eq", "level"),
+        ("引进国际国内大型知名物流企业", 2020, 100, 100, 100, "家", "gt", "level"),
+    ]
+
+
+def test_one_row_per_value_of_a_list():
+    # 003 lines 459-461: 以上 after the last value holds for both
+    text = "提高 4G 和 WiFi 在地铁、商场、社区等的覆盖率。到 2017 年，已有和新建商业中心 WiFi 覆盖率分别达到 70%和 95%以上。"
+    assert rows(text, doc_year=2014) == [
+        ("已有和新建商业中心WiFi覆盖率", 2017, 70, 70, 70, "%", "gte", "level"),
+        ("已有和新建商业中心WiFi覆盖率", 2017, 95, 95, 95, "%", "gte", "level"),
+    ]
+
+
+def test_elided_subjects():
+    # 003 lines 1113-1115
+    text = (
+        "金融业整体实力和竞争力显著增强。到 2017 年，金融业增加值突破 2500 亿元，占 GDP 比重达到 7%以上。"
+        "到 2020 年，力争金融业增加值突破 4000 亿元，占 GDP 比重达到 8%以上；西部金融中心初具雏形。"
+    )
+    assert [(r[0], r[1], r[2], r[6]) for r in rows(text, doc_year=2014)] == [
+        ("金融业增加值", 2017, 2.5e11, "gt"),
+        ("金融业增加值占GDP比重", 2017, 7, "gte"),
+        ("金融业增加值", 2020, 4e11, "gt"),
+        ("金融业增加值占GDP比重", 2020, 8, "gte"),
+    ]
+    # 003 line 1121: the subject comes from the clause before, which states no value
+    text = "各项融资保持稳步较快增长，各项融资增速领先全国平均水平，快于 GDP 增速 4—5 个百分点。"
+    assert rows(text, doc_year=2014) == [("各项融资增速快于GDP增速", None, None, 4, 5, "pp", "eq", "level")]
+
+
+def test_bare_years_and_money_per_person():
+    # 003 lines 1123-1125 and 1131-1133
+    text = (
+        "全省银行业金融机构资产总额 2017 年达到 10 万亿元；2020 年达到 14 万亿元，地方法人银行机构实力进一步壮大，"
+        "力争资产和信贷规模占全省银行业金融机构的 30%以上。"
+    )
+    assert [(r[0], r[1], r[2], r[5], r[6]) for r in rows(text, doc_year=2014)] == [
+        ("全省银行业金融机构资产总额", 2017, 1e13, "CNY", "eq"),
+        ("全省银行业金融机构资产总额", 2020, 1.4e13, "CNY", "eq"),
+        ("资产和信贷规模占全省银行业金融机构", 2020, 30, "%", "gte"),
+    ]
+    text = (
+        "全省保险机构 2017 年保费收入突破 1500 亿元，保险深度达到 4%，保险密度 1800 元/人。2020 年，保费收入突破 "
+        "2400 亿元，保险深度达到 5%，保险密度 3000 元/人，建成市场体系完善的现代保险服务业。"
+    )
+    assert [(r[0], r[1], r[2], r[5]) for r in rows(text, doc_year=2014)] == [
+        ("全省保险机构保费收入", 2017, 1.5e11, "CNY"),
+        ("保险深度", 2017, 4, "%"),
+        ("保险密度", 2017, 1800, "CNY/person"),
+        ("全省保险机构保费收入", 2020, 2.4e11, "CNY"),
+        ("保险深度", 2020, 5, "%"),
+        ("保险密度", 2020, 3000, "CNY/person"),
+    ]
+
+
+def test_relative_periods_have_no_year():
+    # 003 lines 380-384
+    text = (
+        "——贡献持续提升。电子商务市场交易规模占社会消费品零售总额比重逐年上升，成为带动就业的重要途径；"
+        "未来 5 年年均电子商务企业直接从业人员超过 100 万人，间接带动从业人员 800 万人以上。"
+    )
+    assert rows(text, doc_year=2014) == [
+        ("年均电子商务企业直接从业人员", None, 1e6, 1e6, 1e6, "人", "gt", "level"),
+        ("间接带动从业人员", None, 8e6, 8e6, 8e6, "人", "gte", "level"),
+    ]
+    # 001_1acc3666f60ddf6e.txt line 180
+    text = "围绕“两不愁、三保障”目标，今后3年实现171万贫困人口脱贫、5295个贫困村退出、68个贫困县摘帽。"
+    assert rows(text, doc_year=2018) == [
+        ("贫困人口脱贫", None, 1.71e6, 1.71e6, 1.71e6, "人", "eq", "level"),
+        ("贫困村退出", None, 5295, 5295, 5295, "个", "eq", "level"),
+        ("贫困县摘帽", None, 68, 68, 68, "个", "eq", "level"),
+    ]
+
+
+def test_increase_in_percentage_points():
+    # 004_8dbb09b12177f42d.txt line 13
+    text = "到2025年，高技术制造业营业收入占规模以上工业比重提高5个百分点，制造业劳动生产率达到60万元/人以上，"
+    assert rows(text) == [
+        ("高技术制造业营业收入占规模以上工业比重", 2025, 5, 5, 5, "pp", "eq", "increase"),
+        ("制造业劳动生产率", 2025, 6e5, 6e5, 6e5, "CNY/person", "gte", "level"),
+    ]
+
+
+def test_a_bound_before_the_counted_noun_is_part_of_the_indicator():
+    text = "到2020年，培育年产值10亿元以上企业50家（含）以上。"
+    assert rows(text, doc_year=2016) == [("年产值10亿元以上企业", 2020, 50, 50, 50, "家", "gte", "level")]
+
+
+def test_a_share_of_another_quantity():
+    # 004_8dbb09b12177f42d.txt line 66: the comparator stands before the base of the share
+    text = "确保合理工业用地规模，原则上每年的国有建设用地供应计划中，工业用地面积不低于出让总规模的30%。"
+    assert rows(text, doc_year=2020) == [
+        ("工业用地面积不低于出让总规模", None, 30, 30, 30, "%", "gte", "level"),
+    ]
+
+
+def test_a_share_of_a_population():
+    text = "到 2025 年，70%的规模以上工业企业完成数字化改造，对中小企业给予 6%—10%的价格扣除。"
+    assert rows(text, doc_year=2021) == [
+        ("规模以上工业企业完成数字化改造", 2025, 70, 70, 70, "%", "eq", "level"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_year"),
+    [
+        # 003 lines 652-658: past figures of a 2014 document
+        ("1.物流业规模快速增长，但物流成本居高不下。2013 年全省社会物流总额达到 51284.4 亿元，物流业增加值占服务业"
+         "比重由 2005 年的 7.7%提升到 2013 年的 15.9%；全省社会物流总费用 4970.1亿元，占 GDP 比重为 18.9%，"
+         "比全国平均水平高 0.9 个百分点，比山东、江苏等沿海发达省份高 3个百分点。", 2014),
+        # 003 lines 1050-1054: current figures
+        ("2014 年上半年，全省金融业完成增加值 828.47 亿元，同比增长 15%，分别占 GDP 和第三产业增加值的 6.5%和 "
+         "19.3%，比上年同期分别提高 0.4 和 0.9 个百分点。截至 2014 年 6 月末，全省金融业资产总额达到 6.9 万亿元。",
+         2014),
+        # 003 lines 27-37: subsidy rates, caps and thresholds
+        (
+            "一、对企业承接高校、科研机构的科技成果在省内成功实施转化的，按企业购买研发服务合同交易额的 10%以内给予"
+            "后补助，最高不超过 100 万元；对企业转化的项目年度投资总额达到 2000 万元以上的，按其年度投资总额的 "
+            "5%给予最高不超过 200 万元的项目资金补助。",
+            2014,
+        ),
+        # 003 lines 74-80: price deductions granted
+        ("对小微企业产品可视不同行业情况给予 6%—10%的价格扣除", 2014),
+        # 000 line 138: recipients of a grant in a year
+        ("目前，省级财政已预拨 15 亿元，对 2024 年符合条件的 455 个入库项目给予支持。", 2024),
+        # a rank, a duration, a speed
+        ("居全国第 6 位，应在 1 个月内启动预算执行，加快新建成南达350公里时速高铁。", 2018),
+    ],
+)
+def test_no_goal(text, doc_year):
+    assert extract_targets(text, doc_year=doc_year) == []
+
+
+def test_a_year_reaches_the_end_of_its_paragraph():
+    text = "全省科技企业孵化体系和服务能力显著增强。到 2017 年，全省孵化器数量达到 100 家。\n全省建成示范基地 20 个。"
+    assert [t["year"] for t in extract_targets(text, doc_year=2014)] == [2017, None]
+
+
+def test_a_year_at_the_head_holds_for_the_whole_text():
+    text = "到 2017 年，全省孵化器数量达到 100 家。\n全省建成示范基地 20 个。"
+    assert [t["year"] for t in extract_targets(text, doc_year=2014)] == [2017, 2017]
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("到2025年，新经济增加值年均增速不低于10%", 2025),
+        ("力争到 2017 年，全省电子商务市场交易额超过 2万亿元", 2017),
+        ("2020年前完成改造", 2020),
+        ("发展目标。到2025年，制造业增加值占全省生产总值比重稳中有升", 2025),  # after a heading
+        ("发展目标到 2025 年,新经济增加值年均增速不低于 10%", 2025),
+        ("2013 年全省社会物流总额达到 51284.4 亿元", None),  # a bare year may be a past one
+        ("金融业整体实力和竞争力显著增强。到 2017 年，金融业增加值突破 2500 亿元", None),  # not at the head
+        ("从 2014 年 9 月 1 日起，各融资性担保机构", None),
+        ("", None),
+    ],
+)
+def test_stated_year(text, year):
+    assert stated_year(text) == year
+
+
+TOKENS = [
+    "100", "2. 4", "３０", "10—20", "五十", "千", "万", "亿", "元", "亿元", "%", "个百分点", "家", "个", "人",
+    "+", "“", "”", "以上", "左右", "超过", "不低于", "达到", "提高", "下降到", "逐年递减", "的", "和", "、",
+    "，", "。", "；", "\n", " ", "到2020年", "2013年", "力争", "今后3年", "截至目前", "培育", "打造", "企业",
+    "给予", "补助", "占", "比重", "对", "第",
+]
+TEXTS = st.one_of(
+    st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
+    st.text(alphabet=st.sampled_from("0123456789.+%万亿千元家个人—、和的以上，。 到年力争培育占"), max_size=60),
+)
+
+
+@settings(max_examples=200)
+@given(text=TEXTS, doc_year=st.sampled_from([None, 2014]), inherited=st.sampled_from([None, 2020]))
+def test_targets_are_well_formed(text, doc_year, inherited):
+    for target in extract_targets(text, doc_year=doc_year, inherited_year=inherited):
+        assert 0 < target["min_value"] <= target["max_value"]
+        assert target["value"] is None or target["value"] == target["min_value"] == target["max_value"]
+        assert "".join(text[target["start"] : target["end"]].split()) == target["text"]
+        assert target["comparator"] in {"gte", "gt", "lte", "lt", "eq", "approx"}
+        assert target["change"] in {"level", "increase", "decrease"}
+        assert target["unit"]
