@@ -70,7 +70,10 @@ def table_items(doc: Document) -> tuple[list[Item], list[dict]]:
 
     items, rows = [], parse_task_table(doc.table_lines)
     for row in rows:
-        body = Paragraph(row["task"], (0,), (row["line_start"],), False, False)
+        # The row's span runs from its 序号 to its last cell; the task text starts the row.
+        offsets = (0, len(row["task"])) if row["line_end"] != row["line_start"] else (0,)
+        lines = (row["line_start"], row["line_end"])[: len(offsets)]
+        body = Paragraph(row["task"], offsets, lines, False, False)
         items.append(
             Item(len(items), row["label"], "table", 1, None, None, body,
                  deadline=row["deadline"], table_row=row)
