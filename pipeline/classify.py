@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.agencies import assign_roles, find_clauses, resolve, split_names
 from pipeline.extract.amounts import extract_amounts
+from pipeline.extract.deadlines import stated_deadline
 from pipeline.extract.instruments import aggregate_instrument, classify_instrument
 from pipeline.extract.targets import extract_targets, stated_year
 from pipeline.extract.task_table import parse_task_table
@@ -171,7 +172,7 @@ def classify_document(
             "is_leaf": item.ordinal not in has_numbered_child,
             "heading": item.heading,
             "text": text,
-            "deadline": item.deadline,
+            "deadline": item.deadline or stated_deadline(text),
             "instrument": None,
             "instrument_subtype": None,
             "instrument_evidence": None,
