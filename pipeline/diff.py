@@ -2,7 +2,9 @@
 
 The bump follows the Data Package version recipe: MAJOR for changes that can break a script
 (a field removed, renamed or retyped, a constraint tightened, a key changed, rows or resources
-gone), MINOR for additions (resources, fields, rows), PATCH for corrected values or metadata.
+gone), MINOR for additions (resources, fields, rows, looser constraints), PATCH for corrected
+values or metadata. Any difference in the bytes of a published file is at least a PATCH, so one
+version always names one set of files.
 """
 from __future__ import annotations
 
@@ -14,8 +16,34 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import PipelineError
+
 BUMPS = ("none", "patch", "minor", "major")
-EXAMPLES_PER_RESOURCE = 3
+EXAMPLES_PER_KIND = 3  # kept per resource for each of added, removed, changed
+EXCERPT = 40  # characters of a value shown around a change in the text output
+
+# Each kind of change, by the text before its first colon, and the bump it calls for.
+CHANGE_LEVELS = {
+    "resource removed": "major",
+    "field removed": "major",
+    "field renamed": "major",
+    "field retyped": "major",
+    "constraint tightened": "major",
+    "fields reordered": "major",
+    "primary key changed": "major",
+    "foreign keys changed": "major",
+    "resource added": "minor",
+    "field added": "minor",
+    "constraint loosened": "minor",
+    "field metadata changed": "patch",
+    "resource metadata changed": "patch",
+    "file rewritten": "patch",
+}
+RULES = {
+    "major": "changes that can break a script written against the previous version",
+    "minor": "additions only: scripts written against the previous version keep working",
+    "patch": "corrected values or metadata: no row, field or resource added or removed",
+}
 
 
 @dataclass
@@ -26,8 +54,11 @@ class ResourceDiff:
     changed: int = 0
     changed_columns: dict[str, int] = field(default_factory=dict)
     schema_changes: list[str] = field(default_factory=list)
+    # resource metadata and files whose bytes changed without a change of values or schema
+    other_changes: list[str] = field(default_factory=list)
     bump: str = "none"
-    examples: list[str] = field(default_factory=list)
+    # {"change": "added"|"removed"|"changed", "key": "a/b", "columns": {column: [old, new]}}
+    examples: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -35,9 +66,18 @@ class PackageDiff:
     resources: list[ResourceDiff]
     metadata_changed: bool
     bump: str
+    metadata_changes: list[str] = field(default_factory=list)  # top-level properties that differ
+    # documentation files rendered differently from the same data (found by the build only)
+    docs_changes: list[str] = field(default_factory=list)
+    old_version: str | None = None
+    new_version: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"reasons": reasons(self)}
+
+
+def change_level(change: str) -> str:
+    return CHANGE_LEVELS[change.split(":", 1)[0]]
 
 
 def load_descriptor(folder: Path) -> dict[str, Any] | None:
@@ -54,83 +94,188 @@ def csv_resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in descriptor.get("resources", []) if r.get("format") == "csv"}
 
 
+def other_resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The Parquet copies (and any non-CSV resource), by name."""
+    return {r["name"]: r for r in descriptor.get("resources", []) if r.get("format") != "csv"}
+
+
 def read_rows(folder: Path, resource: dict[str, Any]) -> dict[tuple, dict[str, str]]:
     key = resource["schema"].get("primaryKey", [])
     with (folder / resource["path"]).open(encoding="utf-8", newline="") as fh:
         return {tuple(row[k] for k in key): row for row in csv.DictReader(fh)}
 
 
+def count_rows(folder: Path, resource: dict[str, Any]) -> int:
+    with (folder / resource["path"]).open(encoding="utf-8", newline="") as fh:
+        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+
+
 def max_bump(*bumps: str) -> str:
     return max(bumps, key=BUMPS.index)
 
 
-def tightened(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """Does the new field admit fewer values than the old one?"""
+LOWER_BOUNDS, UPPER_BOUNDS = ("minimum", "minLength", "exclusiveMinimum"), ("maximum", "maxLength", "exclusiveMaximum")
+
+
+def constraint_change(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """"tightened" if the new field refuses a value the old one took, else "loosened" if it
+    takes more, else "" (same constraints)."""
     before, after = old.get("constraints", {}), new.get("constraints", {})
-    if after.get("required") and not before.get("required"):
-        return True
-    if "enum" in after and not set(after["enum"]) >= set(before.get("enum", after["enum"])):
-        return True
-    if "enum" in after and "enum" not in before:
-        return True
-    for bound, stricter in (("minimum", lambda a, b: a > b), ("maximum", lambda a, b: a < b)):
-        if bound in after and (bound not in before or stricter(after[bound], before[bound])):
-            return True
-    return after.get("pattern") not in (None, before.get("pattern"))
+    tighter = looser = False
+    for flag in ("required", "unique"):
+        tighter |= bool(after.get(flag)) and not before.get(flag)
+        looser |= bool(before.get(flag)) and not after.get(flag)
+    if "enum" in after:
+        tighter |= "enum" not in before or not set(after["enum"]) >= set(before["enum"])
+        looser |= "enum" in before and set(after["enum"]) > set(before["enum"])
+    else:
+        looser |= "enum" in before
+    for bounds, stricter in ((LOWER_BOUNDS, lambda a, b: a > b), (UPPER_BOUNDS, lambda a, b: a < b)):
+        for bound in bounds:
+            if bound in after:
+                tighter |= bound not in before or stricter(after[bound], before[bound])
+                looser |= bound in before and stricter(before[bound], after[bound])
+            else:
+                looser |= bound in before
+    if after.get("pattern") != before.get("pattern"):
+        # a changed pattern may refuse values the old one took: count it as tighter
+        tighter |= "pattern" in after
+        looser |= "pattern" not in after
+    return "tightened" if tighter else "loosened" if looser else ""
+
+
+def field_kind(spec: dict[str, Any]) -> tuple:
+    return spec.get("type"), spec.get("format")
 
 
 def schema_diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], str]:
+    """The changes between two Table Schemas, and the bump they call for."""
     changes: list[str] = []
-    bump = "none"
+    old_names, new_names = [f["name"] for f in old["fields"]], [f["name"] for f in new["fields"]]
     old_fields = {f["name"]: f for f in old["fields"]}
     new_fields = {f["name"]: f for f in new["fields"]}
-    for name in old_fields.keys() - new_fields.keys():
-        changes.append(f"field removed: {name}")
-        bump = "major"
-    for name in sorted(new_fields.keys() - old_fields.keys()):
-        changes.append(f"field added: {name}")
-        bump = max_bump(bump, "minor")
+    removed = [n for n in old_names if n not in new_fields]
+    added = [n for n in new_names if n not in old_fields]
+    renamed: dict[str, str] = {}
+    for name in removed:
+        # a field gone and another of the same kind in its place: most likely a rename
+        position = old_names.index(name)
+        if position < len(new_names) and new_names[position] in added and new_names[position] not in renamed.values():
+            if field_kind(old_fields[name]) == field_kind(new_fields[new_names[position]]):
+                renamed[name] = new_names[position]
+    for name in removed:
+        if name in renamed:
+            changes.append(f"field renamed: {name} → {renamed[name]}")
+        else:
+            changes.append(f"field removed: {name}")
+    for name in added:
+        if name not in renamed.values():
+            changes.append(f"field added: {name}")
     for name in sorted(old_fields.keys() & new_fields.keys()):
         before, after = old_fields[name], new_fields[name]
-        if before.get("type") != after.get("type"):
+        if field_kind(before) != field_kind(after):
             changes.append(f"field retyped: {name} {before.get('type')} → {after.get('type')}")
-            bump = "major"
-        elif tightened(before, after):
-            changes.append(f"constraint tightened: {name}")
-            bump = "major"
+        elif how := constraint_change(before, after):
+            changes.append(f"constraint {how}: {name}")
         elif before != after:
             changes.append(f"field metadata changed: {name}")
-            bump = max_bump(bump, "patch")
-    if [f["name"] for f in old["fields"] if f["name"] in new_fields] != [
-        f["name"] for f in new["fields"] if f["name"] in old_fields
-    ]:
+    if [n for n in old_names if n in new_fields] != [n for n in new_names if n in old_fields]:
         changes.append("fields reordered")
-        bump = "major"
-    if old.get("primaryKey") != new.get("primaryKey") or old.get("foreignKeys") != new.get("foreignKeys"):
-        changes.append("keys changed")
-        bump = "major"
-    return sorted(changes), bump
+    if old.get("primaryKey") != new.get("primaryKey"):
+        changes.append(f"primary key changed: {old.get('primaryKey')} → {new.get('primaryKey')}")
+    if old.get("foreignKeys") != new.get("foreignKeys"):
+        changes.append("foreign keys changed")
+    return changes, max_bump("none", *(change_level(c) for c in changes))
+
+
+def interleave(*groups: list) -> list:
+    """a1 b1 c1 a2 b2 …: the first examples show every kind of change."""
+    out = []
+    for i in range(max((len(g) for g in groups), default=0)):
+        out += [g[i] for g in groups if i < len(g)]
+    return out
 
 
 def rows_diff(result: ResourceDiff, old: dict[tuple, dict], new: dict[tuple, dict]) -> None:
+    """Rows added, removed and changed, by primary key; columns only on one side are schema
+    changes, not changed values."""
+    added, removed, changed = [], [], []
     for key in sorted(new.keys() - old.keys()):
         result.added += 1
-        if len(result.examples) < EXAMPLES_PER_RESOURCE:
-            result.examples.append(f"added {'/'.join(key)}")
+        if len(added) < EXAMPLES_PER_KIND:
+            added.append({"change": "added", "key": "/".join(key)})
     for key in sorted(old.keys() - new.keys()):
         result.removed += 1
-        if len(result.examples) < EXAMPLES_PER_RESOURCE * 2:
-            result.examples.append(f"removed {'/'.join(key)}")
+        if len(removed) < EXAMPLES_PER_KIND:
+            removed.append({"change": "removed", "key": "/".join(key)})
     for key in sorted(old.keys() & new.keys()):
         before, after = old[key], new[key]
-        columns = sorted(c for c in after if c in before and before[c] != after[c])
+        columns = [c for c in after if c in before and before[c] != after[c]]
         if columns:
             result.changed += 1
             for column in columns:
                 result.changed_columns[column] = result.changed_columns.get(column, 0) + 1
-            if len(result.examples) < EXAMPLES_PER_RESOURCE * 3:
-                c = columns[0]
-                result.examples.append(f"changed {'/'.join(key)} {c}: {before[c]!r} → {after[c]!r}")
+            if len(changed) < EXAMPLES_PER_KIND:
+                changed.append({
+                    "change": "changed", "key": "/".join(key),
+                    "columns": {c: [before[c], after[c]] for c in columns},
+                })
+    result.changed_columns = dict(sorted(result.changed_columns.items()))
+    result.examples = interleave(changed, added, removed)
+
+
+def resource_order(old_res: dict, new_res: dict) -> list[str]:
+    """Resources in the new package's order, then the removed ones in the old order."""
+    return list(new_res) + [name for name in old_res if name not in new_res]
+
+
+def describe_without(resource: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in resource.items() if k not in keys}
+
+
+def diff_resource(name: str, old_dir: Path, new_dir: Path, old_res: dict, new_res: dict,
+                  old_other: dict, new_other: dict) -> ResourceDiff:
+    result = ResourceDiff(name)
+    if name not in new_res:
+        result.schema_changes.append("resource removed")
+        result.removed = count_rows(old_dir, old_res[name])
+    elif name not in old_res:
+        result.schema_changes.append("resource added")
+        result.added = count_rows(new_dir, new_res[name])
+    else:
+        before, after = old_res[name], new_res[name]
+        result.schema_changes, _ = schema_diff(before["schema"], after["schema"])
+        if before.get("hash") != after.get("hash"):
+            rows_diff(result, read_rows(old_dir, before), read_rows(new_dir, after))
+            if not (result.added or result.removed or result.changed or result.schema_changes):
+                result.other_changes.append(f"file rewritten: {after['path']} (same values)")
+        changed_keys = sorted(
+            k for k in describe_without(before, "hash", "bytes", "schema").keys()
+            | describe_without(after, "hash", "bytes", "schema").keys()
+            if before.get(k) != after.get(k)
+        )
+        if changed_keys:
+            result.other_changes.append(f"resource metadata changed: {', '.join(changed_keys)}")
+    # The Parquet copy carries the same rows and schema; only a change of its own counts here.
+    for other in sorted(old_other.keys() | new_other.keys()):
+        if other.removesuffix("-parquet") != name or name not in old_res or name not in new_res:
+            continue
+        before, after = old_other.get(other), new_other.get(other)
+        if before is None or after is None:
+            result.other_changes.append(f"resource {'added' if before is None else 'removed'}: {other}")
+            continue
+        if before.get("hash") != after.get("hash") and before["schema"] == after["schema"] and not (
+            result.added or result.removed or result.changed
+        ):
+            result.other_changes.append(f"file rewritten: {after['path']} (same values)")
+        if describe_without(before, "hash", "bytes", "schema") != describe_without(after, "hash", "bytes", "schema"):
+            result.other_changes.append(f"resource metadata changed: {other}")
+    row_bump = "major" if result.removed else "minor" if result.added else "patch" if result.changed else "none"
+    result.bump = max_bump(row_bump, *(change_level(c) for c in result.schema_changes + result.other_changes))
+    return result
+
+
+IGNORED_METADATA = {"resources", "version", "created", "contentHash"}
 
 
 def diff_packages(old_dir: Path, new_dir: Path) -> PackageDiff:
@@ -139,35 +284,50 @@ def diff_packages(old_dir: Path, new_dir: Path) -> PackageDiff:
     if new is None:
         raise FileNotFoundError(f"{new_dir}: no datapackage.json")
     old_res, new_res = csv_resources(old), csv_resources(new)
-    results: list[ResourceDiff] = []
-    for name in sorted(old_res.keys() | new_res.keys(), key=lambda n: list(new_res).index(n) if n in new_res else 99):
-        result = ResourceDiff(name)
-        if name not in new_res:
-            result.schema_changes.append("resource removed")
-            result.bump = "major"
-        elif name not in old_res:
-            result.schema_changes.append("resource added")
-            result.added = len(read_rows(new_dir, new_res[name]))
-            result.bump = "minor"
-        else:
-            result.schema_changes, result.bump = schema_diff(old_res[name]["schema"], new_res[name]["schema"])
-            if old_res[name].get("hash") != new_res[name].get("hash"):
-                rows_diff(result, read_rows(old_dir, old_res[name]), read_rows(new_dir, new_res[name]))
-            row_bump = "major" if result.removed else "minor" if result.added else "patch" if result.changed else "none"
-            result.bump = max_bump(result.bump, row_bump)
-        results.append(result)
-    ignored = {"resources", "version", "created", "contentHash"}
-    metadata_changed = {k: v for k, v in old.items() if k not in ignored} != {
-        k: v for k, v in new.items() if k not in ignored
-    }
+    old_other, new_other = other_resources(old), other_resources(new)
+    results = [
+        diff_resource(name, old_dir, new_dir, old_res, new_res, old_other, new_other)
+        for name in resource_order(old_res, new_res)
+    ]
+    metadata_changes = sorted(
+        k for k in (old.keys() | new.keys()) - IGNORED_METADATA if old.get(k) != new.get(k)
+    ) if "name" in old else []
     bump = max_bump("none", *(r.bump for r in results))
-    if bump == "none" and metadata_changed:
-        bump = "patch"
-    return PackageDiff(results, metadata_changed, bump)
+    if metadata_changes:
+        # a renamed package is a new package for every script that fetches it by name
+        bump = max_bump(bump, "major" if "name" in metadata_changes else "patch")
+    return PackageDiff(
+        results, bool(metadata_changes), bump, metadata_changes=metadata_changes,
+        old_version=old.get("version"), new_version=new.get("version"),
+    )
+
+
+def reasons(diff: PackageDiff) -> list[str]:
+    """What made the bump what it is: the changes at its level, resource by resource."""
+    out = []
+    if diff.bump == "none":
+        return out
+    for r in diff.resources:
+        parts = [c for c in r.schema_changes + r.other_changes if change_level(c) == diff.bump]
+        rows = {"major": (r.removed, "removed"), "minor": (r.added, "added"), "patch": (r.changed, "changed")}
+        count, what = rows[diff.bump]
+        if count and not any(c.startswith("resource ") for c in r.schema_changes):
+            detail = f" ({', '.join(r.changed_columns)})" if what == "changed" else ""
+            parts.append(f"{count} row{'s' if count != 1 else ''} {what}{detail}")
+        if parts:
+            out.append(f"{r.name}: {'; '.join(parts)}")
+    if diff.metadata_changes and (diff.bump == "patch" or "name" in diff.metadata_changes):
+        out.append(f"package metadata changed: {', '.join(diff.metadata_changes)}")
+    if diff.docs_changes and diff.bump == "patch":
+        out.append(f"documentation changed: {', '.join(diff.docs_changes)}")
+    return out
 
 
 def bump_version(version: str, bump: str) -> str:
-    major, minor, patch = (int(p) for p in version.split("."))
+    try:
+        major, minor, patch = (int(p) for p in version.split("."))
+    except ValueError:
+        raise PipelineError(f"version {version!r} is not MAJOR.MINOR.PATCH: cannot bump it") from None
     if bump == "major":
         return f"{major + 1}.0.0"
     if bump == "minor":
@@ -177,34 +337,82 @@ def bump_version(version: str, bump: str) -> str:
     return version
 
 
+def git(*args: str) -> bytes:
+    try:
+        return subprocess.run(["git", *args], capture_output=True, check=True).stdout
+    except FileNotFoundError:
+        raise PipelineError("git is not installed: cannot read a package from a revision") from None
+    except subprocess.CalledProcessError as error:
+        message = error.stderr.decode("utf-8", "replace").strip()
+        raise PipelineError(f"git {' '.join(args)}: {message}") from None
+
+
 def checkout_package(spec: str, workdir: Path) -> Path:
     """A package folder, or `REV:path/to/datapackage` read from git into a temporary folder."""
     if ":" not in spec or Path(spec).exists():
         return Path(spec)
     revision, folder = spec.split(":", 1)
     folder = folder.rstrip("/") or "datapackage"
-    listing = subprocess.run(
-        ["git", "ls-tree", "--name-only", f"{revision}:{folder}"],
-        capture_output=True, text=True, check=True,
-    ).stdout.split()
+    listing = git("ls-tree", "--name-only", f"{revision}:{folder}").decode("utf-8").splitlines()
     for name in listing:
-        blob = subprocess.run(["git", "show", f"{revision}:{folder}/{name}"], capture_output=True, check=True).stdout
-        (workdir / name).write_bytes(blob)
+        (workdir / name).write_bytes(git("show", f"{revision}:{folder}/{name}"))
     return workdir
 
 
 def diff_specs(old_spec: str, new_spec: str) -> PackageDiff:
+    """The diff between two packages, each a folder or `REV:folder` in the current git repo."""
     with tempfile.TemporaryDirectory() as old_tmp, tempfile.TemporaryDirectory() as new_tmp:
-        return diff_packages(checkout_package(old_spec, Path(old_tmp)), checkout_package(new_spec, Path(new_tmp)))
+        old_dir, new_dir = checkout_package(old_spec, Path(old_tmp)), checkout_package(new_spec, Path(new_tmp))
+        for spec, folder in ((old_spec, old_dir), (new_spec, new_dir)):
+            if load_descriptor(folder) is None:
+                raise PipelineError(f"{spec}: no readable datapackage.json there")
+        return diff_packages(old_dir, new_dir)
+
+
+def excerpt(old: str, new: str, width: int = EXCERPT, context: int = 12) -> tuple[str, str]:
+    """The two values cut to the part around their difference, when they are long."""
+    if len(old) <= width and len(new) <= width:
+        return old, new
+    shortest = min(len(old), len(new))
+    start = next((i for i in range(shortest) if old[i] != new[i]), shortest)
+    end = next((i for i in range(shortest - start) if old[-1 - i] != new[-1 - i]), shortest - start)
+    cut = max(start - context, 0)
+
+    def window(value: str) -> str:
+        stop = min(len(value) - end + context, len(value), cut + width)
+        return ("…" if cut else "") + value[cut:stop] + ("…" if stop < len(value) else "")
+
+    return window(old), window(new)
+
+
+def format_example(example: dict[str, Any]) -> str:
+    text = f"{example['change']} {example['key']}"
+    if columns := example.get("columns"):
+        text += ": " + "; ".join(f"{c} {a!r} → {b!r}" for c, (a, b) in ((c, excerpt(*v)) for c, v in columns.items()))
+    return text
 
 
 def format_diff(diff: PackageDiff) -> str:
-    lines = [f"bump: {diff.bump}", "", "| resource | added | removed | changed | schema |", "|---|---:|---:|---:|---|"]
+    versions = f" ({diff.old_version} → {diff.new_version})" if diff.old_version or diff.new_version else ""
+    lines = [f"bump: {diff.bump}{versions}"]
+    if why := reasons(diff):
+        lines += [f"why: {RULES[diff.bump]}", *(f"  {r}" for r in why)]
+    lines += ["", "| resource | added | removed | changed | changed columns | schema |", "|---|---:|---:|---:|---|---|"]
     for r in diff.resources:
-        lines.append(f"| {r.name} | {r.added} | {r.removed} | {r.changed} | {'; '.join(r.schema_changes) or '—'} |")
-    examples = [f"- {r.name}: {e}" for r in diff.resources for e in r.examples]
+        columns = ", ".join(f"{c} ({n})" for c, n in r.changed_columns.items()) or "—"
+        schema = "; ".join(r.schema_changes) or "—"
+        lines.append(f"| {r.name} | {r.added} | {r.removed} | {r.changed} | {columns} | {schema} |")
+    others = [f"- {r.name}: {c}" for r in diff.resources for c in r.other_changes]
+    if others:
+        lines += ["", "Other changes:", *others]
+    examples = [f"- {r.name}: {format_example(e)}" for r in diff.resources for e in r.examples]
     if examples:
         lines += ["", "Examples:", *examples]
-    if diff.metadata_changed:
-        lines += ["", "Package metadata changed."]
+    if diff.metadata_changes:
+        lines += ["", f"Package metadata changed: {', '.join(diff.metadata_changes)}."]
+    if diff.docs_changes:
+        lines += ["", f"Documentation changed: {', '.join(diff.docs_changes)}."]
+    if diff.bump == "none" and diff.old_version != diff.new_version:
+        lines += ["", "Same data, schemas and descriptor under another version: only the "
+                  "documentation files (README.md, index.html) can differ; see CHANGELOG.md."]
     return "\n".join(lines)

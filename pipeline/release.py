@@ -11,8 +11,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pipeline.diff import PackageDiff, bump_version, diff_packages, load_descriptor
+from pipeline.diff import (
+    RULES,
+    PackageDiff,
+    bump_version,
+    diff_packages,
+    format_example,
+    load_descriptor,
+    reasons,
+)
 from pipeline.docs import write_docs
+from pipeline.errors import PipelineError
 from pipeline.publish import write_descriptor
 
 FIRST_VERSION = "1.0.0"
@@ -20,12 +29,20 @@ CHANGELOG_HEADER = (
     "# Changelog\n\nEvery release of this data package, with what changed and why the version "
     "moved as it did (Data Package version recipe: MAJOR breaks scripts, MINOR adds, PATCH corrects).\n"
 )
+EXAMPLES_IN_CHANGELOG = 3  # per resource
+OWN_FILES = {"datapackage.json", "CHANGELOG.md"}
 DESCRIPTOR_ORDER = ("$schema", "name", "title", "version", "created", "description")
 
 
 def created_timestamp() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    """Now, or SOURCE_DATE_EPOCH (reproducible builds: https://reproducible-builds.org/specs/source-date-epoch/)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        moment = dt.datetime.now(dt.UTC)
+    elif epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    else:
+        raise PipelineError(f"SOURCE_DATE_EPOCH={epoch!r}: not a number of seconds since 1970")
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -35,16 +52,8 @@ def ordered(descriptor: dict[str, Any]) -> dict[str, Any]:
 
 
 def bump_reason(diff: PackageDiff) -> str:
-    reasons = []
-    for r in diff.resources:
-        if r.bump == diff.bump:
-            parts = r.schema_changes + [
-                f"{n} rows {what}" for n, what in ((r.added, "added"), (r.removed, "removed"), (r.changed, "changed")) if n
-            ]
-            reasons.append(f"{r.name}: {', '.join(parts)}")
-    if not reasons and diff.metadata_changed:
-        reasons.append("package metadata changed")
-    return "; ".join(reasons)
+    """The rule of the recipe that decided the bump, and the changes that met it."""
+    return f"{RULES[diff.bump]}. " + "; ".join(reasons(diff))
 
 
 def changelog_section(version: str, created: str, diff: PackageDiff | None) -> str:
@@ -55,35 +64,66 @@ def changelog_section(version: str, created: str, diff: PackageDiff | None) -> s
     lines += [f"**{diff.bump.upper()}**: {bump_reason(diff)}", ""]
     lines += ["| resource | added | removed | changed | changed columns |", "|---|---:|---:|---:|---|"]
     for r in diff.resources:
-        columns = ", ".join(f"{c} ({n})" for c, n in sorted(r.changed_columns.items())) or "—"
+        columns = ", ".join(f"{c} ({n})" for c, n in r.changed_columns.items()) or "—"
         lines.append(f"| {r.name} | {r.added} | {r.removed} | {r.changed} | {columns} |")
-    schema = [f"- {r.name}: {c}" for r in diff.resources for c in r.schema_changes]
+    schema = [f"- {r.name}: {c}" for r in diff.resources for c in r.schema_changes + r.other_changes]
     if schema:
-        lines += ["", "Schema changes:", *schema]
-    examples = [f"- {r.name}: {e}" for r in diff.resources for e in r.examples[:3]]
+        lines += ["", "Schema and file changes:", *schema]
+    if diff.metadata_changes:
+        lines += ["", f"Package metadata changed: {', '.join(diff.metadata_changes)}."]
+    if diff.docs_changes:
+        lines += ["", f"Documentation changed: {', '.join(diff.docs_changes)}."]
+    examples = [
+        f"- {r.name}: {format_example(e)}" for r in diff.resources for e in r.examples[:EXAMPLES_IN_CHANGELOG]
+    ]
     if examples:
         lines += ["", "Examples:", *examples]
     lines.append("")
     return "\n".join(lines)
 
 
+def changed_files(staged: Path, target: Path) -> list[str]:
+    """Files that differ between the two folders, besides the descriptor and the changelog
+    (compared on their own): a data dictionary or browsing page rendered differently, with the
+    same data and descriptor, is still a new release."""
+    def files(folder: Path) -> dict[str, Path]:
+        return {p.name: p for p in folder.iterdir() if p.is_file() and p.name not in OWN_FILES}
+
+    old, new = files(target), files(staged)
+    return sorted(
+        name for name in old.keys() | new.keys()
+        if name not in old or name not in new or old[name].read_bytes() != new[name].read_bytes()
+    )
+
+
 def finish_descriptor(staged: Path, descriptor: dict[str, Any], target: Path) -> tuple[dict[str, Any], dict]:
-    """Decide version, `created` and changelog for the staged package; write its docs."""
+    """Decide version, `created` and changelog for the staged package; write its docs.
+
+    Unchanged content keeps the previous version, `created` and changelog, so the rebuilt
+    package is byte-identical; changed content gets a bumped version, `created` from
+    SOURCE_DATE_EPOCH (or now) and a changelog section.
+    """
     previous = load_descriptor(target)
     old_changelog = (target / "CHANGELOG.md").read_text("utf-8") if (target / "CHANGELOG.md").is_file() else ""
     write_descriptor(staged, descriptor)
     diff = diff_packages(target, staged) if previous else None
-    if previous and diff.bump == "none" and "version" in previous:
-        descriptor["version"], descriptor["created"] = previous["version"], previous["created"]
-        changelog, info = old_changelog, {"bump": "none", "changed": False}
-    else:
-        version = bump_version(previous["version"], diff.bump) if previous and "version" in previous else FIRST_VERSION
-        descriptor["version"], descriptor["created"] = version, created_timestamp()
-        changelog = (old_changelog or CHANGELOG_HEADER).rstrip("\n") + "\n\n" + changelog_section(
-            version, descriptor["created"], diff if previous else None
-        )
-        info = {"bump": diff.bump if diff else "initial", "changed": True, "diff": diff}
+    if diff is not None and diff.bump == "none" and "version" in previous:
+        created = previous.get("created") or created_timestamp()
+        kept = ordered(descriptor | {"version": previous["version"], "created": created})
+        write_docs(staged, kept)
+        others = changed_files(staged, target)
+        if not others:
+            (staged / "CHANGELOG.md").write_text(old_changelog or CHANGELOG_HEADER, encoding="utf-8")
+            return kept, {"bump": "none", "changed": False, "diff": diff}
+        diff.docs_changes, diff.bump = others, "patch"
+    version = bump_version(previous["version"], diff.bump) if diff and "version" in previous else FIRST_VERSION
+    descriptor["version"], descriptor["created"] = version, created_timestamp()
+    if diff is not None:
+        diff.old_version, diff.new_version = previous.get("version"), version
+    changelog = (old_changelog or CHANGELOG_HEADER).rstrip("\n") + "\n\n" + changelog_section(
+        version, descriptor["created"], diff
+    )
     (staged / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
     descriptor = ordered(descriptor)
     write_docs(staged, descriptor)
-    return descriptor, info
+    return descriptor, {"bump": diff.bump if diff else "initial", "changed": True, "diff": diff}

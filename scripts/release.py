@@ -1,9 +1,17 @@
 """Write dist/<name>-<version>.zip (descriptor, CSV, Parquet, data dictionary, changelog) and
-dist/<name>-<version>.zip.sha256. The zip is reproducible: fixed member order and timestamps."""
+dist/<name>-<version>.zip.sha256, then validate the zip itself with frictionless.
+
+    python scripts/release.py [PACKAGE] [--dist DIR] [--no-validate]
+
+The zip is reproducible: fixed member order, timestamps and permissions, so the same package
+always gives the same bytes and the same sha256. A zip that fails validation is not left behind.
+"""
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -12,34 +20,83 @@ PACKAGE = Path("datapackage")
 DIST = Path("dist")
 # Zip entries need a timestamp; a fixed one keeps the archive byte-identical between runs.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+DOCS = ("datapackage.json", "README.md", "CHANGELOG.md", "index.html")
+REQUIRED = ("datapackage.json", "README.md", "CHANGELOG.md")
+
+
+class ReleaseError(Exception):
+    pass
+
+
+def read_descriptor(package: Path) -> dict:
+    path = package / "datapackage.json"
+    if not path.is_file():
+        raise ReleaseError(f"{path}: no such file (build the package first: python -m pipeline build)")
+    return json.loads(path.read_text("utf-8"))
 
 
 def members(package: Path) -> list[Path]:
-    descriptor = json.loads((package / "datapackage.json").read_text("utf-8"))
-    data = [package / r["path"] for r in descriptor["resources"]]
-    docs = [package / n for n in ("datapackage.json", "README.md", "CHANGELOG.md", "index.html")]
-    return [p for p in docs if p.is_file()] + data
+    """Descriptor and documentation first, then every resource's file in descriptor order."""
+    descriptor = read_descriptor(package)
+    missing = [n for n in REQUIRED if not (package / n).is_file()]
+    data = list(dict.fromkeys(package / r["path"] for r in descriptor["resources"]))
+    missing += [str(p.relative_to(package)) for p in data if not p.is_file()]
+    if missing:
+        raise ReleaseError(f"{package}: missing {', '.join(missing)}")
+    return [package / n for n in DOCS if (package / n).is_file()] + data
 
 
 def write_zip(package: Path, dist: Path) -> Path:
-    descriptor = json.loads((package / "datapackage.json").read_text("utf-8"))
-    dist.mkdir(exist_ok=True)
+    descriptor = read_descriptor(package)
+    dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{descriptor['name']}-{descriptor['version']}.zip"
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    partial = target.with_name(f".{target.name}.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in members(package):
-            info = zipfile.ZipInfo(path.name, FIXED_TIME)
+            info = zipfile.ZipInfo(path.relative_to(package).as_posix(), FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever the machine: the same bytes everywhere
             archive.writestr(info, path.read_bytes())
+    os.replace(partial, target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n", encoding="utf-8")
     return target
 
 
+def validate_zip(target: Path) -> list[str]:
+    """frictionless on the zip itself: types, constraints, keys, foreign keys; [] if valid."""
+    from frictionless import validate
+
+    report = validate(str(target))
+    return [] if report.valid else [
+        f"{name}: {kind}: {message}" for name, kind, message in report.flatten(["taskName", "type", "message"])
+    ]
+
+
 def main(argv: list[str]) -> int:
-    package = Path(argv[0]) if argv else PACKAGE
-    target = write_zip(package, DIST)
-    print(f"wrote {target} and {target.name}.sha256")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("package", nargs="?", type=Path, default=PACKAGE, help="package folder (default: datapackage)")
+    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist)")
+    parser.add_argument("--no-validate", action="store_true", help="skip frictionless validation of the zip")
+    args = parser.parse_args(argv)
+    try:
+        target = write_zip(args.package, args.dist)
+    except ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if not args.no_validate:
+        errors = validate_zip(target)
+        if errors:
+            target.unlink()
+            target.with_name(target.name + ".sha256").unlink()
+            print(f"error: {target} is not a valid data package; removed it:", file=sys.stderr)
+            for line in errors[:20]:
+                print(f"  {line}", file=sys.stderr)
+            return 1
+    digest = target.with_name(target.name + ".sha256").read_text("utf-8").split()[0]
+    print(f"wrote {target} ({target.stat().st_size} bytes{'' if args.no_validate else ', valid'})")
+    print(f"sha256 {digest}  ({target.name}.sha256)")
     return 0
 
 

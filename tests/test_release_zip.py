@@ -1,0 +1,150 @@
+"""`nox -s release` (scripts/release.py): dist/<name>-<version>.zip and its sha256, valid for
+frictionless as a zip, loadable in pandas, and byte-identical from one run to the next."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, seed_path
+
+from pipeline.build import build
+from pipeline.schema import columns, resource_names
+
+SCRIPT = ROOT / "scripts" / "release.py"
+ZIP_NAME = "sichuan-policy-measures-1.0.0.zip"
+
+
+def release(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True,
+                          text=True, timeout=120)
+
+
+def frictionless_validate(path: Path) -> subprocess.CompletedProcess:
+    """The frictionless command line, as a user would run it."""
+    cli = Path(sys.executable).with_name("frictionless")
+    command = [str(cli)] if cli.is_file() else [sys.executable, "-m", "frictionless"]
+    return subprocess.run([*command, "validate", str(path)], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    """A package built from seeds 002 and 004, and its rows per resource."""
+    folder = tmp_path_factory.mktemp("release")
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    for prefix in ("002", "004"):
+        (seeds / seed_path(prefix).name).write_bytes(seed_path(prefix).read_bytes())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        summary = build(seeds, folder / "datapackage")
+    return folder / "datapackage", summary.rows
+
+
+@pytest.fixture(scope="module")
+def released(package, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    dist = tmp_path_factory.mktemp("dist")
+    run = release(package[0], "--dist", dist)
+    return dist / ZIP_NAME, run
+
+
+def test_release_writes_the_zip_and_reports_it_valid(released):
+    target, run = released
+    assert run.returncode == 0, run.stderr
+    assert target.is_file()
+    assert f"wrote {target}" in run.stdout and "valid" in run.stdout
+
+
+def test_the_zip_holds_descriptor_data_dictionary_changelog_and_every_file(package, released):
+    folder, _ = package
+    target, _ = released
+    data = [f"{name}.{fmt}" for name in resource_names() for fmt in ("csv", "parquet")]
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        docs = ["datapackage.json", "README.md", "CHANGELOG.md"]
+        docs += ["index.html"] if (folder / "index.html").is_file() else []  # the browsing page
+        assert names == [*docs, *data]
+        for name in names:  # each member is the package's file, byte for byte
+            assert archive.read(name) == (folder / name).read_bytes()
+        assert archive.testzip() is None
+
+
+def test_the_sha256_file_matches_the_zip(released):
+    target, _ = released
+    line = target.with_name(target.name + ".sha256").read_text("utf-8")
+    assert line == f"{hashlib.sha256(target.read_bytes()).hexdigest()}  {target.name}\n"  # sha256sum -c
+
+
+def test_frictionless_validates_the_zip_itself(released):
+    target, _ = released
+    checked = frictionless_validate(target)
+    assert checked.returncode == 0, checked.stdout[-3000:]
+    assert "INVALID" not in checked.stdout
+
+
+def test_frictionless_rejects_a_zip_with_a_broken_value(released, tmp_path):
+    """The check reads the zip's contents: a value outside its enum fails it."""
+    target, _ = released
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(target) as source, zipfile.ZipFile(broken, "w") as copy:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "amounts.csv":
+                content = content.replace(b",award,", b",bogus,")
+            copy.writestr(name, content)
+    checked = frictionless_validate(broken)
+    assert checked.returncode != 0 and "constraint-error" in checked.stdout
+
+
+def test_release_refuses_an_invalid_package_and_leaves_no_zip(package, tmp_path):
+    folder = tmp_path / "datapackage"
+    shutil.copytree(package[0], folder)
+    amounts = folder / "amounts.csv"
+    amounts.write_bytes(amounts.read_bytes().replace(b",award,", b",bogus,"))
+    run = release(folder, "--dist", tmp_path / "dist")
+    assert run.returncode == 1 and "not a valid data package" in run.stderr
+    assert list((tmp_path / "dist").iterdir()) == []
+
+
+def test_release_names_what_is_missing(tmp_path):
+    run = release(tmp_path / "nothing", "--dist", tmp_path / "dist")
+    assert run.returncode == 1 and "datapackage.json: no such file" in run.stderr
+
+
+def test_pandas_loads_every_parquet_file_of_the_unzipped_release(package, released, tmp_path):
+    import pandas as pd
+
+    _, rows = package
+    target, _ = released
+    with zipfile.ZipFile(target) as archive:
+        archive.extractall(tmp_path)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text("utf-8"))
+    for name in resource_names():
+        frame = pd.read_parquet(tmp_path / f"{name}.parquet")
+        assert len(frame) == rows[name] > 0
+        assert list(frame.columns) == columns(name)
+        with (tmp_path / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            assert sum(1 for _ in csv.reader(fh)) - 1 == rows[name]
+    assert {r["path"] for r in descriptor["resources"]} <= {p.name for p in tmp_path.iterdir()}
+    assert str(pd.read_parquet(tmp_path / "targets.parquet")["year"].dtype) == "Int64"
+
+
+def test_two_releases_of_the_same_package_are_byte_identical(package, released, tmp_path):
+    target, _ = released
+    copy = tmp_path / "datapackage"
+    shutil.copytree(package[0], copy)
+    for path in copy.iterdir():  # other file times and permissions must not leak into the zip
+        os.utime(path, (2_000_000_000, 2_000_000_000))
+        path.chmod(0o600)
+    run = release(copy, "--dist", tmp_path / "dist", "--no-validate")
+    assert run.returncode == 0, run.stderr
+    again = tmp_path / "dist" / ZIP_NAME
+    assert again.read_bytes() == target.read_bytes()
+    assert again.with_name(again.name + ".sha256").read_bytes() == target.with_name(target.name + ".sha256").read_bytes()
