@@ -1,6 +1,10 @@
 """Sessions: `nox -s build` rebuilds datapackage/, `nox -s tests` runs the suite, and more."""
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["lint", "tests"]
@@ -16,9 +20,34 @@ def build(session: nox.Session) -> None:
     session.run("python", "-m", "pipeline", "validate", "datapackage")
 
 
+# Debian packages the browser and README-snippet tests need, each with a file that shows it is
+# there: Chromium for index.html, R for the R snippet, CJK fonts so the page shows characters.
+SYSTEM_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "r-base-core": "/usr/bin/Rscript",
+    "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+}
+
+
+def install_system_packages(session: nox.Session) -> None:
+    """apt-get install what is missing, when running as root with apt; otherwise say so (the
+    tests that need a missing package then fail, naming it)."""
+    missing = [name for name, probe in SYSTEM_PACKAGES.items() if not Path(probe).exists()]
+    if not missing:
+        return
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        session.warn(f"cannot install {', '.join(missing)} (needs root and apt-get): "
+                     "the browser and README-snippet tests will fail")
+        return
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run("apt-get", "install", "-y", "-qq", *missing, external=True, env=env)
+
+
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The test suite (unit, property, end-to-end, browser)."""
+    install_system_packages(session)
     session.install("-e", ".[dev,dask]")
     session.run("python", "-m", "pytest", *session.posargs)
 

@@ -32,8 +32,10 @@ def main() -> None:
 @click.option("--keep-going", is_flag=True, help="Skip unreadable files (listed in the summary "
               "and the descriptor) instead of failing the build.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--timings", "timings_file", type=click.Path(path_type=Path), default=None,
+              help="Also write seconds per stage, wall time, input bytes and rows as JSON here.")
 def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler: str | None,
-          keep_going: bool, progress: bool | None) -> None:
+          keep_going: bool, progress: bool | None, timings_file: Path | None) -> None:
     """Build the data package from the seed texts."""
     from pipeline.build import build as run_build
     from pipeline.build import seed_files
@@ -54,6 +56,23 @@ def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_status)
     print_summary(summary)
+    if timings_file is not None:
+        write_timings(timings_file, summary, workers=workers, executor=executor)
+
+
+def write_timings(path: Path, summary, **run) -> None:
+    """The build's figures, machine-readable (for `scripts/bench.py`)."""
+    figures = {
+        **run,
+        "version": summary.version,
+        "input_bytes": summary.input_bytes,
+        "seconds": summary.seconds,
+        "rows": summary.rows,
+        "skipped": len(summary.skipped),
+        "warnings": len(summary.warnings),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def print_summary(summary) -> None:
@@ -102,13 +121,51 @@ def validate(folder: Path) -> None:
 @main.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON (for scripts).")
 def diff(old: str, new: str, as_json: bool) -> None:
-    """Show what changed between two packages (folders, or REV:folder in git)."""
+    """Show what changed between two packages: rows added, removed and changed per resource (by
+    primary key, naming the changed columns), schema changes, and the version bump they call for.
+
+    OLD and NEW are package folders, or REV:folder read from the git repository of the current
+    directory, e.g. `python -m pipeline diff HEAD:datapackage datapackage`.
+    """
     from pipeline.diff import diff_specs, format_diff
 
-    result = diff_specs(old, new)
+    try:
+        result = diff_specs(old, new)
+    except PipelineError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_status)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_diff(result))
+
+
+@main.command()
+@click.argument("row_id", metavar="ID")
+@click.option("--package", "package_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
+              show_default=True, help="Package folder to look in.")
+@click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"),
+              show_default=True, help="Folder of the raw *.txt texts the package was built from.")
+@click.option("--color/--no-color", default=None, help="Highlight the mention in colour (default: on a "
+              "terminal); without colour it is put in [[…]].")
+@click.option("--max-lines", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Most source lines to print for a document or measure.")
+def explain(row_id: str, package_dir: Path, seeds_dir: Path, color: bool | None, max_lines: int) -> None:
+    """Print any row with its raw source lines and the mention highlighted.
+
+    ID is a document_id, measure_id, amount_id, target_id or agency_id, or
+    MEASURE_ID/CLAUSE/POSITION for a row of measure_agencies. Exit status 2 if no row has it.
+    """
+    from pipeline.explain import UnknownId
+    from pipeline.explain import explain as run_explain
+
+    if color is None:
+        color = sys.stdout.isatty()
+    try:
+        text = run_explain(row_id, package_dir, seeds_dir, color=color, max_lines=max_lines)
+    except UnknownId as error:
+        click.echo(f"error: {error.args[0]}", err=True)
+        sys.exit(2)
+    click.echo(text, nl=False, color=color)

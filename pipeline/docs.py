@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from pipeline.html import write_index
 from pipeline.schema import categories, field_type, is_nullable, record_schema, resource_names
 
 
@@ -58,8 +59,8 @@ print(package.get_resource("targets").to_pandas().head())
 R:
 
 ```r
-library(arrow)  # or read.csv("measures.csv", encoding = "UTF-8")
-measures <- read_parquet("measures.parquet")
+# base R; with the arrow package: measures <- arrow::read_parquet("measures.parquet")
+measures <- read.csv("measures.csv", encoding = "UTF-8", na.strings = "")
 table(measures$instrument, useNA = "ifany")
 ```
 '''
@@ -140,3 +141,4 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
 def write_docs(folder: Path, descriptor: dict[str, Any]) -> None:
     counts = row_counts(folder)
     (folder / "README.md").write_text(readme(descriptor, counts), encoding="utf-8")
+    write_index(folder, descriptor)
