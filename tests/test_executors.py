@@ -1,0 +1,72 @@
+"""The per-file stages give the same package, byte for byte, however they are run:
+in this process, in a pool of worker processes (`--workers 2`) or on a Dask cluster
+(`--executor dask`, a local cluster of two worker processes, or one named by `--scheduler`)."""
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from pipeline.build import build
+
+EPOCH = "1700000000"  # `created` and the changelog date come from it, so runs can be compared
+
+
+def tree_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def assert_byte_identical(expected: Path, actual: Path) -> None:
+    names = tree_files(expected)
+    assert names and tree_files(actual) == names
+    match, mismatch, errors = filecmp.cmpfiles(expected, actual, names, shallow=False)
+    assert (mismatch, errors) == ([], [])
+    assert len(match) == len(names)
+
+
+@pytest.fixture(scope="module")
+def epoch():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        yield
+
+
+def run(target: Path, **how) -> tuple[Path, list[str]]:
+    done: list[str] = []
+    summary = build(SEEDS, target, on_done=lambda result: done.append(result.name), **how)
+    assert summary.skipped == [] and sum(summary.rows.values()) > 0
+    return target, done
+
+
+@pytest.fixture(scope="module")
+def serial(epoch, tmp_path_factory) -> Path:
+    target, done = run(tmp_path_factory.mktemp("serial") / "datapackage", workers=1)
+    assert sorted(done) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    return target
+
+
+def test_two_worker_processes_write_the_same_bytes(serial, tmp_path):
+    target, done = run(tmp_path / "datapackage", workers=2, executor="process")
+    assert sorted(done) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert_byte_identical(serial, target)
+
+
+def test_dask_local_cluster_writes_the_same_bytes(serial, tmp_path):
+    pytest.importorskip("distributed", reason="the optional extra: pip install '.[dask]'")
+    # No scheduler given: build() starts a local cluster of two worker processes and stops it.
+    target, done = run(tmp_path / "datapackage", workers=2, executor="dask")
+    assert sorted(done) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert_byte_identical(serial, target)
+
+
+def test_dask_scheduler_address_writes_the_same_bytes(serial, tmp_path):
+    """`--scheduler tcp://…`: what a real cluster gets, here a local one reached by address."""
+    distributed = pytest.importorskip("distributed", reason="the optional extra: pip install '.[dask]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        target, done = run(tmp_path / "datapackage", executor="dask", scheduler=cluster.scheduler_address)
+        assert cluster.scheduler_address.startswith("tcp://")
+    assert sorted(done) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert_byte_identical(serial, target)
