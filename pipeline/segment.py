@@ -189,11 +189,12 @@ def thread_interleaved(lines: list[Line]) -> list[Line]:
     it sits later, after some of the other article's lines; its first line continues the broken
     sentence better than it continues the line before it.
     """
-    counts = junction_counts(lines)
     starts = [i for i, ln in enumerate(lines) if ln.doubled and (i == 0 or not lines[i - 1].doubled)]
-    for start in starts:
-        if start == 0 or is_finished(squeeze(lines[start - 1].text)):
-            continue
+    broken_starts = [s for s in starts if s > 0 and not is_finished(squeeze(lines[s - 1].text))]
+    if not broken_starts:
+        return lines
+    counts = junction_counts(lines)
+    for start in broken_starts:
         broken = squeeze(lines[start - 1].text)
         later_starts = [s for s in starts if s > start]
         stop = later_starts[0] if later_starts else len(lines)

@@ -27,3 +27,24 @@ def segmented():
         text = seed_text(prefix)
         out[prefix] = segment_file(clean_lines(text), text.split("\n"))
     return out
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory) -> Path:
+    """A package built once from seeds/ for every test that only reads it."""
+    from pipeline.build import build
+
+    target = tmp_path_factory.mktemp("built") / "datapackage"
+    build(SEEDS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def tables(package):
+    """Every CSV of the built package as strings, empty cells kept as ""."""
+    import pandas as pd
+
+    from pipeline.schema import resource_names
+
+    return {name: pd.read_csv(package / f"{name}.csv", keep_default_na=False, dtype=str)
+            for name in resource_names()}

@@ -7,29 +7,13 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SEEDS
 
-from pipeline.build import build
 from pipeline.cli import main
 from pipeline.explain import find_mention
-from pipeline.schema import resource_names
 
 MARKED = re.compile(r"\[\[(.*?)\]\]")
-
-
-@pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("explain") / "datapackage"
-    build(SEEDS, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def tables(package) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_csv(package / f"{name}.csv", keep_default_na=False, dtype=str)
-            for name in resource_names()}
 
 
 def raw_lines(document: pd.Series) -> list[str]:

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SEEDS
 
-from pipeline.build import build
 from pipeline.html import embedded_json, write_index
 from pipeline.schema import resource_names
 
@@ -24,19 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("html") / "datapackage"
-    build(SEEDS, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def tables(package) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_csv(package / f"{name}.csv", keep_default_na=False, dtype=str)
-            for name in resource_names()}
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
-
-from pipeline.build import build
 
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 TIMEOUT = 120
@@ -26,13 +23,6 @@ EXPECTED = {
     "from frictionless": ["target_id", "[5 rows"],
     "read.csv": ["environment", "supply", "demand"],
 }
-
-
-@pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("readme") / "datapackage"
-    build(SEEDS, target)
-    return target
 
 
 @pytest.fixture(scope="module")
