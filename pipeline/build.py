@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import math
 import os
+import re
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cn2an
+
 from pipeline.classify import FileRecords, classify_file
-from pipeline.clean import clean_lines, decode
-from pipeline.errors import EXIT_NO_INPUT, InputError, LockedError, PipelineError
+from pipeline.clean import CLOSERS, TERMINAL, Line, clean_lines, decode, squeeze
+from pipeline.errors import EXIT_NO_INPUT, InputError, LockedError, PipelineError, ProcessingFailure
 from pipeline.extract.agencies import agency_by_id
 from pipeline.publish import publish
 from pipeline.release import finish_descriptor
 from pipeline.schema import resource_names
-from pipeline.segment import segment_file
+from pipeline.segment import Document, is_date_line, is_issuer, segment_file
 from pipeline.validate import validate_tables
 
 MAX_SEED_BYTES = 256 * 1024 * 1024
@@ -53,60 +58,173 @@ class BuildSummary:
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
-    if not seeds_dir.is_dir():
-        raise PipelineError(f"{seeds_dir}: no such folder of seed texts")
-    files = sorted(p for p in seeds_dir.iterdir() if p.name.endswith(".txt") and not p.name.startswith("."))
-    if not files:
-        error = PipelineError(f"{seeds_dir}: no *.txt seed files")
+    def no_input(message: str) -> PipelineError:
+        error = PipelineError(f"{seeds_dir}: {message}")
         error.exit_status = EXIT_NO_INPUT
-        raise error
+        return error
+
+    if not seeds_dir.is_dir():
+        raise no_input("no such folder of seed texts")
+    try:
+        files = sorted(p for p in seeds_dir.iterdir() if p.name.endswith(".txt") and not p.name.startswith("."))
+    except OSError as error:
+        raise no_input(f"the seed folder cannot be listed ({error.strerror or error})") from None
+    if not files:
+        raise no_input("no *.txt seed files")
     return files
+
+
+def display_name(name: str) -> str:
+    """A file name as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 def read_seed(path: Path, seeds_dir: Path) -> bytes:
     """The raw bytes of a seed, refusing links out of the seed folder and oversized files."""
-    resolved = path.resolve()
-    if path.is_symlink() and seeds_dir.resolve() not in resolved.parents:
-        raise InputError(path.name, None, "symlink", f"a link to {resolved}, outside {seeds_dir}")
-    if not resolved.is_file():
-        raise InputError(path.name, None, "unreadable", "not a regular file")
-    size = resolved.stat().st_size
-    if size > MAX_SEED_BYTES:
-        raise InputError(path.name, None, "too_large", f"{size} bytes, more than {MAX_SEED_BYTES}")
-    return resolved.read_bytes()
+    name = display_name(path.name)
+    try:
+        resolved = path.resolve()
+        if path.is_symlink() and seeds_dir.resolve() not in resolved.parents:
+            raise InputError(name, None, "symlink", f"a link to {resolved}, outside {seeds_dir}")
+        if not resolved.is_file():
+            raise InputError(name, None, "unreadable", "not a regular file (a folder, a device or a broken link)")
+        with resolved.open("rb") as fh:
+            data = fh.read(MAX_SEED_BYTES + 1)
+    except (OSError, RuntimeError) as error:  # no permission, a link loop, an I/O error
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InputError(name, None, "unreadable", f"cannot be read: {reason}") from None
+    if len(data) > MAX_SEED_BYTES:
+        raise InputError(name, None, "too_large", f"more than {MAX_SEED_BYTES} bytes")
+    return data
+
+
+# The largest amount a policy text can mean: 1000万亿元, several times China's yearly GDP.
+MAX_PLAUSIBLE_CNY = 1e15
+SCIENTIFIC_AMOUNT = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?\s*[eE]\s*[+-]?\d+\s*[万亿千百]*\s*元")
 
 
 def process_file(path: str, seeds_dir: str) -> FileResult:
-    """clean → segment → classify for one seed; input errors are returned, not raised."""
+    """clean → segment → classify for one seed; input errors are returned, not raised.
+
+    A stage failing on a file that could be read (a defect of ours on this text) is returned
+    as a ProcessingFailure naming the file, the stage and the code that failed, so the build
+    reports it instead of crashing; PIPELINE_DEBUG=1 lets it raise, with its traceback.
+    """
     seed = Path(path)
-    result = FileResult(seed.name)
+    result = FileResult(display_name(seed.name))
+    name = result.name
     stage = "clean"
     try:
         started = time.perf_counter()
+        if name != seed.name:
+            raise InputError(name, None, "name", "the file name is not valid UTF-8: rename the file")
         data = read_seed(seed, Path(seeds_dir))
         result.sha256, result.size = hashlib.sha256(data).hexdigest(), len(data)
-        text = decode(data, seed.name)
+        notes: list[str] = []
+        text = decode(data, name, notes)
         lines = clean_lines(text)
         if not lines:
-            raise InputError(seed.name, None, "empty", "nothing left after removing page artefacts")
+            raise InputError(name, None, "empty", "nothing left after removing page artefacts")
         result.seconds["clean"] = time.perf_counter() - started
         stage, started = "segment", time.perf_counter()
         docs = segment_file(lines, text.split("\n"))
         result.seconds["segment"] = time.perf_counter() - started
         stage, started = "classify", time.perf_counter()
-        result.records = classify_file(docs, seed.name, result.sha256)
+        records = classify_file(docs, name, result.sha256)
+        notes += cut_off_warning(lines, name) + numbering_warnings(docs, name)
+        notes += implausible_amounts(records, text, name)
+        records.warnings[:0] = notes
+        result.records = records
         result.seconds["classify"] = time.perf_counter() - started
     except InputError as error:
         result.error = error
     except Exception as error:  # a defect of ours on this text: name the file, keep the package
         if os.environ.get("PIPELINE_DEBUG"):
             raise
-        result.error = InputError(
-            seed.name, None, "internal",
-            f"the {stage} stage failed on this text ({type(error).__name__}: {error}); "
-            "rerun with PIPELINE_DEBUG=1 for the traceback and report it",
-        )
+        result.error = ProcessingFailure(name, None, "internal", failure_message(stage, error))
     return result
+
+
+def failure_message(stage: str, error: Exception) -> str:
+    """What failed, and where in our code, in one line for the build summary."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if f"{os.sep}pipeline{os.sep}" in f.filename] or frames
+    where = f" at {Path(ours[-1].filename).name}:{ours[-1].lineno} in {ours[-1].name}" if ours else ""
+    return (f"the {stage} stage failed on this text ({type(error).__name__}: {error}{where}); "
+            "rerun with PIPELINE_DEBUG=1 for the traceback and report it")
+
+
+def cut_off_warning(lines: list[Line], name: str) -> list[str]:
+    """A text whose last line stops mid-sentence was probably cut off."""
+    last = lines[-1]
+    text = squeeze(last.text)
+    if not text or text[-1] in TERMINAL or text[-1] in CLOSERS or is_date_line(text) or is_issuer(text):
+        return []
+    return [f"{name}:{last.number}: the text ends mid-sentence (“…{text[-12:]}”): is the file cut off?"]
+
+
+def label_value(label: str, style: str) -> int | None:
+    digits = re.sub(r"[^0-9一二三四五六七八九十百零〇两①-⑳]", "", label.removeprefix("第"))
+    if not digits:
+        return None
+    if style == "circled":
+        return ord(digits) - ord("①") + 1
+    if digits.isdigit():
+        return int(digits)
+    try:
+        return int(cn2an.cn2an(digits.replace("〇", "零"), "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def numbering_warnings(docs: list[Document], name: str) -> list[str]:
+    """Numbering that skips or goes back (`一、三、`, `（一）（一）`): the labels are kept as
+    printed, but a lost item or a missed document start may hide behind it.
+
+    Sub-items may count on under each parent (`（一）（二）` | `（三）`) or restart at 1."""
+    warnings = []
+    for doc in docs:
+        in_parent: dict[tuple[int | None, str], tuple[int, str]] = {}
+        in_document: dict[str, int] = {}
+        for item in doc.items:
+            if item.label is None or item.style in (None, "table"):
+                continue
+            value = label_value(item.label, item.style)
+            if value is None:
+                continue
+            before = in_parent.get((item.parent, item.style))
+            if before is not None and value != before[0] + 1:
+                what = "repeats" if value == before[0] else "goes back" if value < before[0] else "skips"
+                warnings.append(f"{name}:{item.body.line_start}: numbering {what} from "
+                                f"{before[1]} to {item.label}")
+            elif before is None and value not in (1, in_document.get(item.style, 0) + 1):
+                warnings.append(f"{name}:{item.body.line_start}: numbering starts at {item.label}")
+            in_parent[(item.parent, item.style)] = (value, item.label)
+            in_document[item.style] = value
+    return warnings
+
+
+def implausible_amounts(records: FileRecords, text: str, name: str) -> list[str]:
+    """Amounts no budget can hold (`100000000000000000000亿元`) are not published, with a
+    warning naming the line; nor is a sum written in scientific notation (`1e20 元`) read."""
+    warnings = []
+    for table, low, high in (("amounts", "min_cny", "max_cny"), ("targets", "min_value", "max_value")):
+        kept = []
+        for row in records.rows.get(table, []):
+            values = [row[low], row[high]]
+            money = table == "amounts" or row.get("unit") == "CNY"
+            if all(math.isfinite(v) for v in values) and not (money and max(values) > MAX_PLAUSIBLE_CNY):
+                kept.append(row)
+                continue
+            warnings.append(f"{name}:{row['line']}: {'amount' if table == 'amounts' else 'target'} "
+                            f"“{row['text']}” ({max(values):.3g} 元) is beyond any budget "
+                            f"(more than {MAX_PLAUSIBLE_CNY:.0e} 元): not published")
+        if table in records.rows:
+            records.rows[table] = kept
+    for m in SCIENTIFIC_AMOUNT.finditer(text):
+        warnings.append(f"{name}:{text.count(chr(10), 0, m.start()) + 1}: “{m.group(0)}” is in "
+                        "scientific notation, which no policy text uses: not read as an amount")
+    return warnings
 
 
 def run_local(paths: list[Path], seeds_dir: Path, workers: int, on_done: Callable[[FileResult], None]) -> list[FileResult]:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from pipeline.errors import InputError
 
@@ -75,34 +76,235 @@ class Paragraph:
         return self.line_numbers[max(i, 0)]
 
 
-def decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; else InputError."""
+def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
+    """Raw bytes → text: UTF-8 (± BOM), UTF-16/32 with BOM, UTF-16 without one, GB18030 (and so
+    GBK, GB2312) or Big5; else InputError naming the file (and line where there is one).
+
+    A text that stops inside a character (a cut-off file) loses only that character. The text
+    is then normalised line by line, so raw line numbers stay right: traditional characters
+    become simplified, full-width digits, letters, `％` and `．` ASCII. What was repaired is
+    appended to `warnings` as `file:line: message`.
+    """
+    warnings = [] if warnings is None else warnings
     if not data.strip():
         raise InputError(name, None, "empty", "the file is empty or holds only whitespace")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise InputError(name, None, "encoding", f"broken UTF-16 ({error.reason})") from None
-    elif b"\x00" in data[:4096]:
-        raise InputError(name, None, "binary", "binary data (NUL bytes), not a text file")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as utf8_error:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                line = data[: utf8_error.start].count(b"\n") + 1
-                raise InputError(
-                    name, line, "encoding",
-                    f"neither UTF-8 nor GB18030 (undecodable byte at offset {utf8_error.start})",
-                ) from None
+    for signature, what in SIGNATURES:
+        if data.startswith(signature):
+            raise InputError(name, None, "binary", f"{what}, not a text file: extract its text first")
+    text = decode_bytes(data, name, warnings)
     if not text.strip():
         raise InputError(name, None, "empty", "the file is empty or holds only whitespace")
-    if not any(is_cjk(ch) for ch in text[:200_000]):
+    text = without_control_characters(text, name, warnings)
+    if "\r" in text and "\n" not in text:  # classic Mac line ends
+        text = text.replace("\r", "\n")
+    if not looks_chinese(text[:200_000]):
         raise InputError(name, None, "not_chinese", "no Chinese text found")
-    return text
+    check_line_lengths(text, name)
+    return normalise(text, name, warnings)
+
+
+# Files that are not text, by their first bytes.
+SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a DOCX/XLSX document)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "an executable"),
+)
+MAX_LINE_CHARS = 100_000  # longer than any paragraph: line breaks were lost in extraction
+# A wrong decoding (Big5 read as GB18030, say) is full of characters no Chinese text uses.
+MAX_UNUSUAL_SHARE = 0.2
+MAX_CONTROL_SHARE = 0.01
+CUT_REASONS = ("unexpected end of data", "incomplete multibyte sequence", "truncated data")
+MIN_CJK_SHARE = 0.05
+CJK_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0010ffff]")
+
+
+def looks_chinese(sample: str) -> bool:
+    """Some Chinese characters, and not a stray one in Latin text read with the wrong codec."""
+    cjk = len(CJK_CHAR.findall(sample))
+    return cjk > 0 and cjk >= MIN_CJK_SHARE * len(WHITESPACE.sub("", sample))
+
+
+def decode_bytes(data: bytes, name: str, warnings: list[str]) -> str:
+    """Find the encoding; the text as decoded, before any normalisation."""
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return tolerating_cut(data, encoding, name, warnings)
+            except UnicodeDecodeError as error:
+                raise encoding_error(data, error, encoding, name, "broken " + encoding.upper()) from None
+    if b"\x00" in data[:4096]:
+        for encoding in ("utf-16-le", "utf-16-be"):  # UTF-16 written without its BOM
+            try:
+                text = tolerating_cut(data, encoding, name, [])
+            except UnicodeDecodeError:
+                continue
+            if unusual_share(text) <= MAX_UNUSUAL_SHARE and any(is_cjk(ch) for ch in text[:200_000]):
+                warnings.append(f"{name}: UTF-16 without a byte-order mark; read as {encoding.upper()}")
+                return text
+        raise InputError(name, None, "binary", "binary data (NUL bytes), not a text file")
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return tolerating_cut(body, "utf-8", name, warnings)
+    except UnicodeDecodeError as utf8_error:
+        if body is not data or mostly_utf8(body):
+            raise encoding_error(body, utf8_error, "utf-8", name, "not valid UTF-8",
+                                 len(data) - len(body)) from None
+        first_error = utf8_error
+    for encoding in ("gb18030", "cp950", "big5hkscs"):
+        try:
+            text = tolerating_cut(data, encoding, name, [])
+        except UnicodeDecodeError as error:
+            if encoding == "gb18030":
+                first_error = error
+            continue
+        if unusual_share(text) <= MAX_UNUSUAL_SHARE:
+            return tolerating_cut(data, encoding, name, warnings)
+    raise encoding_error(data, first_error, first_error.encoding, name,
+                         "neither UTF-8, GB18030 nor Big5") from None
+
+
+def tolerating_cut(data: bytes, encoding: str, name: str, warnings: list[str]) -> str:
+    """Decode strictly, except that a text cut off inside its last character loses it."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if error.end < len(data) or error.reason not in CUT_REASONS:
+            raise
+        text = data[: error.start].decode(encoding)
+        warnings.append(f"{name}:{text.count(chr(10)) + 1}: the file ends inside a character "
+                        "(cut off?); the incomplete character is dropped")
+        return text
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Are most non-ASCII characters valid UTF-8? Then a few bad bytes are damage, not GB18030."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    return good > 4 * bad
+
+
+def encoding_error(data: bytes, error: UnicodeDecodeError, encoding: str, name: str,
+                   what: str, offset: int = 0) -> InputError:
+    """Where decoding fails: line and column of the first bad byte, and how many there are."""
+    before = data[: error.start].decode(encoding, errors="replace")
+    line = before.count("\n") + 1
+    column = len(before) - before.rfind("\n")
+    bad_bytes = data[error.start : error.end].hex(" ")
+    count = data.decode(encoding, errors="replace").count("\ufffd")
+    more = f" ({count} undecodable places in all)" if count > 1 else ""
+    return InputError(name, line, "encoding",
+                      f"{what}: undecodable bytes {bad_bytes} at line {line}, column {column} "
+                      f"(byte offset {offset + error.start}){more}")
+
+
+@cache
+def is_usual(ch: str) -> bool:
+    """A character a Chinese text may use: a common hanzi (GB2312 or Big5), CJK punctuation,
+    full-width forms, general punctuation, circled numbers, shapes and a few signs."""
+    if is_cjk(ch):
+        for encoding in ("gb2312", "big5"):
+            try:
+                ch.encode(encoding)
+                return True
+            except UnicodeEncodeError:
+                pass
+        return False
+    code = ord(ch)
+    return (
+        code < 0x80 or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF
+        or 0x2000 <= code <= 0x206F or 0x2460 <= code <= 0x24FF or 0x25A0 <= code <= 0x25FF
+        or 0x2160 <= code <= 0x217F or ch in "·×÷°℃№±≤≥≈～"
+    )
+
+
+def unusual_share(text: str, sample: int = 100_000) -> float:
+    """Share of the non-ASCII, non-space characters that no Chinese text would use."""
+    counts = Counter(ch for ch in text[:sample] if ord(ch) > 0x7F and not ch.isspace())
+    total = sum(counts.values())
+    if not total:
+        return 0.0
+    return sum(n for ch, n in counts.items() if not is_usual(ch)) / total
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str, name: str, warnings: list[str]) -> str:
+    """Binary data when control characters abound; a few strays are dropped with a warning."""
+    found = CONTROL.findall(text[:200_000])
+    if len(found) > max(10, MAX_CONTROL_SHARE * min(len(text), 200_000)):
+        raise InputError(name, None, "binary", "binary data (control characters), not a text file")
+    first = CONTROL.search(text)
+    if first is None:
+        return text
+    line = text.count("\n", 0, first.start()) + 1
+    cleaned = CONTROL.sub("", text)
+    warnings.append(f"{name}:{line}: {len(text) - len(cleaned)} control character(s) removed")
+    return cleaned
+
+
+def check_line_lengths(text: str, name: str) -> None:
+    """A line longer than any paragraph means the extraction lost its line breaks; reading it
+    would take minutes for nothing useful, so it is refused."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError(
+                name, number, "line_too_long",
+                f"line {number} has {len(line):,} characters, more than the {MAX_LINE_CHARS:,} "
+                "a paragraph can have: the extraction lost its line breaks",
+            )
+
+
+# Full-width digits, letters, `％` and `．` as ASCII, so numbers, years and labels read them;
+# other full-width punctuation (（），：) is kept as printed.
+FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９％．"
+    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+    "0123456789%.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+# Convert to simplified only a text written in traditional characters, not a simplified text
+# that quotes a traditional name (or holds a character OpenCC would change in context).
+MIN_TRADITIONAL_SHARE = 0.01
+
+
+@cache
+def to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str, name: str, warnings: list[str]) -> str:
+    """Full-width → ASCII, and traditional → simplified (with a warning), line by line."""
+    text = text.translate(FULL_WIDTH)
+    converter = to_simplified()
+    sample = text[:200_000]
+    cjk = len(CJK_CHAR.findall(sample))
+    changed = sum(a != b for a, b in zip(sample, converter.convert(sample)))
+    if not cjk or changed < max(2, MIN_TRADITIONAL_SHARE * cjk):
+        return text
+    lines = text.split("\n")
+    simplified = [converter.convert(line) for line in lines]
+    pairs = [(n, a, b) for n, (old, new) in enumerate(zip(lines, simplified), start=1)
+             if old != new for a, b in zip(old, new) if a != b]
+    if not pairs:
+        return text
+    examples = "、".join(list(dict.fromkeys(f"{a}→{b}" for _, a, b in pairs))[:5])
+    warnings.append(f"{name}:{pairs[0][0]}: written in traditional characters; {len(pairs)} "
+                    f"converted to simplified ({examples} …)")
+    return "\n".join(simplified)
 
 
 def is_cjk(ch: str) -> bool:

@@ -7,6 +7,7 @@ EXIT_INPUT = 3
 EXIT_VALIDATION = 4
 EXIT_LOCKED = 5
 EXIT_NO_INPUT = 6
+EXIT_INTERNAL = 7
 
 
 class PipelineError(Exception):
@@ -22,6 +23,17 @@ class InputError(PipelineError):
         self.file, self.line, self.code, self.message = file, line, code, message
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {message} [{code}]")
+
+    def __reduce__(self):
+        # Worker processes (--workers, --executor dask) send it back pickled.
+        return type(self), (self.file, self.line, self.code, self.message)
+
+
+class ProcessingFailure(InputError):
+    """A seed that was read but made a pipeline stage fail: a bug to report, not bad input.
+    The file is named (and skipped with --keep-going) like an unreadable one."""
+
+    exit_status = EXIT_INTERNAL
 
 
 class ValidationFailure(PipelineError):

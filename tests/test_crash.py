@@ -1,0 +1,303 @@
+"""Killed and concurrent builds: the previous package stays complete, byte-identical and valid;
+the next build succeeds and cleans up; a second build at the same time is refused (exit 5)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from pipeline.build import build
+from pipeline.errors import EXIT_LOCKED
+from pipeline.schema import resource_names
+
+NOTICE = """四川省人民政府办公厅
+关于支持{what}产业高质量发展的若干措施
+川办发〔2024〕{number}号
+
+各市（州）人民政府，省政府各部门：
+一、加大财政支持
+（一）设立专项资金。省级财政每年安排5亿元，支持重点项目建设。（责任单位：财政厅、经济和信息化厅）
+（二）奖励龙头企业。对营业收入首次突破100亿元的企业，给予最高不超过500万元奖励。（责任单位：经济和信息化厅）
+二、发展目标
+到2025年，{what}产业营业收入达到1000亿元，研发投入强度达到2.5%。（责任单位：经济和信息化厅，省发展改革委配合）
+
+四川省人民政府办公厅
+2024年3月1日
+"""
+DATA_FILES = [f"{name}.{fmt}" for name in resource_names() for fmt in ("csv", "parquet")]
+STAGING = ".datapackage.staging-*"
+
+# Runs a build and SIGKILLs it at a chosen moment: argv = moment, seeds, out.
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+import pipeline.build as build
+import pipeline.publish as publish
+
+moment = sys.argv[1]
+
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+if moment == "processing":        # holding the lock, nothing written yet
+    build.classify_file = die
+elif moment == "writing":         # the staging folder half written
+    real_write, calls = publish.write_parquet, []
+
+    def write_parquet(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            die()
+        return real_write(*args, **kwargs)
+
+    publish.write_parquet = write_parquet
+elif moment == "describing":      # data written, no descriptor yet
+    build.finish_descriptor = die
+elif moment == "swapped":         # the new package in place, the old one not yet removed
+    real_exchange = publish.exchange
+
+    def exchange(a, b):
+        real_exchange(a, b)
+        die()
+
+    publish.exchange = exchange
+elif moment == "renamed":         # no atomic exchange: old package moved away, new not yet in
+    import pathlib
+
+    publish.exchange = lambda a, b: False
+    real_rename = pathlib.Path.rename
+
+    def rename(self, target):
+        moved = real_rename(self, target)
+        if str(target).endswith(".previous"):
+            die()
+        return moved
+
+    pathlib.Path.rename = rename
+build.build(Path(sys.argv[2]), Path(sys.argv[3]), before_swap=die if moment == "before-swap" else None)
+"""
+
+# Holds the lock inside publish until told to go on: argv = seeds, out, ready file, go file.
+HOLDER = """
+import sys, time
+from pathlib import Path
+from pipeline.build import build
+
+ready, go = Path(sys.argv[3]), Path(sys.argv[4])
+
+
+def hold(staged):
+    ready.touch()
+    deadline = time.monotonic() + 60
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+build(Path(sys.argv[1]), Path(sys.argv[2]), before_swap=hold)
+"""
+
+
+def cli_args(seeds: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "build", "--seeds", str(seeds), "--out", str(out), "--no-progress"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def data_of(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in DATA_FILES}
+
+
+def assert_valid(folder: Path) -> None:
+    from frictionless import Package
+
+    report = Package(str(folder / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["type", "message"])[:5]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Seeds of the previous package (one notice) and of the next build (two), and both packages."""
+    root = tmp_path_factory.mktemp("corpus")
+    old_seeds, new_seeds = root / "old-seeds", root / "new-seeds"
+    for folder, count in ((old_seeds, 1), (new_seeds, 2)):
+        folder.mkdir()
+        for k, what in enumerate(["测试", "样例"][:count]):
+            (folder / f"notice_{k}.txt").write_text(NOTICE.format(what=what, number=12 + k), encoding="utf-8")
+    build(old_seeds, root / "previous" / "datapackage")
+    assert_valid(root / "previous" / "datapackage")
+    build(new_seeds, root / "expected" / "datapackage")
+    assert_valid(root / "expected" / "datapackage")
+    return {"old": old_seeds, "new": new_seeds, "previous": root / "previous" / "datapackage",
+            "expected": root / "expected" / "datapackage"}
+
+
+@pytest.fixture
+def out(tmp_path, corpus) -> Path:
+    """A copy of the previous package, where the build under test writes."""
+    target = tmp_path / "datapackage"
+    subprocess.run(["cp", "-a", str(corpus["previous"]), str(target)], check=True)
+    return target
+
+
+def assert_previous_intact(out: Path, corpus) -> None:
+    assert snapshot(out) == snapshot(corpus["previous"])  # byte-identical, so still valid
+
+
+def resources_of(folder: Path) -> list[dict]:
+    return json.loads((folder / "datapackage.json").read_text("utf-8"))["resources"]
+
+
+def assert_new_package(out: Path, corpus) -> None:
+    """The new package, whole: the data and their description (hashes, schemas) are those of
+    the package the same seeds give, which frictionless found valid."""
+    assert data_of(out) == data_of(corpus["expected"])
+    assert resources_of(out) == resources_of(corpus["expected"])
+
+
+def assert_next_build_recovers(out: Path, corpus) -> None:
+    """The next build takes the lock, clears what the killed one left, and publishes."""
+    build(corpus["new"], out)
+    assert not list(out.parent.glob(STAGING)) and not (out.parent / ".datapackage.previous").exists()
+    assert_new_package(out, corpus)
+
+
+# ---------------------------------------------------------------- crashes
+
+
+def test_a_crash_injected_during_publish_leaves_the_previous_package(out, corpus):
+    def crash(staged: Path) -> None:
+        assert (staged / "datapackage.json").is_file()  # the new package was complete, aside
+        raise OSError("disk full (injected)")
+
+    with pytest.raises(OSError, match="injected"):
+        build(corpus["new"], out, before_swap=crash)
+    assert_previous_intact(out, corpus)
+    assert not list(out.parent.glob(STAGING))
+    assert_next_build_recovers(out, corpus)
+
+
+@pytest.mark.parametrize("moment", ["processing", "writing", "describing", "before-swap", "swapped"])
+def test_kill_9_at_each_moment_of_a_build(out, corpus, moment):
+    run = subprocess.run([sys.executable, "-c", KILLER, moment, str(corpus["new"]), str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    if moment == "swapped":  # killed after the swap: the new package is there, whole
+        assert_new_package(out, corpus)
+        assert_valid(out)
+    else:
+        assert_previous_intact(out, corpus)
+    if moment in ("writing", "describing", "before-swap"):
+        assert list(out.parent.glob(STAGING))  # the killed build's leftovers, for the next one
+    assert_next_build_recovers(out, corpus)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1])
+def test_kill_9_of_a_cli_build_once_its_staging_folder_appears(out, corpus, delay):
+    process = subprocess.Popen(cli_args(corpus["new"], out), cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(out.parent.glob(STAGING)):
+        assert process.poll() is None, "the build ended before its staging folder was seen"
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    if process.returncode == -signal.SIGKILL and (out / "datapackage.json").read_bytes() == (
+        corpus["previous"] / "datapackage.json"
+    ).read_bytes():
+        assert_previous_intact(out, corpus)
+    else:  # it got as far as the swap: then the new package is in place, whole
+        assert_new_package(out, corpus)
+    assert_next_build_recovers(out, corpus)
+
+
+@pytest.mark.xfail(strict=True, reason="publish.swap_into_place without RENAME_EXCHANGE (non-Linux, some "
+                   "network file systems): between its two renames datapackage/ does not exist, so a build "
+                   "killed or crashing there leaves no package until the next build runs recover()")
+def test_a_crash_between_the_renames_of_the_fallback_swap_leaves_the_previous_package(out, corpus, monkeypatch):
+    import pathlib
+
+    import pipeline.publish
+
+    real_rename = pathlib.Path.rename
+
+    def rename(self, target):
+        moved = real_rename(self, target)
+        if str(target).endswith(".previous"):
+            raise KeyboardInterrupt("injected between the two renames")
+        return moved
+
+    monkeypatch.setattr(pipeline.publish, "exchange", lambda a, b: False)
+    monkeypatch.setattr(pathlib.Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build(corpus["new"], out)
+    monkeypatch.undo()
+    assert_previous_intact(out, corpus)
+
+
+def test_the_next_build_restores_a_package_moved_away_by_a_killed_fallback_swap(out, corpus):
+    run = subprocess.run([sys.executable, "-c", KILLER, "renamed", str(corpus["new"]), str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    assert snapshot(out.parent / ".datapackage.previous") == snapshot(corpus["previous"])
+    assert_next_build_recovers(out, corpus)
+
+
+# ---------------------------------------------------------------- two builds at once
+
+
+def test_a_second_build_while_one_runs_is_refused_with_exit_5(tmp_path, out, corpus):
+    ready, go = tmp_path / "ready", tmp_path / "go"
+    first = subprocess.Popen([sys.executable, "-c", HOLDER, str(corpus["new"]), str(out), str(ready), str(go)],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert first.poll() is None, first.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        second = subprocess.run(cli_args(corpus["old"], out), cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert second.returncode == EXIT_LOCKED
+        assert "Traceback" not in second.stderr
+        assert second.stderr.strip() == (
+            f"error: {out}: another build is running (pid {first.pid}); try again when it ends"
+        )
+        assert_previous_intact(out, corpus)  # the second build touched nothing
+    finally:
+        go.touch()
+        first.wait(timeout=60)
+    assert first.returncode == 0
+    assert_new_package(out, corpus)
+    assert not list(out.parent.glob(STAGING))
+
+
+def test_two_builds_started_at_once_leave_one_valid_package(out, corpus):
+    processes = [subprocess.Popen(cli_args(corpus["new"], out), cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    for process in processes:
+        process.stdout.close()
+        process.stderr.close()
+    statuses = sorted(status for status, _ in results)
+    # Usually one waits on the other's lock; if one finished before the other began, both succeed.
+    assert statuses in ([0, EXIT_LOCKED], [0, 0]), results
+    for status, stderr in results:
+        assert "Traceback" not in stderr
+        if status == EXIT_LOCKED:  # "(pid N)", or "(another process)" if it has not written its pid yet
+            assert f"error: {out}: another build is running (" in stderr and "try again when it ends" in stderr
+    assert_new_package(out, corpus)
+    assert not list(out.parent.glob(STAGING))
+    assert_valid(out)
+    assert sorted(os.listdir(out.parent)) == [".datapackage.lock", "datapackage"]

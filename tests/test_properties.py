@@ -1,0 +1,238 @@
+"""Properties of clean, segment and the extractors on arbitrary text (hypothesis).
+
+No input text makes them raise; every span they report lies inside the text it came from;
+cleaning removes only whitespace and the artefacts it is meant to remove; ids are unique.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.classify import SAFE_ID, classify_file
+from pipeline.clean import (
+    BOOKMARK,
+    CREDIT,
+    PAGE_NUMBER,
+    WHITESPACE,
+    clean_lines,
+    decode,
+    join_paragraphs,
+    squeeze,
+)
+from pipeline.errors import InputError
+from pipeline.extract.agencies import find_clauses
+from pipeline.extract.amounts import extract_amounts
+from pipeline.extract.targets import extract_targets
+from pipeline.segment import segment_file
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Text that looks like the seeds: CJK, digits (ASCII and full-width), the punctuation policy
+# texts use, whitespace and line breaks, item labels, cue words of the extractors and the
+# artefacts cleaning removes, mixed with arbitrary Unicode.
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+PUNCTUATION = st.sampled_from(list("。，、；：！？（）〔〕《》【】“”—…·%.,:;()[]-/／～％．"))
+DIGITS = st.sampled_from(list("0123456789０１２３４５６７８９一二三四五六七八九十百千万亿"))
+SPACE = st.sampled_from([" ", "  ", "\u3000", "\t", "\n", "\n\n", "\r\n", "\n ", "\u00a0", "\u200b"])
+PHRASES = st.sampled_from([
+    "一、", "二、", "三、", "十一、", "（一）", "（二）", "(三)", "1.", "2．", "12、", "（1）", "(2)", "①", "②",
+    "第一条", "第二章", "附件", "附件1", "关于印发", "关于加快发展", "的通知", "的实施意见", "行动计划",
+    "实施方案（试行）", "（征求意见稿）", "四川省人民政府办公厅", "成都市人民政府", "川办发〔2024〕12号",
+    "2024年3月1日", "二〇二四年三月一日", "各市（州）人民政府：", "（责任单位：财政厅、科技厅）",
+    "责任单位：省发展改革委，经济和信息化厅", "（牵头单位：财政厅；配合单位：科技厅（省知识产权局））",
+    "（逗号前为牵头单位，下同）", "亿元", "万元", "元", "5亿元", "100万—500万元", "最高不超过", "给予",
+    "每年", "/年", "到2025年", "2025年底", "达到", "不低于", "提高", "个百分点", "以上", "左右", "家", "户",
+    "序号  工作任务  责任单位  配合单位  时间进度", "[bookmark: _GoBack]", "— 2 —", "-12-", "29",
+    "责任编辑  张三", "标题标题标题标题", "1e20", "100000000000000000000",
+])
+PIECE = st.one_of(CJK, CJK, PUNCTUATION, DIGITS, SPACE, SPACE, PHRASES, PHRASES, st.characters(exclude_categories=("Cs",)))
+TEXT = st.one_of(st.lists(PIECE, max_size=120).map("".join), st.text(max_size=200))
+# Several documents one after another, each with a title that segment recognises.
+DOCUMENT = st.tuples(
+    st.sampled_from(["关于加快发展新经济的实施意见", "关于印发《测试方案》的通知", "四川省促进产业发展行动计划",
+                     "关于推动制造业高质量发展的意见"]),
+    st.lists(st.lists(PIECE, min_size=1, max_size=40).map("".join), max_size=8),
+).map(lambda doc: "\n".join([doc[0], *doc[1]]))
+MULTI_DOCUMENT = st.lists(DOCUMENT, min_size=2, max_size=4).map(lambda docs: "\n2024年3月1日\n".join(docs))
+
+
+def is_space(ch: str) -> bool:
+    return WHITESPACE.fullmatch(ch) is not None
+
+
+def content(text: str) -> str:
+    """What cleaning must keep: the text without whitespace, NFKC-normalised."""
+    return unicodedata.normalize("NFKC", WHITESPACE.sub("", text))
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
+
+
+# ---------------------------------------------------------------- clean
+
+
+@SETTINGS
+@given(st.one_of(st.binary(max_size=300), TEXT.map(str.encode),
+                 st.tuples(TEXT, st.sampled_from(["gb18030", "utf-16", "utf-16-le", "utf-8-sig"]))
+                 .map(lambda t: t[0].encode(t[1], errors="replace"))))
+def test_decode_reads_text_or_says_why_not(data):
+    """Any bytes: a text, or an InputError naming the file; never another exception."""
+    try:
+        text = decode(data, "任意 name.txt")
+    except InputError as error:
+        assert error.file == "任意 name.txt" and error.code and error.message
+    else:
+        assert isinstance(text, str) and text.strip()
+
+
+@SETTINGS
+@given(TEXT)
+def test_decode_keeps_the_raw_line_numbers(text):
+    """Normalising (traditional → simplified, full-width → ASCII) works line by line."""
+    try:
+        decoded = decode(text.encode("utf-8", errors="replace"), "x.txt")
+    except InputError:
+        return
+    breaks = text.count("\n") if "\n" in text or "\r" not in text else text.count("\r")
+    assert decoded.count("\n") == breaks
+
+
+
+@SETTINGS
+@given(TEXT)
+def test_squeeze_removes_only_whitespace(text):
+    out = squeeze(text)
+    assert WHITESPACE.sub("", out) == WHITESPACE.sub("", text)
+    # The one space it keeps stands between two ASCII letters or digits.
+    for m in re.finditer(" ", out):
+        assert out[m.start() - 1].isascii() and out[m.start() + 1].isascii()
+    assert squeeze(out) == out
+
+
+@SETTINGS
+@given(TEXT)
+def test_clean_lines_removes_only_whitespace_and_artefacts(text):
+    raw = text.split("\n")
+    lines = clean_lines(text)
+    kept = {line.number: line for line in lines}
+    numbers = [line.number for line in lines]
+    assert numbers == sorted(set(numbers)) and all(1 <= n <= len(raw) for n in numbers)
+    page_starts = [content(BOOKMARK.sub("", r)) for r in raw]
+    for number, raw_line in enumerate(raw, start=1):
+        expected = content(BOOKMARK.sub("", raw_line.rstrip("\r")))
+        if number in kept:
+            line = kept[number]
+            got = content(line.text)
+            # A title printed twice is read once; anything else is kept whole.
+            assert got == expected or (line.doubled and got * 2 == expected), (raw_line, line)
+        elif expected:
+            # Dropped: a page number, a credit line, or a running title repeated at page starts.
+            squeezed = WHITESPACE.sub("", BOOKMARK.sub("", raw_line).strip())
+            assert (
+                PAGE_NUMBER.match(squeezed)
+                or CREDIT.match(BOOKMARK.sub("", raw_line).strip())
+                or page_starts.count(expected) >= 3
+            ), raw_line
+
+
+@SETTINGS
+@given(TEXT)
+def test_join_paragraphs_keeps_every_character_in_order(text):
+    lines = clean_lines(text)
+    paragraphs = join_paragraphs(lines)
+    assert content("".join(p.text for p in paragraphs)) == content("".join(line.text for line in lines))
+    numbers = [n for p in paragraphs for n in p.line_numbers]
+    assert numbers == [line.number for line in lines]
+    for p in paragraphs:
+        assert list(p.line_offsets) == sorted(p.line_offsets)
+        assert all(0 <= offset <= len(p.text) for offset in p.line_offsets)
+        assert all(p.line_at(i) in p.line_numbers for i in range(len(p.text)))
+
+
+# ---------------------------------------------------------------- segment
+
+
+def check_documents(text: str):
+    raw = text.split("\n")
+    docs = segment_file(clean_lines(text), raw)
+    cleaned = content("".join(line.text for line in clean_lines(text)))
+    for k, doc in enumerate(docs):
+        assert doc.ordinal == k
+        assert doc.parent is None or 0 <= doc.parent < k
+        assert 0 <= doc.line_start <= doc.line_end <= len(raw)
+        for i, item in enumerate(doc.items):
+            assert item.ordinal == i
+            assert item.parent is None or 0 <= item.parent < i
+            body = item.body
+            assert all(1 <= n <= len(raw) for n in body.line_numbers)
+            assert all(0 <= offset <= len(body.text) for offset in body.line_offsets)
+            if item.table_row is None:
+                assert is_subsequence(content(body.text), cleaned)
+        for number, line in doc.table_lines:
+            assert raw[number - 1] == line
+    return docs
+
+
+@SETTINGS
+@given(TEXT)
+def test_segment_never_raises_and_items_lie_inside_the_text(text):
+    check_documents(text)
+
+
+@SETTINGS
+@given(MULTI_DOCUMENT)
+def test_ids_are_unique_in_a_multi_document_text(text):
+    docs = check_documents(text)
+    records = classify_file(docs, "多 文件 name.txt", "0" * 64)
+    rows = records.rows
+    for table, key in (("documents", "document_id"), ("measures", "measure_id"),
+                       ("amounts", "amount_id"), ("targets", "target_id")):
+        ids = [row[key] for row in rows[table]]
+        assert len(ids) == len(set(ids)), table
+        assert all(SAFE_ID.match(i) for i in ids)
+    links = [(r["measure_id"], r["clause"], r["position"]) for r in rows["measure_agencies"]]
+    assert len(links) == len(set(links))
+    measures = {r["measure_id"] for r in rows["measures"]}
+    documents = {r["document_id"] for r in rows["documents"]}
+    assert all(r["parent_measure_id"] in measures for r in rows["measures"] if r["parent_measure_id"])
+    assert all(r["document_id"] in documents for r in rows["measures"])
+    assert all(r["measure_id"] in measures for table in ("amounts", "targets", "measure_agencies")
+               for r in rows[table])
+
+
+# ---------------------------------------------------------------- extractors
+
+
+@SETTINGS
+@given(TEXT)
+def test_amounts_lie_inside_the_text(text):
+    for amount in extract_amounts(text):
+        assert 0 <= amount["start"] < amount["end"] <= len(text)
+        assert amount["text"] == "".join(text[amount["start"] : amount["end"]].split())
+        assert 0 <= amount["min_cny"] <= amount["max_cny"]
+
+
+@SETTINGS
+@given(TEXT, st.one_of(st.none(), st.integers(1990, 2035)), st.one_of(st.none(), st.integers(1990, 2040)))
+def test_targets_lie_inside_the_text(text, doc_year, inherited_year):
+    for target in extract_targets(text, doc_year=doc_year, inherited_year=inherited_year):
+        assert 0 <= target["start"] < target["end"] <= len(text)
+        assert content(target["text"]) == content(text[target["start"] : target["end"]])
+        assert target["min_value"] <= target["max_value"]
+
+
+@SETTINGS
+@given(TEXT)
+def test_clauses_and_their_names_lie_inside_the_text(text):
+    previous_end = 0
+    for clause in find_clauses(text):
+        assert previous_end <= clause["start"] < clause["end"] <= len(text)
+        previous_end = clause["end"]
+        for name in clause["names"]:
+            assert clause["start"] <= name["start"] < name["end"] <= clause["end"]
+            assert name["mention"]
