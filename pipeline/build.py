@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import math
 import os
-import re
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -18,17 +16,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cn2an
-
+from pipeline.checks import cut_off_warning, implausible_amounts, numbering_warnings
 from pipeline.classify import FileRecords, classify_file
-from pipeline.clean import CLOSERS, TERMINAL, Line, clean_lines, decode, squeeze
-from pipeline.errors import EXIT_NO_INPUT, InputError, LockedError, PipelineError, ProcessingFailure
+from pipeline.clean import clean_lines, decode
+from pipeline.errors import (
+    EXIT_NO_INPUT,
+    InputError,
+    LockedError,
+    PipelineError,
+    ProcessingFailure,
+    ValidationFailure,
+)
 from pipeline.extract.agencies import agency_by_id
-from pipeline.publish import publish
+from pipeline.publish import PackageWriter, check_written, descriptor_for, finish, staging
 from pipeline.release import finish_descriptor
-from pipeline.schema import resource_names
-from pipeline.segment import Document, is_date_line, is_issuer, segment_file
-from pipeline.validate import validate_tables
+from pipeline.segment import segment_file
+from pipeline.validate import KeyIndex, validate_file_records, validate_records
 
 MAX_SEED_BYTES = 256 * 1024 * 1024
 PER_FILE_STAGES = ("clean", "segment", "classify")
@@ -38,6 +41,7 @@ PER_FILE_STAGES = ("clean", "segment", "classify")
 class FileResult:
     name: str
     sha256: str = ""
+    text_sha256: str = ""  # of the decoded text: the same text in two encodings is one text
     size: int = 0
     records: FileRecords | None = None
     error: InputError | None = None
@@ -98,11 +102,6 @@ def read_seed(path: Path, seeds_dir: Path) -> bytes:
     return data
 
 
-# The largest amount a policy text can mean: 1000万亿元, several times China's yearly GDP.
-MAX_PLAUSIBLE_CNY = 1e15
-SCIENTIFIC_AMOUNT = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?\s*[eE]\s*[+-]?\d+\s*[万亿千百]*\s*元")
-
-
 def process_file(path: str, seeds_dir: str) -> FileResult:
     """clean → segment → classify for one seed; input errors are returned, not raised.
 
@@ -122,6 +121,7 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
         result.sha256, result.size = hashlib.sha256(data).hexdigest(), len(data)
         notes: list[str] = []
         text = decode(data, name, notes)
+        result.text_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         lines = clean_lines(text)
         if not lines:
             raise InputError(name, None, "empty", "nothing left after removing page artefacts")
@@ -134,9 +134,12 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
         notes += cut_off_warning(lines, name) + numbering_warnings(docs, name)
         notes += implausible_amounts(records, text, name)
         records.warnings[:0] = notes
-        result.records = records
         result.seconds["classify"] = time.perf_counter() - started
-    except InputError as error:
+        stage, started = "validate", time.perf_counter()
+        validate_file_records(records.rows, name)
+        result.records = records
+        result.seconds["validate"] = time.perf_counter() - started
+    except (InputError, ValidationFailure) as error:
         result.error = error
     except Exception as error:  # a defect of ours on this text: name the file, keep the package
         if os.environ.get("PIPELINE_DEBUG"):
@@ -154,99 +157,23 @@ def failure_message(stage: str, error: Exception) -> str:
             "rerun with PIPELINE_DEBUG=1 for the traceback and report it")
 
 
-def cut_off_warning(lines: list[Line], name: str) -> list[str]:
-    """A text whose last line stops mid-sentence was probably cut off."""
-    last = lines[-1]
-    text = squeeze(last.text)
-    if not text or text[-1] in TERMINAL or text[-1] in CLOSERS or is_date_line(text) or is_issuer(text):
-        return []
-    return [f"{name}:{last.number}: the text ends mid-sentence (“…{text[-12:]}”): is the file cut off?"]
-
-
-def label_value(label: str, style: str) -> int | None:
-    digits = re.sub(r"[^0-9一二三四五六七八九十百零〇两①-⑳]", "", label.removeprefix("第"))
-    if not digits:
-        return None
-    if style == "circled":
-        return ord(digits) - ord("①") + 1
-    if digits.isdigit():
-        return int(digits)
-    try:
-        return int(cn2an.cn2an(digits.replace("〇", "零"), "smart"))
-    except (ValueError, KeyError):
-        return None
-
-
-def numbering_warnings(docs: list[Document], name: str) -> list[str]:
-    """Numbering that skips or goes back (`一、三、`, `（一）（一）`): the labels are kept as
-    printed, but a lost item or a missed document start may hide behind it.
-
-    Sub-items may count on under each parent (`（一）（二）` | `（三）`) or restart at 1."""
-    warnings = []
-    for doc in docs:
-        in_parent: dict[tuple[int | None, str], tuple[int, str]] = {}
-        in_document: dict[str, int] = {}
-        for item in doc.items:
-            if item.label is None or item.style in (None, "table"):
-                continue
-            value = label_value(item.label, item.style)
-            if value is None:
-                continue
-            before = in_parent.get((item.parent, item.style))
-            if before is not None and value != before[0] + 1:
-                what = "repeats" if value == before[0] else "goes back" if value < before[0] else "skips"
-                warnings.append(f"{name}:{item.body.line_start}: numbering {what} from "
-                                f"{before[1]} to {item.label}")
-            elif before is None and value not in (1, in_document.get(item.style, 0) + 1):
-                warnings.append(f"{name}:{item.body.line_start}: numbering starts at {item.label}")
-            in_parent[(item.parent, item.style)] = (value, item.label)
-            in_document[item.style] = value
-    return warnings
-
-
-def implausible_amounts(records: FileRecords, text: str, name: str) -> list[str]:
-    """Amounts no budget can hold (`100000000000000000000亿元`) are not published, with a
-    warning naming the line; nor is a sum written in scientific notation (`1e20 元`) read."""
-    warnings = []
-    for table, low, high in (("amounts", "min_cny", "max_cny"), ("targets", "min_value", "max_value")):
-        kept = []
-        for row in records.rows.get(table, []):
-            values = [row[low], row[high]]
-            money = table == "amounts" or row.get("unit") == "CNY"
-            if all(math.isfinite(v) for v in values) and not (money and max(values) > MAX_PLAUSIBLE_CNY):
-                kept.append(row)
-                continue
-            warnings.append(f"{name}:{row['line']}: {'amount' if table == 'amounts' else 'target'} "
-                            f"“{row['text']}” ({max(values):.3g} 元) is beyond any budget "
-                            f"(more than {MAX_PLAUSIBLE_CNY:.0e} 元): not published")
-        if table in records.rows:
-            records.rows[table] = kept
-    for m in SCIENTIFIC_AMOUNT.finditer(text):
-        warnings.append(f"{name}:{text.count(chr(10), 0, m.start()) + 1}: “{m.group(0)}” is in "
-                        "scientific notation, which no policy text uses: not read as an amount")
-    return warnings
-
-
-def run_local(paths: list[Path], seeds_dir: Path, workers: int, on_done: Callable[[FileResult], None]) -> list[FileResult]:
+def run_local(paths: list[Path], seeds_dir: Path, workers: int) -> Iterator[FileResult]:
+    """Per-file results in file order, from this process or a pool of worker processes."""
     if workers <= 1:
-        results = []
         for path in paths:
-            results.append(process_file(str(path), str(seeds_dir)))
-            on_done(results[-1])
-        return results
+            yield process_file(str(path), str(seeds_dir))
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = []
-        for result in pool.map(process_file, [str(p) for p in paths], [str(seeds_dir)] * len(paths)):
-            results.append(result)
-            on_done(result)
-        return results
+        yield from pool.map(process_file, [str(p) for p in paths], [str(seeds_dir)] * len(paths))
 
 
-def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | None,
-             on_done: Callable[[FileResult], None]) -> list[FileResult]:
-    """The same per-file stages on a Dask distributed cluster (a local one without --scheduler)."""
+def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | None) -> Iterator[FileResult]:
+    """The same per-file stages on a Dask distributed cluster (a local one without --scheduler).
+
+    Paths are sent absolute, so workers started in another folder find the files; results
+    arrive in any order and are handed on in file order."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as error:
@@ -259,55 +186,58 @@ def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | 
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(process_file, [str(p) for p in paths], seeds_dir=str(seeds_dir), pure=False)
-        for future in as_completed(futures):
-            on_done(future.result())
-        return client.gather(futures)
+        futures = client.map(process_file, [str(p.absolute()) for p in paths],
+                             seeds_dir=str(seeds_dir.absolute()), pure=False)
+        position = {future.key: i for i, future in enumerate(futures)}
+        ready: dict[int, FileResult] = {}
+        next_index = 0
+        for future, result in as_completed(futures, with_results=True):
+            ready[position[future.key]] = result
+            while next_index in ready:
+                yield ready.pop(next_index)
+                next_index += 1
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def merge(results: list[FileResult]) -> tuple[dict[str, list[dict]], list[str]]:
-    """One table per resource, in file order; agencies merged across files with their lineage."""
-    tables: dict[str, list[dict]] = {name: [] for name in resource_names()}
-    warnings: list[str] = []
-    agencies: dict[str, dict] = {}
-    for result in results:
-        records = result.records
-        if records is None:
-            continue
-        for name, rows in records.rows.items():
-            tables[name].extend(rows)
-        warnings.extend(records.warnings)
-        for agency_id, agency in records.agencies.items():
-            known = agencies.setdefault(agency_id, {**agency, "met": set()})
+class AgencyTable:
+    """Agencies met in every file, merged: the short forms met, and each successor body."""
+
+    def __init__(self) -> None:
+        self.agencies: dict[str, dict] = {}
+
+    def add(self, agencies: dict[str, dict]) -> None:
+        for agency_id, agency in agencies.items():
+            known = self.agencies.setdefault(agency_id, {**agency, "met": set()})
             known["met"] |= agency["met"]
-    pending = [a["successor_id"] for a in agencies.values() if a.get("successor_id")]
-    while pending:
-        successor = pending.pop()
-        if successor in agencies:
-            continue
-        agency = agency_by_id(successor)
-        if agency is None:
-            raise PipelineError(f"agency registry: successor {successor} is not in the registry")
-        agencies[successor] = {**agency, "met": set()}
-        if agency.get("successor_id"):
-            pending.append(agency["successor_id"])
-    tables["agencies"] = [
-        {
-            "agency_id": agency_id,
-            "name": a["name"],
-            "short_names": "|".join(sorted(a["met"] - {a["name"]})) or None,
-            "level": a["level"],
-            "jurisdiction": a.get("jurisdiction"),
-            "successor_id": a.get("successor_id"),
-            "in_registry": a.get("known", True),
-        }
-        for agency_id, a in sorted(agencies.items())
-    ]
-    return tables, sorted(set(warnings), key=warnings.index)
+
+    def rows(self) -> list[dict]:
+        agencies = dict(self.agencies)
+        pending = [a["successor_id"] for a in agencies.values() if a.get("successor_id")]
+        while pending:
+            successor = pending.pop()
+            if successor in agencies:
+                continue
+            agency = agency_by_id(successor)
+            if agency is None:
+                raise PipelineError(f"agency registry: successor {successor} is not in the registry")
+            agencies[successor] = {**agency, "met": set()}
+            if agency.get("successor_id"):
+                pending.append(agency["successor_id"])
+        return [
+            {
+                "agency_id": agency_id,
+                "name": a["name"],
+                "short_names": "|".join(sorted(a["met"] - {a["name"]})) or None,
+                "level": a["level"],
+                "jurisdiction": a.get("jurisdiction"),
+                "successor_id": a.get("successor_id"),
+                "in_registry": a.get("known", True),
+            }
+            for agency_id, a in sorted(agencies.items())
+        ]
 
 
 @contextmanager
@@ -334,6 +264,16 @@ def build_lock(target: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def failed_build(failed: list[FileResult]) -> PipelineError:
+    """One error for a strict build, naming every file that could not be read."""
+    if len(failed) == 1:
+        return failed[0].error
+    first = failed[0].error
+    error = InputError(failed[0].name, first.line, first.code, "; ".join(str(r.error) for r in failed))
+    error.exit_status = first.exit_status
+    return error
+
+
 def build(
     seeds_dir: Path,
     target: Path,
@@ -345,60 +285,76 @@ def build(
     on_done: Callable[[FileResult], None] = lambda result: None,
     before_swap: Callable[[Path], None] | None = None,
 ) -> BuildSummary:
+    """Run every seed through the per-file stages and publish what they give, streaming:
+    each file's records are written as they arrive (in file order) and then let go."""
     paths = seed_files(seeds_dir)
     seconds: dict[str, float] = dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0)
     wall = time.perf_counter()
-    with build_lock(target):
-        if executor == "dask":
-            results = run_dask(paths, seeds_dir, workers, scheduler, on_done)
-        else:
-            results = run_local(paths, seeds_dir, workers, on_done)
-        failed = [r for r in results if r.error is not None]
-        if failed and not keep_going:
-            raise failed[0].error if len(failed) == 1 else InputError(
-                failed[0].name, failed[0].error.line, failed[0].error.code,
-                "; ".join(str(r.error) for r in failed),
-            )
-        skipped = [{"path": r.name, "reason": str(r.error)} for r in failed]
-        kept, seen = [], {}
-        for result in results:
-            if result.error is not None:
-                continue
-            if result.sha256 in seen:  # the same text under two names would count everything twice
-                skipped.append({"path": result.name, "reason": f"same content as {seen[result.sha256]}"})
-                continue
-            seen[result.sha256] = result.name
-            kept.append(result)
-            for stage, spent in result.seconds.items():
-                seconds[stage] += spent
-        if not kept:
-            raise PipelineError("no seed file could be read: nothing to publish")
-        tables, warnings = merge(kept)
+    failed: list[FileResult] = []
+    skipped: list[dict] = []
+    sources: list[dict] = []
+    warnings: list[str] = []
+    seen: dict[str, str] = {}
+    agencies = AgencyTable()
+    keys = KeyIndex()
+    with build_lock(target), staging(target) as staged:
+        writer = PackageWriter(staged)
+        try:
+            if executor == "dask":
+                results = run_dask(paths, seeds_dir, workers, scheduler)
+            else:
+                results = run_local(paths, seeds_dir, workers)
+            for result in results:
+                on_done(result)
+                if result.error is not None:
+                    failed.append(result)
+                    skipped.append({"path": result.name, "reason": result.error.reason})
+                    continue
+                if result.text_sha256 in seen:  # the same text twice would count everything twice
+                    skipped.append({"path": result.name, "reason": f"same text as {seen[result.text_sha256]}"})
+                    continue
+                seen[result.text_sha256] = result.name
+                sources.append({"title": result.name, "path": f"seeds/{result.name}",
+                                "sha256": result.sha256, "bytes": result.size})
+                for stage, spent in result.seconds.items():
+                    seconds[stage] += spent
+                if failed and not keep_going:
+                    continue  # the build fails: only collect the other failures
+                started = time.perf_counter()
+                for name, rows in result.records.rows.items():
+                    keys.add(name, rows)
+                    writer.add(name, rows)
+                agencies.add(result.records.agencies)
+                warnings.extend(w for w in result.records.warnings if w not in warnings)
+                seconds["publish"] += time.perf_counter() - started
+            if failed and not keep_going:
+                raise failed_build(failed)
+            if not sources:
+                raise PipelineError("no seed file could be read: nothing to publish")
+            started = time.perf_counter()
+            agency_rows = agencies.rows()
+            validate_records("agencies", agency_rows, {})
+            keys.add("agencies", agency_rows)
+            keys.check()
+            seconds["validate"] += time.perf_counter() - started
+            writer.add("agencies", agency_rows)
+        finally:
+            writer.close()
         started = time.perf_counter()
-        validate_tables(tables)
-        seconds["validate"] = time.perf_counter() - started
-        started = time.perf_counter()
-        sources = [{"title": r.name, "path": f"seeds/{r.name}", "sha256": r.sha256, "bytes": r.size} for r in kept]
-        release: dict = {}
-
-        def describe(staged: Path, descriptor: dict) -> dict:
-            if skipped:
-                descriptor["skippedSources"] = skipped
-            final, info = finish_descriptor(staged, descriptor, target)
-            release.update(info)
-            return final
-
-        descriptor = publish(tables, target, sources, describe, before_swap)
-        seconds["publish"] = time.perf_counter() - started
+        check_written(staged, writer.counts)
+        descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})
+        descriptor, release = finish_descriptor(staged, descriptor, target)
+        finish(staged, target, descriptor, before_swap)
+        seconds["publish"] += time.perf_counter() - started
     seconds["wall"] = time.perf_counter() - wall
     return BuildSummary(
         target=target,
         version=descriptor["version"],
-        rows={name: len(tables[name]) for name in resource_names()},
+        rows=dict(writer.counts),
         warnings=warnings,
         skipped=skipped,
         seconds=seconds,
-        input_bytes=sum(r.size for r in kept),
+        input_bytes=sum(s["bytes"] for s in sources),
         bump=release.get("bump", "none"),
         changed=release.get("changed", True),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from pipeline.errors import EXIT_VALIDATION, PipelineError
+from pipeline.errors import EXIT_OUTPUT, EXIT_VALIDATION, PipelineError
 
 SUMMARY_WARNINGS = 12
 
@@ -55,6 +55,10 @@ def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler
     except PipelineError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_status)
+    except OSError as error:  # the output side: a full disk, a read-only or misplaced --out
+        click.echo(f"error: {error.filename or out_dir}: {error.strerror or error}; "
+                   "the previous package was left as it was", err=True)
+        sys.exit(EXIT_OUTPUT)
     print_summary(summary)
     if timings_file is not None:
         write_timings(timings_file, summary, workers=workers, executor=executor)

@@ -8,10 +8,16 @@ EXIT_VALIDATION = 4
 EXIT_LOCKED = 5
 EXIT_NO_INPUT = 6
 EXIT_INTERNAL = 7
+EXIT_OUTPUT = 8
 
 
 class PipelineError(Exception):
     exit_status = 1
+
+    @property
+    def reason(self) -> str:
+        """What went wrong, for a list that already names the file."""
+        return str(self)
 
 
 class InputError(PipelineError):
@@ -23,6 +29,11 @@ class InputError(PipelineError):
         self.file, self.line, self.code, self.message = file, line, code, message
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {message} [{code}]")
+
+    @property
+    def reason(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.message} [{self.code}]"
 
     def __reduce__(self):
         # Worker processes (--workers, --executor dask) send it back pickled.

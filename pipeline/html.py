@@ -37,13 +37,49 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def table_payload(folder: Path, name: str) -> dict[str, Any]:
+# A browser page holding more rows than this becomes slow to open; the files hold them all.
+EMBEDDED_ROWS = 60_000
+
+
+def document_of(name: str, data: dict[str, list]) -> list[str] | None:
+    """The document each row belongs to (None for tables shared by all documents)."""
+    if "document_id" in data:
+        return data["document_id"]
+    if "measure_id" in data:
+        return [m.rsplit("-m", 1)[0] for m in data["measure_id"]]
+    return None
+
+
+def embedded_documents(folder: Path) -> set[str] | None:
+    """The documents whose rows the page embeds: all (None) unless they exceed EMBEDDED_ROWS,
+    then the first documents in package order, as many as fit."""
+    per_document: dict[str, int] = {}
+    for name in resource_names():
+        data = pq.read_table(folder / f"{name}.parquet", columns=[
+            c for c in ("document_id", "measure_id") if c in record_schema(name)["properties"]
+        ][:1] or None).to_pydict()
+        for doc in document_of(name, data) or []:
+            per_document[doc] = per_document.get(doc, 0) + 1
+    if sum(per_document.values()) <= EMBEDDED_ROWS:
+        return None
+    kept, total = set(), 0
+    for doc, rows in per_document.items():
+        if total + rows > EMBEDDED_ROWS:
+            break
+        kept.add(doc)
+        total += rows
+    return kept
+
+
+def table_payload(folder: Path, name: str, documents: set[str] | None) -> dict[str, Any]:
     schema = record_schema(name)
     props = schema["properties"]
     names = list(props)
     table = pq.read_table(folder / f"{name}.parquet", columns=names)
     data = table.to_pydict()
-    rows = [[json_value(data[c][i]) for c in names] for i in range(table.num_rows)]
+    owners = document_of(name, data) if documents is not None else None
+    rows = [[json_value(data[c][i]) for c in names] for i in range(table.num_rows)
+            if owners is None or owners[i] in documents]
     fields = []
     for column, prop in props.items():
         field = {"name": column, "type": field_type(prop), "description": prop["description"],
@@ -60,13 +96,13 @@ def table_payload(folder: Path, name: str) -> dict[str, Any]:
     }
 
 
-def payload(folder: Path, descriptor: dict[str, Any]) -> dict[str, Any]:
+def payload(folder: Path, descriptor: dict[str, Any], documents: set[str] | None) -> dict[str, Any]:
     from pipeline.docs import instrument_codebook  # docs imports this module
 
     return {
         "package": {k: descriptor[k] for k in PACKAGE_KEYS if k in descriptor},
         "order": resource_names(),
-        "tables": {name: table_payload(folder, name) for name in resource_names()},
+        "tables": {name: table_payload(folder, name, documents) for name in resource_names()},
         "codebook": [dict(row) for row in instrument_codebook()],
     }
 
@@ -77,7 +113,7 @@ def embedded_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page(descriptor: dict[str, Any], data: dict[str, Any]) -> str:
+def page(descriptor: dict[str, Any], data: dict[str, Any], notice: str = "") -> str:
     title = html.escape(descriptor["title"])
     version = html.escape(str(descriptor.get("version", "")))
     created = html.escape(str(descriptor.get("created", "")))
@@ -90,6 +126,7 @@ def page(descriptor: dict[str, Any], data: dict[str, Any]) -> str:
         .replace("%VERSION%", version)
         .replace("%CREATED%", created)
         .replace("%NAV%", nav)
+        .replace("%NOTICE%", notice)
         .replace("%STYLE%", STYLE.strip())
         .replace("%SCRIPT%", SCRIPT.strip())
         .replace("%DATA%", embedded_json(data))  # last: the data may hold any placeholder text
@@ -98,7 +135,13 @@ def page(descriptor: dict[str, Any], data: dict[str, Any]) -> str:
 
 def write_index(folder: Path, descriptor: dict) -> None:
     """Write `folder/index.html` from the Parquet files already written in `folder`."""
-    text = page(descriptor, payload(folder, descriptor))
+    documents = embedded_documents(folder)
+    notice = "" if documents is None else (
+        f'<p class="notice">This page shows the first {len(documents)} documents only (at most '
+        f"{EMBEDDED_ROWS:,} rows, so that it opens quickly); counts and charts cover those. The "
+        "CSV and Parquet files beside it hold every row.</p>"
+    )
+    text = page(descriptor, payload(folder, descriptor, documents), notice)
     (folder / "index.html").write_text(text, encoding="utf-8", newline="\n")
 
 
@@ -118,7 +161,7 @@ TEMPLATE = """<!DOCTYPE html>
 <a class="brand" href="#/">%TITLE%</a> <span class="badge" id="version">v%VERSION%</span>
 <nav id="nav"><a href="#/" data-nav="">overview</a>%NAV%</nav>
 </header>
-<main id="main"><noscript>This page needs JavaScript to draw its views. The data are in the CSV
+%NOTICE%<main id="main"><noscript>This page needs JavaScript to draw its views. The data are in the CSV
 and Parquet files beside it; README.md describes every column.</noscript></main>
 <footer>Version %VERSION%, created %CREATED%. Built from <a href="datapackage.json">datapackage.json</a>;
 data dictionary in <a href="README.md">README.md</a>, history in <a href="CHANGELOG.md">CHANGELOG.md</a>.</footer>
@@ -146,6 +189,7 @@ a:hover { text-decoration: underline; }
 header.top { position: sticky; top: 0; z-index: 5; display: flex; flex-wrap: wrap; align-items: center;
   gap: .4rem 1rem; padding: .6rem 1.5rem; background: #13233a; color: #fff; }
 header.top .brand { color: #fff; font-weight: 600; }
+p.notice { margin: .6rem 1rem; padding: .5rem .8rem; background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; }
 header.top nav { display: flex; flex-wrap: wrap; gap: .2rem; margin-left: auto; }
 header.top nav a { color: #c9d6ea; padding: .15rem .55rem; border-radius: 4px; }
 header.top nav a.active, header.top nav a:hover { background: #2c4468; color: #fff; text-decoration: none; }

@@ -13,7 +13,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +48,6 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv(path: Path, name: str, records: Iterable[Mapping]) -> None:
-    names = columns(name)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(names)
-        for record in records:
-            writer.writerow([csv_cell(record[c]) for c in names])
-
-
 def arrow_column(values: list, prop: dict, kind: pa.DataType) -> pa.Array:
     if cats := categories(prop):
         index = {c: i for i, c in enumerate(cats)}
@@ -66,17 +58,51 @@ def arrow_column(values: list, prop: dict, kind: pa.DataType) -> pa.Array:
     return pa.array(values, kind)
 
 
-def write_parquet(path: Path, name: str, records: list[Mapping]) -> None:
-    """Parquet in row groups, so readers (and this writer) never hold more than one group."""
-    schema = arrow_schema(name)
-    props = record_schema(name)["properties"]
-    with pq.ParquetWriter(path, schema, compression="zstd", use_dictionary=True) as writer:
-        for start in range(0, max(len(records), 1), ROW_GROUP_ROWS):
-            chunk = records[start : start + ROW_GROUP_ROWS]
-            arrays = [
-                arrow_column([r[f.name] for r in chunk], props[f.name], f.type) for f in schema
-            ]
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+class PackageWriter:
+    """Writes every resource's CSV rows and Parquet row groups as batches of records arrive.
+
+    Row groups hold exactly ROW_GROUP_ROWS rows (the last one fewer), whatever the batches, so
+    the files do not depend on how the input was split between files or workers.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.counts = dict.fromkeys(resource_names(), 0)
+        self.pending: dict[str, list[Mapping]] = {name: [] for name in resource_names()}
+        self.csv_files = {name: (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
+                          for name in resource_names()}
+        self.csv_writers = {name: csv.writer(fh, lineterminator="\n") for name, fh in self.csv_files.items()}
+        self.parquet = {
+            name: pq.ParquetWriter(folder / f"{name}.parquet", arrow_schema(name), compression="zstd",
+                                   use_dictionary=True)
+            for name in resource_names()
+        }
+        for name, writer in self.csv_writers.items():
+            writer.writerow(columns(name))
+
+    def add(self, name: str, records: list[Mapping]) -> None:
+        names = columns(name)
+        self.csv_writers[name].writerows([csv_cell(r[c]) for c in names] for r in records)
+        self.counts[name] += len(records)
+        pending = self.pending[name]
+        pending.extend(records)
+        while len(pending) >= ROW_GROUP_ROWS:
+            self.write_group(name, pending[:ROW_GROUP_ROWS])
+            del pending[:ROW_GROUP_ROWS]
+
+    def write_group(self, name: str, records: list[Mapping]) -> None:
+        schema = arrow_schema(name)
+        props = record_schema(name)["properties"]
+        arrays = [arrow_column([r[f.name] for r in records], props[f.name], f.type) for f in schema]
+        self.parquet[name].write_table(pa.Table.from_arrays(arrays, schema=schema))
+
+    def close(self) -> None:
+        for name in resource_names():
+            if self.pending[name] or self.counts[name] == 0:
+                self.write_group(name, self.pending[name])
+                self.pending[name] = []
+            self.parquet[name].close()
+            self.csv_files[name].close()
 
 
 def file_digest(path: Path) -> tuple[int, str]:
@@ -149,10 +175,10 @@ def write_descriptor(folder: Path, descriptor: Mapping[str, Any]) -> None:
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
-def check_written(folder: Path, tables: Mapping[str, list]) -> None:
+def check_written(folder: Path, counts: Mapping[str, int]) -> None:
     """Read back what was written: every file there, row counts as intended."""
     for name in resource_names():
-        expected = len(tables.get(name, []))
+        expected = counts[name]
         with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
             csv_rows = sum(1 for _ in csv.reader(fh)) - 1
         parquet_rows = pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
@@ -198,19 +224,9 @@ def recover(target: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
-def publish(
-    tables: Mapping[str, list[Mapping]],
-    target: Path,
-    sources: list[dict],
-    describe: Callable[[Path, dict], dict[str, Any]],
-    before_swap: Callable[[Path], None] | None = None,
-) -> dict[str, Any]:
-    """Write the package aside, let `describe` finish its metadata, check it, swap it in.
-
-    `describe(staged_folder, descriptor)` returns the final descriptor (version, changelog and
-    documentation are decided there, against the package currently at `target`).
-    """
-    target = target.resolve()
+@contextmanager
+def staging(target: Path) -> Iterator[Path]:
+    """A fresh folder beside `target` to write the package in; removed if anything fails."""
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
     staged = target.with_name(f".{target.name}.staging-{os.getpid()}")
@@ -218,17 +234,16 @@ def publish(
         shutil.rmtree(staged)
     staged.mkdir()
     try:
-        for name in resource_names():
-            rows = tables.get(name, [])
-            write_csv(staged / f"{name}.csv", name, rows)
-            write_parquet(staged / f"{name}.parquet", name, list(rows))
-        check_written(staged, tables)
-        descriptor = describe(staged, descriptor_for(staged, sources, {}))
-        write_descriptor(staged, descriptor)
-        if before_swap:
-            before_swap(staged)
-        swap_into_place(staged, target)
+        yield staged
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
-    return descriptor
+
+
+def finish(staged: Path, target: Path, descriptor: Mapping[str, Any],
+           before_swap: Callable[[Path], None] | None = None) -> None:
+    """Write the descriptor and put the staged package in place of the old one."""
+    write_descriptor(staged, descriptor)
+    if before_swap:
+        before_swap(staged)
+    swap_into_place(staged, target)

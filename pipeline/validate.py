@@ -36,35 +36,52 @@ def validate_records(name: str, records: Iterable[Mapping], source_of: Mapping[s
             ) from None
 
 
-def check_keys(tables: Mapping[str, list[Mapping]]) -> None:
-    """Unique primary keys and resolvable foreign keys, with set look-ups (linear cost)."""
-    keys: dict[str, set[tuple]] = {}
-    for name in resource_names():
-        fields = record_schema(name)["primaryKey"]
-        seen: set[tuple] = set()
-        for record in tables.get(name, []):
+class KeyIndex:
+    """Primary keys and foreign-key values of every table, gathered batch by batch.
+
+    Duplicates are refused as they arrive; references are checked once everything is in, with
+    set look-ups, so the cost grows linearly with the rows.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[str, set[tuple]] = {name: set() for name in resource_names()}
+        self.references: dict[tuple[str, tuple[str, ...], str], set[tuple]] = {}
+
+    def add(self, name: str, records: Iterable[Mapping]) -> None:
+        schema = record_schema(name)
+        fields = schema["primaryKey"]
+        seen = self.keys[name]
+        foreign = [(tuple(fk["fields"]), fk["reference"]["resource"]) for fk in schema["foreignKeys"]]
+        for record in records:
             value = tuple(record[f] for f in fields)
             if value in seen:
                 raise ValidationFailure(f"{name}: duplicate primary key {value}")
             seen.add(value)
-        keys[name] = seen
-    for name in resource_names():
-        for fk in record_schema(name)["foreignKeys"]:
-            target = keys[fk["reference"]["resource"]]
-            fields = fk["fields"]
-            for record in tables.get(name, []):
-                value = tuple(record[f] for f in fields)
-                if any(v is None for v in value):
-                    continue
-                if value not in target:
-                    raise ValidationFailure(
-                        f"{name}: {'/'.join(fields)} = {value} has no row in "
-                        f"{fk['reference']['resource']}"
-                    )
+            for fk_fields, target in foreign:
+                ref = tuple(record[f] for f in fk_fields)
+                if all(v is not None for v in ref):
+                    self.references.setdefault((name, fk_fields, target), set()).add(ref)
+
+    def check(self) -> None:
+        for (name, fields, target), values in self.references.items():
+            missing = values - self.keys[target]
+            if missing:
+                raise ValidationFailure(
+                    f"{name}: {'/'.join(fields)} = {min(missing)} has no row in {target}"
+                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                )
 
 
-def validate_tables(tables: Mapping[str, list[Mapping]]) -> None:
-    source_of = {d["document_id"]: d["source_file"] for d in tables.get("documents", [])}
+def check_keys(tables: Mapping[str, list[Mapping]]) -> None:
+    """Unique primary keys and resolvable foreign keys of whole tables."""
+    index = KeyIndex()
     for name in resource_names():
-        validate_records(name, tables.get(name, []), source_of)
-    check_keys(tables)
+        index.add(name, tables.get(name, []))
+    index.check()
+
+
+def validate_file_records(rows: Mapping[str, list[Mapping]], source_file: str) -> None:
+    """Every record one file contributes, against its schema (run in the worker)."""
+    source_of = {d["document_id"]: source_file for d in rows.get("documents", [])}
+    for name, records in rows.items():
+        validate_records(name, records, source_of)

@@ -135,3 +135,17 @@ def test_a_dangling_foreign_key_is_refused():
                                   "mention": "科技厅", "role": "lead", "line": 1}]
     with pytest.raises(ValidationFailure, match="measure_id"):
         check_keys(tables)
+
+
+def test_an_unwritable_package_folder_is_a_clear_error_not_a_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from pipeline.errors import EXIT_OUTPUT
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--seeds", str(SEEDS), "--out", str(blocker / "datapackage"),
+                                       "--no-progress"])
+    assert result.exit_code == EXIT_OUTPUT
+    assert "a file" in result.output and "Traceback" not in result.output

@@ -51,15 +51,15 @@ def die(*args, **kwargs):
 if moment == "processing":        # holding the lock, nothing written yet
     build.classify_file = die
 elif moment == "writing":         # the staging folder half written
-    real_write, calls = publish.write_parquet, []
+    real_write, calls = publish.PackageWriter.write_group, []
 
-    def write_parquet(*args, **kwargs):
+    def write_group(*args, **kwargs):
         calls.append(1)
         if len(calls) == 3:
             die()
         return real_write(*args, **kwargs)
 
-    publish.write_parquet = write_parquet
+    publish.PackageWriter.write_group = write_group
 elif moment == "describing":      # data written, no descriptor yet
     build.finish_descriptor = die
 elif moment == "swapped":         # the new package in place, the old one not yet removed

@@ -87,8 +87,8 @@ _OFFICE_END = re.compile(r"(?:局|委|办|厅|委员会|办公室)$")
 def find_clauses(text: str) -> list[dict]:
     """Every responsibility clause in the cleaned text of one item, in order.
 
-    Each clause: `start`, `end` (span in `text`; a clause cut off at the end of the text runs
-    to the end), `rule` (None, "comma_lead" or "first_lead" when the clause states one),
+    Each clause: `start`, `end` (span in `text`; a clause whose bracket never closes ends with
+    its sentence), `rule` (None, "comma_lead" or "first_lead" when the clause states one),
     `rule_scope` ("document" when it says 下同, else "clause", None without a rule) and
     `names`: [{mention, start, end, group, stated_role}] (see `split_names`; `stated_role`
     is also set by a 牵头单位/配合单位 heading).
@@ -98,8 +98,10 @@ def find_clauses(text: str) -> list[dict]:
     while match := _CLAUSE_HEAD.search(text, position):
         if match.group("open"):
             close = _matching_close(text, match.start())
-            end = len(text) if close is None else close + 1
-            content_end = len(text) if close is None else close
+            if close is None:  # never closed: the names run to the end of the sentence at most
+                content_end = end = _sentence_end(text, match.end())
+            else:
+                content_end, end = close, close + 1
         elif _WHITESPACE.sub("", match.group("kw")).startswith(_UNBRACKETED_OPENERS):
             content_end = end = _sentence_end(text, match.end())
         else:

@@ -1,0 +1,89 @@
+"""Plausibility checks on one file's text and records: warnings a person should read, and the
+amounts no budget can hold, which are not published."""
+from __future__ import annotations
+
+import math
+import re
+
+import cn2an
+
+from pipeline.classify import FileRecords
+from pipeline.clean import CLOSERS, TERMINAL, Line, squeeze
+from pipeline.segment import Document, is_date_line, is_issuer
+
+# The largest amount a policy text can mean: 1000万亿元, several times China's yearly GDP.
+MAX_PLAUSIBLE_CNY = 1e15
+SCIENTIFIC_AMOUNT = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?\s*[eE]\s*[+-]?\d+\s*[万亿千百]*\s*元")
+
+
+def cut_off_warning(lines: list[Line], name: str) -> list[str]:
+    """A text whose last line stops mid-sentence was probably cut off."""
+    last = lines[-1]
+    text = squeeze(last.text)
+    if not text or text[-1] in TERMINAL or text[-1] in CLOSERS or is_date_line(text) or is_issuer(text):
+        return []
+    return [f"{name}:{last.number}: the text ends mid-sentence (“…{text[-12:]}”): is the file cut off?"]
+
+
+def label_value(label: str, style: str) -> int | None:
+    digits = re.sub(r"[^0-9一二三四五六七八九十百零〇两①-⑳]", "", label.removeprefix("第"))
+    if not digits:
+        return None
+    if style == "circled":
+        return ord(digits) - ord("①") + 1
+    if digits.isdigit():
+        return int(digits)
+    try:
+        return int(cn2an.cn2an(digits.replace("〇", "零"), "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def numbering_warnings(docs: list[Document], name: str) -> list[str]:
+    """Numbering that skips or goes back (`一、三、`, `（一）（一）`): the labels are kept as
+    printed, but a lost item or a missed document start may hide behind it.
+
+    Sub-items may count on under each parent (`（一）（二）` | `（三）`) or restart at 1."""
+    warnings = []
+    for doc in docs:
+        in_parent: dict[tuple[int | None, str], tuple[int, str]] = {}
+        in_document: dict[str, int] = {}
+        for item in doc.items:
+            if item.label is None or item.style in (None, "table"):
+                continue
+            value = label_value(item.label, item.style)
+            if value is None:
+                continue
+            before = in_parent.get((item.parent, item.style))
+            if before is not None and value != before[0] + 1:
+                what = "repeats" if value == before[0] else "goes back" if value < before[0] else "skips"
+                warnings.append(f"{name}:{item.body.line_start}: numbering {what} from "
+                                f"{before[1]} to {item.label}")
+            elif before is None and value not in (1, in_document.get(item.style, 0) + 1):
+                warnings.append(f"{name}:{item.body.line_start}: numbering starts at {item.label}")
+            in_parent[(item.parent, item.style)] = (value, item.label)
+            in_document[item.style] = value
+    return warnings
+
+
+def implausible_amounts(records: FileRecords, text: str, name: str) -> list[str]:
+    """Amounts no budget can hold (`100000000000000000000亿元`) are not published, with a
+    warning naming the line; nor is a sum written in scientific notation (`1e20 元`) read."""
+    warnings = []
+    for table, low, high in (("amounts", "min_cny", "max_cny"), ("targets", "min_value", "max_value")):
+        kept = []
+        for row in records.rows.get(table, []):
+            values = [row[low], row[high]]
+            money = table == "amounts" or row.get("unit") == "CNY"
+            if all(math.isfinite(v) for v in values) and not (money and max(values) > MAX_PLAUSIBLE_CNY):
+                kept.append(row)
+                continue
+            warnings.append(f"{name}:{row['line']}: {'amount' if table == 'amounts' else 'target'} "
+                            f"“{row['text']}” ({max(values):.3g} 元) is beyond any budget "
+                            f"(more than {MAX_PLAUSIBLE_CNY:.0e} 元): not published")
+        if table in records.rows:
+            records.rows[table] = kept
+    for m in SCIENTIFIC_AMOUNT.finditer(text):
+        warnings.append(f"{name}:{text.count(chr(10), 0, m.start()) + 1}: “{m.group(0)}” is in "
+                        "scientific notation, which no policy text uses: not read as an amount")
+    return warnings
