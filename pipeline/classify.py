@@ -16,6 +16,7 @@ from pipeline.extract.deadlines import stated_deadline
 from pipeline.extract.instruments import aggregate_instrument, classify_instrument
 from pipeline.extract.targets import extract_targets, stated_year
 from pipeline.extract.task_table import parse_task_table
+from pipeline.extract.timeframe import item_timeline
 from pipeline.segment import Document, Item
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -149,8 +150,11 @@ def classify_document(
     for item, measure_id, path, year in zip(items, measure_ids, paths, years):
         text = item.body.text
         separated = with_breaks(text, item.breaks)
-        amounts = [unbreak(m, item.breaks) for m in extract_amounts(separated, doc_year=doc_year, inherited_year=year)]
-        targets = [unbreak(m, item.breaks) for m in extract_targets(separated, doc_year=doc_year, inherited_year=year)]
+        # One timeline and one amount reading serve both extractors (targets need the roles).
+        timeline = item_timeline(separated, doc_year, year)
+        found = extract_amounts(separated, timeline=timeline)
+        amounts = [unbreak(m, item.breaks) for m in found]
+        targets = [unbreak(m, item.breaks) for m in extract_targets(separated, timeline=timeline, amounts=found)]
         for mention in amounts:
             number = len(out.rows["amounts"]) - first_amount + 1
             out.rows["amounts"].append(amount_row(mention, f"{doc_id}-a{number:04d}", doc_id, measure_id, item))

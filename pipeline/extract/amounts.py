@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract.lexicon import alternation, longest_suffix, mapping, rows, rows_where, words
-from pipeline.extract.numbers import ARABIC, CHINESE, MULTIPLIERS, scaled
-from pipeline.extract.timeframe import Timeline, stated_year
+from pipeline.extract.numbers import ARABIC, CHINESE, MULTIPLIERS, NUMBER_AHEAD, scaled
+from pipeline.extract.timeframe import Timeline, item_timeline
 
 WINDOW = 120  # how far (characters) a clause or sentence is looked for around a mention
 CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
@@ -50,7 +50,7 @@ def money_regex() -> re.Pattern[str]:
         if row["position"] == "slash"
     )
     return re.compile(
-        rf"(?<![0-9A-Za-z.．０-９])"
+        rf"{NUMBER_AHEAD}(?<![0-9A-Za-z.．０-９])"
         rf"(?:(?P<low>{number})\s*(?P<low_mult>{MULTIPLIERS})\s*(?P<low_unit>{units})?\s*{dashes}\s*)?"
         rf"(?P<number>{number})\s*(?P<mult>{MULTIPLIERS})\s*"
         rf"(?P<inner>{alternation(qualifier_words('inner'))})?\s*(?P<unit>{units})"
@@ -259,15 +259,22 @@ def list_ends(text: str, mentions: list[Mention]) -> list[int]:
 
 
 def extract_amounts(
-    text: str, *, doc_year: int | None = None, inherited_year: int | None = None
+    text: str,
+    *,
+    doc_year: int | None = None,
+    inherited_year: int | None = None,
+    timeline: Timeline | None = None,
 ) -> list[dict]:
     """Every monetary amount in `text`, in text order.
 
     `doc_year` (the year the document was issued) and `inherited_year` (a deadline stated at
     the head of the enclosing section) let a goal be told from a reported figure; without
-    `doc_year` a bare year (`2013年…`) is neither. Separate paragraphs with `\\n`.
+    `doc_year` a bare year (`2013年…`) is neither. Separate paragraphs with `\\n`. A caller
+    that also extracts targets passes `item_timeline(text, doc_year, inherited_year)` as
+    `timeline` instead of the two years, so that both read one timeline.
     """
-    timeline = Timeline(text, doc_year, stated_year(text) or inherited_year)
+    if timeline is None:
+        timeline = item_timeline(text, doc_year, inherited_year)
     mentions = find_mentions(text)
     amounts = []
     for mention, list_end in zip(mentions, list_ends(text, mentions)):

@@ -59,15 +59,24 @@ class _Cue:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    words: re.Pattern[str] | None  # every word cue in one alternation, longest first
+    words: re.Pattern[str] | None  # every word cue, the longest one at each position (a trie)
     by_word: dict[str, dict[str, tuple[_Cue, ...]]]  # place → word → cues allowed there
     regexes: dict[str, tuple[tuple[re.Pattern[str], _Cue], ...]]  # place → regex cues
     by_role: dict[str, tuple[_Cue, ...]]
     rank: dict[_Class, int]  # tie-break: codebook order, `none` last
 
 
+# Full-width forms (，（）０-９) and the ideographic space, each with its NFKC form. Nearly
+# every Chinese text holds them; folding them first leaves most texts NFKC already, and
+# `unicodedata.normalize` is slow on a long text. The result is the same: a character replaced
+# by its own NFKC form does not change the NFKC form of the text.
+_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
+_WIDE_FOLDED = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+
+
 def _normalise(text: str) -> str:
     # NFKC folds full-width brackets, commas and digits, so one spelling of a cue serves both.
+    text = _WIDE.sub(lambda m: m.group().translate(_WIDE_FOLDED), text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return "".join(text.split())
@@ -120,6 +129,28 @@ def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
     )
 
 
+def _trie_pattern(words: list[str]) -> str:
+    """A regex that matches, at any position, the longest of `words` starting there: what their
+    alternation longest first matches, but written as a trie (`专项(?:资金|债券)`) so that the
+    engine follows the text down one branch instead of trying every word in turn."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Where a word ends, going on is optional, and greedy: a longer word is tried first.
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
 @cache
 def _lexicon() -> _Lexicon:
     codebook = [(r["instrument"], r["subtype"]) for r in _read_lexicon("instrument_codebook.csv")]
@@ -133,12 +164,11 @@ def _lexicon() -> _Lexicon:
             by_word.setdefault(cue.cue, []).append(cue)
         elif cue.kind == "amount":
             by_role.setdefault(cue.cue, []).append(cue)
-    # Longest first, so that at any position the longest cue wins (公共服务平台 over 服务平台).
-    ordered = sorted(by_word, key=lambda word: (-len(word), word))
     rank = {cls: i for i, cls in enumerate(codebook)}
     rank[(None, None)] = len(codebook)
     return _Lexicon(
-        words=re.compile("|".join(map(re.escape, ordered))) if ordered else None,
+        # At any position the longest cue wins (公共服务平台 over 服务平台).
+        words=re.compile(_trie_pattern(list(by_word))) if by_word else None,
         by_word={place: {word: tuple(c for c in found if c.where in ("any", place))
                          for word, found in by_word.items()} for place in ("heading", "text")},
         regexes={place: tuple((re.compile(c.cue), c) for c in cues
@@ -188,10 +218,12 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, _Cue
         by_word = lexicon.by_word[place]
         for match in lexicon.words.finditer(part):
             if not _SECTOR_SUFFIX.match(part, match.end()):
-                word = match.group()
-                found += [(match.start(), word, cue) for cue in by_word[word]]
+                word, start = match.group(), match.start()
+                for cue in by_word[word]:  # mostly one: a loop costs less than a list per word
+                    found.append((start, word, cue))
     for pattern, cue in lexicon.regexes[place]:
-        found += [(m.start(), m.group(), cue) for m in pattern.finditer(part) if m.group()]
+        if pattern.search(part):  # most cues are absent, and one search costs less than a scan
+            found += [(m.start(), m.group(), cue) for m in pattern.finditer(part) if m.group()]
     return sorted(found, key=lambda hit: hit[0])
 
 
@@ -206,12 +238,13 @@ def _scores(
     hits += [((0, f"amount:{role}", cue), 1.0)
              for role in (amount.get("role") for amount in amounts)
              for cue in lexicon.by_role.get(role, ())]
-    used: Counter[_Cue] = Counter()
+    used: dict[_Cue, int] = {}  # not a Counter: its missing-key hook is slow on every new cue
     result: dict[_Class, tuple[float, list[str]]] = {}
     for (_, word, cue), factor in hits:
-        if cue.mask or used[cue] >= MAX_HITS_PER_CUE:
+        count = used.get(cue, 0)
+        if cue.mask or count >= MAX_HITS_PER_CUE:
             continue
-        used[cue] += 1
+        used[cue] = count + 1
         score, evidence = result.get(cue.cls, (0.0, []))
         if word not in evidence:
             evidence = evidence + [word]

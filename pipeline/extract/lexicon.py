@@ -12,6 +12,8 @@ from importlib import resources
 
 # `#` in a word: a small number standing alone (`今后3年`, not the `14年` of `2014年`).
 NUMBER_SLOT = r"\s*(?<![0-9０-９])(?:[0-9０-９]{1,2}|[一二三四五六七八九十两]{1,3})(?![0-9０-９])\s*"
+# The characters a NUMBER_SLOT can start with, as the body of a character class.
+NUMBER_SLOT_FIRST = r"\s0-9０-９一二三四五六七八九十两"
 
 
 @cache
@@ -51,23 +53,57 @@ def word_pattern(word: str) -> str:
     return NUMBER_SLOT.join(parts)
 
 
+def first_characters(entries: tuple[str, ...]) -> str:
+    """The body of a character class holding every character a match of `entries` starts with
+    (an empty entry starts with none)."""
+    literal = sorted({w[0] for w in entries if w and not w.startswith("#")})
+    slot = NUMBER_SLOT_FIRST if any(w.startswith("#") for w in entries) else ""
+    return "".join(re.escape(ch) for ch in literal) + slot
+
+
 def alternation(entries: tuple[str, ...]) -> str:
-    """A non-capturing regex group matching any of `entries`, longest alternative first."""
+    """A non-capturing regex group matching any of `entries`, longest alternative first.
+
+    A word that opens with a number slot (`#年内`) keeps the regex engine from skipping ahead
+    to the characters the words start with, so that every position of a text is tried against
+    every alternative; a lookahead on the first character then leads the group. (Without such a
+    word the engine skips ahead by itself, and the lookahead would only slow it down.)"""
     ordered = sorted(entries, key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(word_pattern(w) for w in ordered) + ")" if ordered else "(?!)"
+    if not ordered:
+        return "(?!)"
+    group = "(?:" + "|".join(word_pattern(w) for w in ordered) + ")"
+    if any(w.startswith("#") for w in ordered) and all(ordered):
+        return f"(?=[{first_characters(ordered)}]){group}"
+    return group
+
+
+@cache
+def entry_index(entries: tuple[str, ...]) -> tuple[tuple[int, ...], dict[str, int]]:
+    """The lengths of the non-empty `entries`, and the position where each entry first stands."""
+    first: dict[str, int] = {}
+    for i, word in enumerate(entries):
+        if word:
+            first.setdefault(word, i)
+    return tuple(sorted({len(word) for word in first})), first
+
+
+def first_entry(candidates: list[str], entries: tuple[str, ...]) -> str | None:
+    """Of the `candidates` that are entries, the one standing first in `entries`."""
+    _, first = entry_index(entries)
+    found = [first[c] for c in candidates if c in first]
+    return entries[min(found)] if found else None
 
 
 def longest_suffix(text: str, entries: tuple[str, ...]) -> str | None:
-    """The longest entry that `text` ends with (entries are sorted longest first)."""
-    for word in entries:
-        if word and text.endswith(word):
-            return word
-    return None
+    """The longest entry that `text` ends with (entries are sorted longest first; else the
+    first in their order). A lookup per entry length, not a test per entry: these run on
+    every number of every text."""
+    lengths, _ = entry_index(entries)
+    return first_entry([text[-n:] for n in lengths], entries)
 
 
 def longest_prefix(text: str, entries: tuple[str, ...]) -> str | None:
-    """The longest entry that `text` starts with (entries are sorted longest first)."""
-    for word in entries:
-        if word and text.startswith(word):
-            return word
-    return None
+    """The longest entry that `text` starts with (entries are sorted longest first; else the
+    first in their order)."""
+    lengths, _ = entry_index(entries)
+    return first_entry([text[:n] for n in lengths], entries)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from pipeline.extract.amounts import extract_amounts, is_cjk
 from pipeline.extract.lexicon import (
@@ -23,8 +23,15 @@ from pipeline.extract.lexicon import (
     rows_where,
     words,
 )
-from pipeline.extract.numbers import ARABIC, CHINESE, MULTIPLIERS, scaled
-from pipeline.extract.timeframe import Frame, Timeline, spans_of, stated_year, time_phrase_regex
+from pipeline.extract.numbers import ARABIC, CHINESE, MULTIPLIERS, NUMBER_AHEAD, scaled
+from pipeline.extract.timeframe import (
+    Frame,
+    Timeline,
+    item_timeline,
+    spans_of,
+    stated_year,
+    time_phrase_regex,
+)
 
 __all__ = ["extract_targets", "stated_year"]
 
@@ -64,6 +71,18 @@ def comparator_words(position: str) -> tuple[str, ...]:
 
 
 @cache
+def indicator_trailing() -> tuple[str, ...]:
+    """The words cut off the end of an indicator named before its value (`…提高到`)."""
+    return trim_words("trailing") + comparator_words("before") + tuple(mapping("changes", "change"))
+
+
+@cache
+def indicator_verbs() -> tuple[str, ...]:
+    """Those of `indicator_trailing` that are not a modifier mark (`的`)."""
+    return tuple(w for w in indicator_trailing() if w not in cue_words("modifier"))
+
+
+@cache
 def unit_table() -> dict[str, str]:
     """Printed unit → normalised unit; money units map to CNY, excluded words to ''."""
     units = dict(mapping("target_units", "unit"))
@@ -83,7 +102,7 @@ def quantity_regex() -> re.Pattern[str]:
         if row["per"] == "person"
     ))
     return re.compile(
-        rf"(?<![0-9A-Za-z.．０-９])"
+        rf"{NUMBER_AHEAD}(?<![0-9A-Za-z.．０-９])"
         rf"(?:(?P<low>{number})\s*(?P<low_mult>{MULTIPLIERS})\s*(?P<low_unit>{units})?\s*{dashes}\s*)?"
         rf"(?P<number>{number})\s*(?P<mult>{MULTIPLIERS})\s*(?P<inner>{inner})?\s*"
         rf"(?:(?P<plus>\+)(?![0-9０-９])|(?P<unit>{units}))?"
@@ -112,10 +131,18 @@ def comparator_before(text: str, number_start: int) -> tuple[str | None, int]:
 
 
 def read_quantity(text: str, m: re.Match[str]) -> Quantity | None:
+    """The quantity a match of `quantity_regex` prints; None for a number without a unit,
+    printed or implied (most matches: `一批`, `2. 加强…`), so that those are dropped first."""
     printed_unit = m.group("unit")
     unit = unit_table().get(printed_unit) if printed_unit else None
     if unit == "":
         return None  # `3个月`: a duration or a count that is never a goal
+    number = m.group("number").strip()
+    implies_unit = unit is None and number[0].isdigit() and bool(
+        m.group("plus") or implies_count(m.group("mult"))
+    )
+    if unit is None and not implies_unit:
+        return None
     if unit == MONEY and m.group("per_person"):
         unit = f"{MONEY}/person"
     high = value_of(m.group("number"), m.group("mult"), printed_unit)
@@ -130,13 +157,11 @@ def read_quantity(text: str, m: re.Match[str]) -> Quantity | None:
             return None
         start = m.start("low")
     before, _ = comparator_before(text, start)
-    number = m.group("number").strip()
     if not number[0].isdigit() and len(number) < 2 and not (before or m.group("mult")):
         return None  # a lone Chinese digit is a word (`两个跨越`, `一批`), not a count
     after = m.group("after") or m.group("inner") or (PLUS if m.group("plus") else None)
     return Quantity(
-        start, m.end(), min(low, high), max(low, high), bool(m.group("low")), unit,
-        unit is None and number[0].isdigit() and bool(m.group("plus") or implies_count(m.group("mult"))),
+        start, m.end(), min(low, high), max(low, high), bool(m.group("low")), unit, implies_unit,
         before, after,
     )
 
@@ -172,7 +197,7 @@ def find_quantities(text: str) -> list[Quantity]:
     found = []
     for m in quantity_regex().finditer(text):
         quantity = read_quantity(text, m)
-        if quantity is not None and (quantity.unit or quantity.implies_unit):
+        if quantity is not None:
             found.append(quantity)
     return found
 
@@ -203,7 +228,10 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for start, end in spans_of(CLAUSE_END, text):
         end = end - 1 if CLAUSE_END.match(text, end - 1) else end
-        spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, max(end, start + 1), MAX_CLAUSE)]
+        if end - start <= MAX_CLAUSE:
+            spans.append((start, end))
+        else:
+            spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
     return spans
 
 
@@ -270,22 +298,25 @@ def is_list_end(text: str) -> bool:
 class GoalReader:
     """Reads the goals of one text in order, remembering the indicator last named."""
 
-    def __init__(self, text: str, doc_year: int | None, inherited_year: int | None):
+    def __init__(self, text: str, timeline: Timeline, amounts: list[dict]):
         self.text = text
-        self.timeline = Timeline(text, doc_year, stated_year(text) or inherited_year)
-        self.clauses = clause_spans(text)
-        self.clause_starts = [start for start, _ in self.clauses]
-        self.money_targets = [
-            (a["start"], a["end"])
-            for a in extract_amounts(text, doc_year=doc_year, inherited_year=inherited_year)
-            if a["role"] == "target"
-        ]
+        self.timeline = timeline
+        self.money_targets = [(a["start"], a["end"]) for a in amounts if a["role"] == "target"]
         self.quantities = find_quantities(text)
         self.group = list_groups(text, self.quantities)
         self.paragraph_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.indicators: list[str] = []  # those named so far in the current paragraph
         self.previous_goal_clause = -1
         self.previous_goal_end = -1
+
+    # The clauses are cut when a quantity asks for them: most texts print none.
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        return clause_spans(self.text)
+
+    @cached_property
+    def clause_starts(self) -> list[int]:
+        return [start for start, _ in self.clauses]
 
     def clause_of(self, pos: int) -> int:
         return bisect.bisect_right(self.clause_starts, pos) - 1
@@ -409,10 +440,7 @@ class GoalReader:
 
     def indicator_before(self, segment: str, clause: int, governed: bool) -> str:
         """What is measured, from the words before the value, verbs and time phrases removed."""
-        trailing = (
-            trim_words("trailing") + comparator_words("before") + tuple(mapping("changes", "change"))
-        )
-        verbs = tuple(w for w in trailing if w not in cue_words("modifier"))
+        trailing, verbs = indicator_trailing(), indicator_verbs()
         core = strip_words(time_phrase_regex().sub("", compact(segment)), (), verbs)
         name = strip_words(core, trim_words("leading"), trailing)
         if not name:
@@ -464,7 +492,12 @@ def change(lead: str) -> str:
 
 
 def extract_targets(
-    text: str, *, doc_year: int | None = None, inherited_year: int | None = None
+    text: str,
+    *,
+    doc_year: int | None = None,
+    inherited_year: int | None = None,
+    timeline: Timeline | None = None,
+    amounts: list[dict] | None = None,
 ) -> list[dict]:
     """Every quantitative goal value in `text`, in text order.
 
@@ -472,5 +505,14 @@ def extract_targets(
     figure); `inherited_year` is a deadline stated at the head of the enclosing section. A
     deadline stated at the head of `text` itself holds for all of it; any other year holds to
     the end of its paragraph, so separate paragraphs with `\\n`.
+
+    A caller that has already read the item passes its `timeline`
+    (`item_timeline(text, doc_year, inherited_year)`) and the `extract_amounts` of `text` on
+    that timeline instead of the two years: a money value is a goal only where the amounts
+    call it one, and each is then computed once.
     """
-    return GoalReader(text, doc_year, inherited_year).read()
+    if timeline is None:
+        timeline = item_timeline(text, doc_year, inherited_year)
+    if amounts is None:
+        amounts = extract_amounts(text, timeline=timeline)
+    return GoalReader(text, timeline, amounts).read()

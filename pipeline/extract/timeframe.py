@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 
-from pipeline.extract.lexicon import alternation, words
+from pipeline.extract.lexicon import alternation, first_characters, words
 
 END_OF_TIME = float("inf")
 
@@ -46,8 +48,10 @@ def year_regex() -> re.Pattern[str]:
     dash = alternation(words("connectors", "kind", "range"))
     # `6月`, `1—8月`, `6月末`; a day (`9月1日`) makes it a date.
     month = rf"\d{{1,2}}\s*(?:{dash}\s*\d{{1,2}}\s*)?月(?P<day>\s*\d{{1,2}}\s*日)?(?:底|末)?"
+    # The lookahead lets the engine pass over every character that can start no year mention.
+    lead = first_characters(cues("deadline_prefix") + cues("reference_prefix")) + r"\s12"
     return re.compile(
-        rf"(?P<prefix>{prefix})?\s*"
+        rf"(?=[{lead}])(?P<prefix>{prefix})?\s*"
         rf"(?<![0-9０-９])(?:(?:19|20)\d{{2}}\s*年?\s*{dash}\s*)?(?P<year>(?:19|20)\d{{2}})\s*年"
         rf"(?:\s*(?P<month>{month})|\s*(?P<suffix>{word_suffix}))?"
     )
@@ -91,7 +95,7 @@ def is_deadline(m: re.Match[str]) -> bool:
 
 def opening_clauses(text: str) -> list[str]:
     """The first clause, and the second too when the first is a short heading (`发展目标。`)."""
-    clauses = [text[a:b] for a, b in spans_of(CLAUSE_END, text[:200])[:2]]
+    clauses = [text[a:b] for a, b in islice(pieces(CLAUSE_END, text[:200]), 2)]
     first = clauses[0] if clauses else ""
     is_heading = first.endswith(("。", "\n")) and len(first.strip()) <= HEADING_MAX + 1
     return clauses if is_heading else clauses[:1]
@@ -106,56 +110,114 @@ def stated_year(text: str) -> int | None:
     return None
 
 
+def item_timeline(text: str, doc_year: int | None, inherited_year: int | None) -> Timeline:
+    """The timeline of one item: a deadline stated at its head holds for all of it, else the
+    one its section hands down."""
+    return Timeline(text, doc_year, stated_year(text) or inherited_year)
+
+
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
     """Whether `pos` falls in one of the sorted, disjoint `spans`."""
     i = bisect.bisect_right(spans, (pos, END_OF_TIME)) - 1
     return i >= 0 and pos < spans[i][1]
 
 
-def spans_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+def pieces(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
     """Consecutive pieces of `text` ended by `pattern` (the terminator stays in its piece)."""
-    spans, start = [], 0
+    start = 0
     for m in pattern.finditer(text):
-        spans.append((start, m.end()))
+        yield start, m.end()
         start = m.end()
     if start < len(text):
-        spans.append((start, len(text)))
-    return spans
+        yield start, len(text)
+
+
+def spans_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """All the `pieces` of `text`."""
+    return list(pieces(pattern, text))
+
+
+def matches_by_piece(
+    pattern: re.Pattern[str], text: str, pieces: list[tuple[int, int]]
+) -> dict[int, list[re.Match[str]]]:
+    """Piece index → the matches `pattern.finditer(text, start, end)` finds in that piece of
+    the consecutive `pieces`, for the pieces that hold any, from one search of the whole text.
+
+    A match of the whole text that lies inside one piece is what the piece's own search finds.
+    One that runs past a piece's end (a `\\s*` that swallows the newline ending a paragraph) is
+    not: the pieces it touches are searched again on their own."""
+    ends = [end for _, end in pieces]
+    found: dict[int, list[re.Match[str]]] = {}
+    again: set[int] = set()
+    for m in pattern.finditer(text):
+        first = bisect.bisect_right(ends, m.start())
+        if m.end() <= ends[first]:
+            found.setdefault(first, []).append(m)
+        else:
+            again.update(range(first, bisect.bisect_right(ends, m.end() - 1) + 1))
+    for i in again:
+        found[i] = list(pattern.finditer(text, *pieces[i]))
+    return found
+
+
+EVENT_KINDS = ("relative_future", "relative_past", "goal_adverb")
+
+
+def sentence_events(
+    text: str, sentences: list[tuple[int, int]]
+) -> dict[int, list[tuple[int, str, re.Match[str]]]]:
+    """Sentence index → its time statements in text order, (offset, kind, match); a year
+    inside a book title (`《2020年规划》`) is none. At one offset a year comes first, then the
+    kinds in EVENT_KINDS order."""
+    titles = [m.span() for m in BOOK_TITLE.finditer(text)]
+    events: dict[int, list[tuple[int, str, re.Match[str]]]] = {}
+    for i, found in matches_by_piece(year_regex(), text, sentences).items():
+        events[i] = [(m.start(), "year", m) for m in found if not inside(titles, m.start("year"))]
+    for kind in EVENT_KINDS:
+        for i, found in matches_by_piece(cue_regex(kind), text, sentences).items():
+            events.setdefault(i, []).extend((m.start(), kind, m) for m in found)
+    for found in events.values():
+        found.sort(key=lambda e: e[0])  # stable: keeps the order above at one offset
+    return events
 
 
 class Timeline:
-    """The frame in force at every offset of one text."""
+    """The frame in force at every offset of one text.
+
+    The text is read on the first question: most items print no amount and no figure, and
+    then nothing asks."""
 
     def __init__(self, text: str, doc_year: int | None = None, base_year: int | None = None):
-        self._positions: list[int] = []
-        self._frames: list[Frame] = []
         self._text = text
         self._doc_year = doc_year
-        self._titles = [m.span() for m in BOOK_TITLE.finditer(text)]
-        base = Frame("goal", base_year) if base_year is not None else UNKNOWN
+        self._base_year = base_year
+        self._positions: list[int] = []
+        self._frames: list[Frame] = []
+        self._is_read = False
+
+    def _read(self) -> None:
+        """Record the frames of every sentence, in text order."""
+        self._is_read = True
+        text = self._text
+        sentences = spans_of(SENTENCE_END, text)
+        # Each cue regex searches the whole text once: a search per sentence costs more.
+        events = sentence_events(text, sentences)
+        statistics = matches_by_piece(cue_regex("statistic"), text, sentences)
+        base = Frame("goal", self._base_year) if self._base_year is not None else UNKNOWN
         state = base
-        for start, end in spans_of(SENTENCE_END, text):
+        for i, (start, _) in enumerate(sentences):
             if start > 0 and text[start - 1] == "\n":
                 state = base  # a year stated in one paragraph does not reach the next
-            state = self._read_sentence(start, end, state)
+            state = self._read_sentence(start, events.get(i, ()), i in statistics, state)
 
-    def _events(self, start: int, end: int) -> list[tuple[int, str, re.Match[str]]]:
-        """Time statements of one sentence in text order: (offset, kind, match)."""
-        text = self._text
-        found = [
-            (m.start(), "year", m)
-            for m in year_regex().finditer(text, start, end)
-            if not inside(self._titles, m.start("year"))
-        ]
-        for kind in ("relative_future", "relative_past", "goal_adverb"):
-            found += [(m.start(), kind, m) for m in cue_regex(kind).finditer(text, start, end)]
-        return sorted(found, key=lambda e: e[0])
-
-    def _read_sentence(self, start: int, end: int, state: Frame) -> Frame:
-        """Record the frames of one sentence; return the state carried to the next one."""
+    def _read_sentence(
+        self, start: int, events: Iterable[tuple[int, str, re.Match[str]]], has_statistic: bool, state: Frame
+    ) -> Frame:
+        """Record the frames of one sentence from its time statements in text order
+        ((offset, kind, match)); return the state carried to the next sentence."""
         steps: list[tuple[int, Frame, bool]] = [(start, state, False)]
         adverb = deadline = False
-        for pos, kind, m in self._events(start, end):
+        for pos, kind, m in events:
             if kind == "goal_adverb":
                 adverb = True
             elif kind == "relative_future":
@@ -166,7 +228,7 @@ class Timeline:
                 state = frame
                 deadline = deadline or (frame.mode == "goal" and is_deadline(m))
             steps.append((pos, state, adverb))
-        reporting = not deadline and cue_regex("statistic").search(self._text, start, end) is not None
+        reporting = not deadline and has_statistic
         for pos, frame, after_adverb in steps:
             if reporting:
                 frame = Frame("past", frame.year)
@@ -183,5 +245,7 @@ class Timeline:
             self._frames.append(frame)
 
     def at(self, pos: int) -> Frame:
+        if not self._is_read:
+            self._read()
         i = bisect.bisect_right(self._positions, pos) - 1
         return self._frames[i] if i >= 0 else UNKNOWN

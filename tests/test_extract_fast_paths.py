@@ -1,0 +1,105 @@
+"""Edge cases of the extractors' fast paths, pinned to what the straightforward code returned.
+
+Each regex of a Timeline now searches the whole text once instead of each sentence; a match
+that runs across a sentence end (`到\\n2025年`, a `\\s*` swallowing the newline) must still
+be read as the per-sentence search read it. Lexicon lookups go by length, instrument words
+through a trie, full-width forms are folded before NFKC: none may change a result.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.amounts import extract_amounts
+from pipeline.extract.instruments import _normalise, classify_instrument
+from pipeline.extract.lexicon import alternation, longest_prefix, longest_suffix
+from pipeline.extract.targets import extract_targets
+from pipeline.extract.timeframe import Timeline, cue_regex, item_timeline, stated_year
+
+
+def frame_changes(timeline: Timeline, text: str) -> list[tuple[int, str, int | None]]:
+    """(offset, mode, year) wherever the frame differs from the one before."""
+    found, last = [], None
+    for pos in range(len(text) + 1):
+        frame = timeline.at(pos)
+        if (frame.mode, frame.year) != last:
+            last = (frame.mode, frame.year)
+            found.append((pos, *last))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "frames"),
+    [
+        ("2014年，全省实现增加值100亿元。\n2020年，力争达到500亿元。", [(0, "past", 2014), (20, "goal", 2020)]),
+        # `到\n2025年`: searched whole, the year would start at 到 in the paragraph before.
+        ("今后三年\n3年内培育企业50家，到\n2025年，产值达到1000亿元。", [(0, "goal", None), (18, "goal", 2025)]),
+        ("经过 5 年努力，建成平台10个。近3年已累计投入资金30亿元。", [(0, "goal", None), (17, "past", None)]),
+        ("《四川省“十四五”规划（2021—2025年）》提出，到2025年培育企业100家。", [(0, "none", None), (27, "goal", 2025)]),
+        (
+            "截至2019年底，全省共有企业1200家，同比增长12%。\n力争2022年底前新增企业300家。",
+            [(0, "past", 2019), (30, "goal", 2022)],
+        ),
+        ("一是加强统筹。二是进一步优化，统一标准，一批项目。", [(0, "none", None)]),
+    ],
+)
+def test_timeline_frames(text, frames):
+    assert frame_changes(Timeline(text, 2020, stated_year(text)), text) == frames
+
+
+def test_year_after_a_paragraph_break_starts_in_its_own_paragraph():
+    text = "到\n2025年，产值达到1000亿元。"
+    assert frame_changes(item_timeline(text, 2020, None), text) == [(0, "none", None), (2, "goal", 2025)]
+
+
+def test_relative_future_regex_still_finds_a_leading_number_slot():
+    assert [m.group() for m in cue_regex("relative_future").finditer("今后三年\n3年内，经过 5 年努力")] == [
+        "今后三年", "\n3年内", "经过 5 年努力",
+    ]
+    assert alternation(()) == "(?!)"
+
+
+def test_shared_timeline_and_amounts_give_what_each_extractor_gives_alone():
+    text = "到2020年，全省产值达到500亿元，对新认定的企业给予最高50万元补助。\n2014年，全省实现增加值100亿元。"
+    timeline = item_timeline(text, 2016, None)
+    amounts = extract_amounts(text, timeline=timeline)
+    assert amounts == extract_amounts(text, doc_year=2016)
+    assert [(a["text"], a["role"]) for a in amounts] == [
+        ("500亿元", "target"), ("最高50万元", "subsidy"), ("100亿元", "statistic"),
+    ]
+    shared = extract_targets(text, timeline=timeline, amounts=amounts)
+    assert shared == extract_targets(text, doc_year=2016)
+    assert [(t["indicator"], t["year"], t["value"]) for t in shared] == [("全省产值", 2020, 5e10)]
+
+
+def test_numbers_without_a_unit_are_no_targets():
+    assert extract_targets("一是加强统筹。二是进一步优化，统一标准，一批项目。", doc_year=2020) == []
+    assert [t["value"] for t in extract_targets("今后三年\n3年内培育企业50家。")] == [50.0]
+
+
+def test_lexicon_lookups_keep_the_order_of_the_entries():
+    assert longest_suffix("提高到", ("到", "提高到")) == "到"  # the first entry, not the longest
+    assert longest_suffix("提高到", ("提高到", "到")) == "提高到"
+    assert longest_suffix("到", ("提高到", "到")) == "到"
+    assert longest_suffix("", ("", "到")) is None
+    assert longest_prefix("的增长", ("的", "的增")) == "的"
+    assert longest_prefix("的增长", ("的增", "的")) == "的增"
+    assert longest_prefix("的", ("的增",)) is None
+
+
+def test_full_width_forms_fold_as_nfkc_does():
+    assert _normalise("（一）　加强，２０２０年ｗ\u00bd") == "(一)加强,2020年w1⁄2"
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "expected"),
+    [
+        (
+            "（一）加大财政资金支持。",
+            "（一）加大财政资金支持。对新认定的企业，给予最高５０万元补助。",
+            ("supply", "funding", "财政资金|给予最高50万元补助|补助"),
+        ),
+        (None, "统筹安排专项资金，支持公共服务平台建设。", ("supply", "funding", "统筹安排专项资金|专项资金")),
+    ],
+)
+def test_instrument_cues(heading, text, expected):
+    assert classify_instrument(heading, text, []) == expected
