@@ -8,7 +8,7 @@ import re
 import cn2an
 
 from pipeline.classify import FileRecords
-from pipeline.clean import CLOSERS, TERMINAL, Line, squeeze
+from pipeline.clean import CLOSERS, TERMINAL, Line
 from pipeline.segment import Document, is_date_line, is_issuer
 
 # The largest amount a policy text can mean: 1000万亿元, several times China's yearly GDP.
@@ -19,7 +19,7 @@ SCIENTIFIC_AMOUNT = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?\s*[eE]\s*[+-]?\d
 def cut_off_warning(lines: list[Line], name: str) -> list[str]:
     """A text whose last line stops mid-sentence was probably cut off."""
     last = lines[-1]
-    text = squeeze(last.text)
+    text = last.compact
     if not text or text[-1] in TERMINAL or text[-1] in CLOSERS or is_date_line(text) or is_issuer(text):
         return []
     return [f"{name}:{last.number}: the text ends mid-sentence (“…{text[-12:]}”): is the file cut off?"]

@@ -50,6 +50,7 @@ class Line:
     text: str
     page_start: bool
     doubled: bool  # the line printed its text twice (two-layer PDF titles)
+    compact: str  # the text squeezed (see `squeeze`), computed once
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,8 +292,11 @@ def normalise(text: str, name: str, warnings: list[str]) -> str:
     text = text.translate(FULL_WIDTH)
     converter = to_simplified()
     sample = text[:200_000]
+    converted = converter.convert(sample)
+    if converted == sample:  # the usual case: nothing traditional to convert
+        return text
     cjk = len(CJK_CHAR.findall(sample))
-    changed = sum(a != b for a, b in zip(sample, converter.convert(sample)))
+    changed = sum(a != b for a, b in zip(sample, converted))
     if not cjk or changed < max(2, MIN_TRADITIONAL_SHARE * cjk):
         return text
     lines = text.split("\n")
@@ -338,21 +342,22 @@ def undouble(text: str) -> tuple[str, bool]:
     return text, False
 
 
+# Characters whose printed width is two: CJK, its punctuation, full-width forms.
+WIDE_RANGES = "\u2e80-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+MAYBE_NARROW = re.compile(f"[^\\x00-\\x7f{WIDE_RANGES}\\s]")
+ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+SPACE_NEAR_ASCII = re.compile(r"(?<=[A-Za-z0-9])\s|\s(?=[A-Za-z0-9])")
+ANY_SPACE = re.compile(r"\s+")
+
+
 def display_width(text: str) -> int:
     """Printed width in half-character units. Extraction turned some full-width punctuation
-    into ASCII and added stray spaces, so ASCII punctuation counts full and spaces nothing."""
-    width = 0
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            # A gap next to a digit or Latin letter is real layout space; between CJK it is noise.
-            near_ascii = is_ascii_alnum(text[i - 1 : i] or " ") or is_ascii_alnum(text[i + 1 : i + 2] or " ")
-            width += near_ascii
-            continue
-        if ch.isascii():
-            width += 1 if ch.isalnum() else 2
-        else:
-            width += 2 if unicodedata.east_asian_width(ch) in "WFA" else 1
-    return width
+    into ASCII and added stray spaces, so ASCII punctuation counts full and spaces nothing,
+    except a gap next to a digit or Latin letter, which is real layout space."""
+    visible = ANY_SPACE.sub("", text)
+    narrow = sum(unicodedata.east_asian_width(ch) not in "WFA" for ch in MAYBE_NARROW.findall(visible))
+    return (2 * len(visible) - len(ASCII_ALNUM.findall(visible)) - narrow
+            + len(SPACE_NEAR_ASCII.findall(text)))
 
 
 def clean_lines(text: str) -> list[Line]:
@@ -372,31 +377,37 @@ def clean_lines(text: str) -> list[Line]:
         page_start = after_page_number or (content.startswith(" ") and not content.startswith("  "))
         after_page_number = False
         content, doubled = undouble(stripped)
-        lines.append(Line(number, content, page_start, doubled))
+        lines.append(Line(number, content, page_start, doubled, squeeze(content)))
     return drop_running_titles(lines)
 
 
 def drop_running_titles(lines: list[Line]) -> list[Line]:
     """A short line repeated at three or more page starts is a running header, not content."""
-    at_page_start = Counter(squeeze(ln.text) for ln in lines if ln.page_start)
+    at_page_start = Counter(ln.compact for ln in lines if ln.page_start)
     running = {
         text for text, n in at_page_start.items()
         if n >= 3 and 2 <= len(text) <= 40 and not LABEL_START.match(text)
     }
     if not running:
         return lines
-    return [ln for ln in lines if not (ln.page_start and squeeze(ln.text) in running)]
+    return [ln for ln in lines if not (ln.page_start and ln.compact in running)]
 
 
 def typical_widths(widths: list[int], radius: int = 20) -> list[int]:
     """Per line, the most common full-line width among its neighbours (the column width)."""
+    buckets = [w // 2 * 2 if w >= 20 else None for w in widths]
+    counts: Counter[int] = Counter(b for b in buckets[:radius] if b is not None)
     typical = []
     for i in range(len(widths)):
-        window = [w // 2 * 2 for w in widths[max(0, i - radius): i + radius + 1] if w >= 20]
-        counts = Counter(window)
-        mode = max(counts, key=lambda w: (counts[w], w)) if counts else 0
+        entering, leaving = i + radius, i - radius - 1
+        if entering < len(buckets) and buckets[entering] is not None:
+            counts[buckets[entering]] += 1
+        if leaving >= 0 and buckets[leaving] is not None:
+            counts[buckets[leaving]] -= 1
+        present = [w for w, n in counts.items() if n > 0]
+        mode = max(present, key=lambda w: (counts[w], w)) if present else 0
         # No width recurs: the extractor wrote one paragraph per line, there is no column.
-        typical.append(mode if counts[mode] >= 3 else 0)
+        typical.append(mode if present and counts[mode] >= 3 else 0)
     return typical
 
 
@@ -413,11 +424,11 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
     text = line.text.rstrip()
     last = text.rstrip("".join(CLOSERS))[-1:] or text[-1:]
     finished = last in TERMINAL or text[-1:] in TERMINAL
-    next_text = squeeze(next_line.text)
-    if STANDALONE_NEXT.match(next_text) or STANDALONE.match(squeeze(text)):
+    next_text = next_line.compact
+    if STANDALONE_NEXT.match(next_text) or STANDALONE.match(line.compact):
         return True
     closed = text[-1:] in CLOSERS
-    opens_item = LABEL_START.match(squeeze(text)) is not None
+    opens_item = LABEL_START.match(line.compact) is not None
     if LABEL_START.match(next_text) and (finished or closed or opens_item or width < typical - 3):
         return True
     if not finished:
@@ -438,7 +449,7 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
     numbers: list[int] = []
     first: Line | None = None
     for i, line in enumerate(lines):
-        piece = squeeze(line.text)
+        piece = line.compact
         if first is None:
             first = line
         elif text and piece and is_ascii_alnum(text[-1]) and is_ascii_alnum(piece[0]):

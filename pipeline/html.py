@@ -38,7 +38,7 @@ def json_value(value: Any) -> Any:
 
 
 # A browser page holding more rows than this becomes slow to open; the files hold them all.
-EMBEDDED_ROWS = 60_000
+EMBEDDED_ROWS = 25_000
 
 
 def document_of(name: str, data: dict[str, list]) -> list[str] | None:

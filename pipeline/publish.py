@@ -15,6 +15,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,12 @@ def arrow_column(values: list, prop: dict, kind: pa.DataType) -> pa.Array:
     return pa.array(values, kind)
 
 
+def spelled_columns(name: str) -> list[int]:
+    """Positions of the columns whose values csv_cell must spell (booleans and numbers)."""
+    props = record_schema(name)["properties"]
+    return [i for i, c in enumerate(columns(name)) if field_type(props[c]) in ("boolean", "number")]
+
+
 class PackageWriter:
     """Writes every resource's CSV rows and Parquet row groups as batches of records arrive.
 
@@ -81,8 +88,17 @@ class PackageWriter:
             writer.writerow(columns(name))
 
     def add(self, name: str, records: list[Mapping]) -> None:
-        names = columns(name)
-        self.csv_writers[name].writerows([csv_cell(r[c]) for c in names] for r in records)
+        # The csv module writes None as an empty cell and strings and integers as they are;
+        # booleans and numbers need our spelling (`true`, `1000000`, not `True`, `1000000.0`).
+        spelled = spelled_columns(name)
+        row_of = itemgetter(*columns(name))
+        rows = []
+        for record in records:
+            row = list(row_of(record))
+            for i in spelled:
+                row[i] = csv_cell(row[i])
+            rows.append(row)
+        self.csv_writers[name].writerows(rows)
         self.counts[name] += len(records)
         pending = self.pending[name]
         pending.extend(records)

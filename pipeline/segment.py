@@ -22,7 +22,6 @@ from pipeline.clean import (
     Line,
     Paragraph,
     join_paragraphs,
-    squeeze,
 )
 
 DOC_NUMBER = re.compile(
@@ -164,7 +163,7 @@ def junction_counts(lines: list[Line]) -> Counter[str]:
     """Bigram and trigram counts inside lines, to judge which line ends a given line continues."""
     counts: Counter[str] = Counter()
     for line in lines:
-        text = squeeze(line.text)
+        text = line.compact
         for n in (2, 3):
             counts.update(text[i : i + n] for i in range(len(text) - n + 1))
     return counts
@@ -190,21 +189,21 @@ def thread_interleaved(lines: list[Line]) -> list[Line]:
     sentence better than it continues the line before it.
     """
     starts = [i for i, ln in enumerate(lines) if ln.doubled and (i == 0 or not lines[i - 1].doubled)]
-    broken_starts = [s for s in starts if s > 0 and not is_finished(squeeze(lines[s - 1].text))]
+    broken_starts = [s for s in starts if s > 0 and not is_finished(lines[s - 1].compact)]
     if not broken_starts:
         return lines
     counts = junction_counts(lines)
     for start in broken_starts:
-        broken = squeeze(lines[start - 1].text)
+        broken = lines[start - 1].compact
         later_starts = [s for s in starts if s > start]
         stop = later_starts[0] if later_starts else len(lines)
         best, best_gain = None, 0
         for j in range(start + 1, stop):
             if lines[j].doubled:
                 continue
-            text = squeeze(lines[j].text)
+            text = lines[j].compact
             gain = junction_score(broken, text, counts) - junction_score(
-                squeeze(lines[j - 1].text), text, counts
+                lines[j - 1].compact, text, counts
             )
             if gain > best_gain:
                 best, best_gain = j, gain

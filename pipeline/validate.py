@@ -36,6 +36,18 @@ def validate_records(name: str, records: Iterable[Mapping], source_of: Mapping[s
             ) from None
 
 
+def key_values(records: list[Mapping], fields: list[str] | tuple[str, ...]) -> list:
+    """The key of each record: the value itself for a one-field key, else a tuple."""
+    if len(fields) == 1:
+        field = fields[0]
+        return [r[field] for r in records]
+    return [tuple(r[f] for f in fields) for r in records]
+
+
+def is_set(key) -> bool:
+    return all(part is not None for part in key) if isinstance(key, tuple) else key is not None
+
+
 class KeyIndex:
     """Primary keys and foreign-key values of every table, gathered batch by batch.
 
@@ -44,23 +56,25 @@ class KeyIndex:
     """
 
     def __init__(self) -> None:
-        self.keys: dict[str, set[tuple]] = {name: set() for name in resource_names()}
-        self.references: dict[tuple[str, tuple[str, ...], str], set[tuple]] = {}
+        self.keys: dict[str, set] = {name: set() for name in resource_names()}
+        self.references: dict[tuple[str, tuple[str, ...], str], set] = {}
 
-    def add(self, name: str, records: Iterable[Mapping]) -> None:
+    def add(self, name: str, records: list[Mapping]) -> None:
         schema = record_schema(name)
-        fields = schema["primaryKey"]
+        values = key_values(records, schema["primaryKey"])
         seen = self.keys[name]
-        foreign = [(tuple(fk["fields"]), fk["reference"]["resource"]) for fk in schema["foreignKeys"]]
-        for record in records:
-            value = tuple(record[f] for f in fields)
-            if value in seen:
-                raise ValidationFailure(f"{name}: duplicate primary key {value}")
-            seen.add(value)
-            for fk_fields, target in foreign:
-                ref = tuple(record[f] for f in fk_fields)
-                if all(v is not None for v in ref):
-                    self.references.setdefault((name, fk_fields, target), set()).add(ref)
+        if len(set(values)) != len(values) or not seen.isdisjoint(values):
+            duplicate = next(v for i, v in enumerate(values) if v in seen or v in values[:i])
+            raise ValidationFailure(f"{name}: duplicate primary key {duplicate}")
+        seen.update(values)
+        for fk in schema["foreignKeys"]:
+            fields = tuple(fk["fields"])
+            refs = set(key_values(records, fields))
+            if len(fields) == 1:
+                refs.discard(None)
+            else:
+                refs = {r for r in refs if is_set(r)}
+            self.references.setdefault((name, fields, fk["reference"]["resource"]), set()).update(refs)
 
     def check(self) -> None:
         for (name, fields, target), values in self.references.items():
@@ -76,7 +90,7 @@ def check_keys(tables: Mapping[str, list[Mapping]]) -> None:
     """Unique primary keys and resolvable foreign keys of whole tables."""
     index = KeyIndex()
     for name in resource_names():
-        index.add(name, tables.get(name, []))
+        index.add(name, list(tables.get(name, [])))
     index.check()
 
 
