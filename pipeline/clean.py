@@ -396,18 +396,29 @@ def drop_running_titles(lines: list[Line]) -> list[Line]:
 def typical_widths(widths: list[int], radius: int = 20) -> list[int]:
     """Per line, the most common full-line width among its neighbours (the column width)."""
     buckets = [w // 2 * 2 if w >= 20 else None for w in widths]
-    counts: Counter[int] = Counter(b for b in buckets[:radius] if b is not None)
+    counts: dict[int, int] = {}
+
+    def move(bucket: int | None, step: int) -> None:
+        if bucket is None:
+            return
+        count = counts.get(bucket, 0) + step
+        if count:
+            counts[bucket] = count
+        else:
+            del counts[bucket]
+
+    for bucket in buckets[:radius]:
+        move(bucket, 1)
     typical = []
     for i in range(len(widths)):
-        entering, leaving = i + radius, i - radius - 1
-        if entering < len(buckets) and buckets[entering] is not None:
-            counts[buckets[entering]] += 1
-        if leaving >= 0 and buckets[leaving] is not None:
-            counts[buckets[leaving]] -= 1
-        present = [w for w, n in counts.items() if n > 0]
-        mode = max(present, key=lambda w: (counts[w], w)) if present else 0
-        # No width recurs: the extractor wrote one paragraph per line, there is no column.
-        typical.append(mode if present and counts[mode] >= 3 else 0)
+        if i + radius < len(buckets):
+            move(buckets[i + radius], 1)
+        if i - radius - 1 >= 0:
+            move(buckets[i - radius - 1], -1)
+        # The most frequent width, the wider on a tie; no recurring width means no column
+        # (the extractor wrote one paragraph per line).
+        count, mode = max(zip(counts.values(), counts.keys())) if counts else (0, 0)
+        typical.append(mode if count >= 3 else 0)
     return typical
 
 

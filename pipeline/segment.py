@@ -98,12 +98,20 @@ def issuer_pattern() -> re.Pattern[str]:
     return re.compile(r"^(?:中共)?[\u4e00-\u9fff（）()]{2,24}?(?:" + "|".join(suffixes) + ")$")
 
 
+@cache
+def kind_pattern() -> re.Pattern[str]:
+    """Title endings, longest first, so that 实施意见 is tried before 意见."""
+    return re.compile("(" + "|".join(re.escape(suffix) for suffix, _ in kind_suffixes()) + ")$")
+
+
 def kind_of(title: str) -> str | None:
-    bare = TRAILING_QUALIFIER.sub("", title)
-    for suffix, kind in kind_suffixes():
-        if bare.endswith(suffix):
-            return kind
-    return None
+    match = kind_pattern().search(TRAILING_QUALIFIER.sub("", title))
+    return kind_by_suffix()[match.group(1)] if match else None
+
+
+@cache
+def kind_by_suffix() -> dict[str, str]:
+    return dict(kind_suffixes())
 
 
 def is_issuer(text: str) -> bool:
