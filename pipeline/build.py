@@ -283,6 +283,7 @@ def build(
     scheduler: str | None = None,
     keep_going: bool = False,
     on_done: Callable[[FileResult], None] = lambda result: None,
+    on_stage: Callable[[str], None] = lambda stage: None,
     before_swap: Callable[[Path], None] | None = None,
 ) -> BuildSummary:
     """Run every seed through the per-file stages and publish what they give, streaming:
@@ -331,6 +332,7 @@ def build(
                 raise failed_build(failed)
             if not sources:
                 raise PipelineError("no seed file could be read: nothing to publish")
+            on_stage("validate keys")
             started = time.perf_counter()
             agency_rows = agencies.rows()
             validate_records("agencies", agency_rows, {})
@@ -340,6 +342,7 @@ def build(
             writer.add("agencies", agency_rows)
         finally:
             writer.close()
+        on_stage("publish")
         started = time.perf_counter()
         check_written(staged, writer.counts)
         descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})

@@ -49,8 +49,13 @@ def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler
             bar.set_postfix_str(result.name + (" (unreadable)" if result.error else ""), refresh=False)
             bar.update()
 
+        def on_stage(stage: str) -> None:
+            bar.set_description_str(stage)
+            bar.refresh()
+
         summary = run_build(seeds_dir, out_dir, workers=workers, executor=executor,
-                            scheduler=scheduler, keep_going=keep_going, on_done=on_done)
+                            scheduler=scheduler, keep_going=keep_going, on_done=on_done,
+                            on_stage=on_stage)
         bar.close()
     except PipelineError as error:
         click.echo(f"error: {error}", err=True)
