@@ -392,26 +392,40 @@ def format_example(example: dict[str, Any]) -> str:
     return text
 
 
+def changes_table(diff: PackageDiff, schema_column: bool) -> list[str]:
+    """Markdown table of rows added, removed and changed per resource."""
+    head = "| resource | added | removed | changed | changed columns |" + (" schema |" if schema_column else "")
+    lines = [head, "|---|---:|---:|---:|---|" + ("---|" if schema_column else "")]
+    for r in diff.resources:
+        columns = ", ".join(f"{c} ({n})" for c, n in r.changed_columns.items()) or "—"
+        schema = f" {'; '.join(r.schema_changes) or '—'} |" if schema_column else ""
+        lines.append(f"| {r.name} | {r.added} | {r.removed} | {r.changed} | {columns} |{schema}")
+    return lines
+
+
+def change_notes(diff: PackageDiff, changes: list[str], title: str, examples_per_resource: int) -> list[str]:
+    """The lines under the table: other changes, metadata, documentation, examples."""
+    lines = []
+    if changes:
+        lines += ["", title, *changes]
+    if diff.metadata_changes:
+        lines += ["", f"Package metadata changed: {', '.join(diff.metadata_changes)}."]
+    if diff.docs_changes:
+        lines += ["", f"Documentation changed: {', '.join(diff.docs_changes)}."]
+    examples = [f"- {r.name}: {format_example(e)}" for r in diff.resources for e in r.examples[:examples_per_resource]]
+    if examples:
+        lines += ["", "Examples:", *examples]
+    return lines
+
+
 def format_diff(diff: PackageDiff) -> str:
     versions = f" ({diff.old_version} → {diff.new_version})" if diff.old_version or diff.new_version else ""
     lines = [f"bump: {diff.bump}{versions}"]
     if why := reasons(diff):
         lines += [f"why: {RULES[diff.bump]}", *(f"  {r}" for r in why)]
-    lines += ["", "| resource | added | removed | changed | changed columns | schema |", "|---|---:|---:|---:|---|---|"]
-    for r in diff.resources:
-        columns = ", ".join(f"{c} ({n})" for c, n in r.changed_columns.items()) or "—"
-        schema = "; ".join(r.schema_changes) or "—"
-        lines.append(f"| {r.name} | {r.added} | {r.removed} | {r.changed} | {columns} | {schema} |")
+    lines += ["", *changes_table(diff, schema_column=True)]
     others = [f"- {r.name}: {c}" for r in diff.resources for c in r.other_changes]
-    if others:
-        lines += ["", "Other changes:", *others]
-    examples = [f"- {r.name}: {format_example(e)}" for r in diff.resources for e in r.examples]
-    if examples:
-        lines += ["", "Examples:", *examples]
-    if diff.metadata_changes:
-        lines += ["", f"Package metadata changed: {', '.join(diff.metadata_changes)}."]
-    if diff.docs_changes:
-        lines += ["", f"Documentation changed: {', '.join(diff.docs_changes)}."]
+    lines += change_notes(diff, others, "Other changes:", EXAMPLES_PER_KIND * 3)
     if diff.bump == "none" and diff.old_version != diff.new_version:
         lines += ["", "Same data, schemas and descriptor under another version: only the "
                   "documentation files (README.md, index.html) can differ; see CHANGELOG.md."]

@@ -15,8 +15,9 @@ from pipeline.diff import (
     RULES,
     PackageDiff,
     bump_version,
+    change_notes,
+    changes_table,
     diff_packages,
-    format_example,
     load_descriptor,
     reasons,
 )
@@ -62,22 +63,9 @@ def changelog_section(version: str, created: str, diff: PackageDiff | None) -> s
         lines += ["First release.", ""]
         return "\n".join(lines)
     lines += [f"**{diff.bump.upper()}**: {bump_reason(diff)}", ""]
-    lines += ["| resource | added | removed | changed | changed columns |", "|---|---:|---:|---:|---|"]
-    for r in diff.resources:
-        columns = ", ".join(f"{c} ({n})" for c, n in r.changed_columns.items()) or "—"
-        lines.append(f"| {r.name} | {r.added} | {r.removed} | {r.changed} | {columns} |")
-    schema = [f"- {r.name}: {c}" for r in diff.resources for c in r.schema_changes + r.other_changes]
-    if schema:
-        lines += ["", "Schema and file changes:", *schema]
-    if diff.metadata_changes:
-        lines += ["", f"Package metadata changed: {', '.join(diff.metadata_changes)}."]
-    if diff.docs_changes:
-        lines += ["", f"Documentation changed: {', '.join(diff.docs_changes)}."]
-    examples = [
-        f"- {r.name}: {format_example(e)}" for r in diff.resources for e in r.examples[:EXAMPLES_IN_CHANGELOG]
-    ]
-    if examples:
-        lines += ["", "Examples:", *examples]
+    lines += changes_table(diff, schema_column=False)
+    changes = [f"- {r.name}: {c}" for r in diff.resources for c in r.schema_changes + r.other_changes]
+    lines += change_notes(diff, changes, "Schema and file changes:", EXAMPLES_IN_CHANGELOG)
     lines.append("")
     return "\n".join(lines)
 
