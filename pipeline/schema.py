@@ -91,29 +91,41 @@ ARROW_TYPES = {
 }
 
 
-# pandas dtypes that keep nulls in integer and boolean columns (instead of float NaN).
-PANDAS_NULLABLE = {"integer": "Int64", "boolean": "boolean"}
+# How pandas should rebuild each column: nullable Int64/boolean keep a missing year missing
+# instead of turning the column into floats. Written by hand, without importing pandas, so the
+# files do not depend on the pandas version installed.
+PANDAS_TYPES = {
+    "string": ("unicode", "object"),
+    "integer": ("int64", "Int64"),
+    "number": ("float64", "float64"),
+    "boolean": ("bool", "boolean"),
+    "date": ("date", "object"),
+}
+
+
+def pandas_metadata(name: str) -> bytes:
+    columns = []
+    for column, prop in record_schema(name)["properties"].items():
+        if cats := categories(prop):
+            pandas_type, numpy_type = "categorical", "int32"
+            extra = {"num_categories": len(cats), "ordered": False}
+        else:
+            (pandas_type, numpy_type), extra = PANDAS_TYPES[field_type(prop)], None
+        columns.append({"name": column, "field_name": column, "pandas_type": pandas_type,
+                        "numpy_type": numpy_type, "metadata": extra})
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns}).encode()
 
 
 @cache
 def arrow_schema(name: str) -> pa.Schema:
-    """Arrow schema for one resource; categorical columns are dictionary-encoded.
-
-    The pandas metadata makes `read_parquet` give nullable Int64/boolean columns, so a missing
-    year stays missing instead of turning the column into floats.
-    """
+    """Arrow schema for one resource; categorical columns are dictionary-encoded."""
     fields = []
     for column, prop in record_schema(name)["properties"].items():
         kind = ARROW_TYPES[field_type(prop)]
         if categories(prop):
             kind = pa.dictionary(pa.int32(), pa.string())
         fields.append(pa.field(column, kind, nullable=is_nullable(prop)))
-    schema = pa.schema(fields)
-    frame = schema.empty_table().to_pandas()
-    for column, prop in record_schema(name)["properties"].items():
-        if dtype := PANDAS_NULLABLE.get(field_type(prop)):
-            frame[column] = frame[column].astype(dtype)
-    return schema.with_metadata(pa.Schema.from_pandas(frame, preserve_index=False).metadata)
+    return pa.schema(fields, metadata={b"pandas": pandas_metadata(name)})
 
 
 @cache
