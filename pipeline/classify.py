@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from pipeline.clean import Paragraph
 from pipeline.extract.agencies import assign_roles, find_clauses, resolve, split_names
 from pipeline.extract.amounts import extract_amounts
 from pipeline.extract.deadlines import stated_deadline
@@ -20,6 +21,7 @@ from pipeline.extract.timeframe import item_timeline
 from pipeline.segment import Document, Item
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+Instrument = tuple[str | None, str | None, str | None]  # (instrument, subtype, evidence)
 UNTITLED = "（无标题）"
 
 
@@ -66,21 +68,17 @@ def document_row(doc: Document, doc_ids: list[str], source_file: str, sha256: st
     }
 
 
-def table_items(doc: Document) -> tuple[list[Item], list[dict]]:
-    """A responsibility table's rows as level-1 items, with their rebuilt cells."""
-    from pipeline.clean import Paragraph
-
-    items, rows = [], parse_task_table(doc.table_lines)
-    for row in rows:
+def table_items(doc: Document) -> list[Item]:
+    """A responsibility table's rows as level-1 items, each carrying its rebuilt cells."""
+    items = []
+    for row in parse_task_table(doc.table_lines):
         # The row's span runs from its 序号 to its last cell; the task text starts the row.
         offsets = (0, len(row["task"])) if row["line_end"] != row["line_start"] else (0,)
         lines = (row["line_start"], row["line_end"])[: len(offsets)]
         body = Paragraph(row["task"], offsets, lines, False, False)
-        items.append(
-            Item(len(items), row["label"], "table", 1, None, None, body,
-                 deadline=row["deadline"], table_row=row)
-        )
-    return items, rows
+        items.append(Item(len(items), row["label"], "table", 1, None, None, body,
+                          deadline=row["deadline"], table_row=row))
+    return items
 
 
 def measure_paths(items: list[Item]) -> list[str]:
@@ -134,20 +132,21 @@ def classify_document(
     if doc.title is None:
         out.warnings.append(f"{source_file}:{doc.line_start}: a document without a title (fragment)")
     items = doc.items
-    table_rows: list[dict] = []
     if doc.table_lines:
-        items, table_rows = table_items(doc)
-        if not table_rows:
+        items = table_items(doc)
+        if not items:
             out.warnings.append(f"{source_file}:{doc.line_start}: a table whose rows could not be read")
     measure_ids = [f"{doc_id}-m{item.ordinal + 1:04d}" for item in items]
-    has_numbered_child = {item.parent for item in items if item.label is not None}
-    paths = measure_paths(items)
-    years = inherited_years(items)
+    children: dict[int, list[int]] = {}
+    for item in items:
+        if item.label is not None and item.parent is not None:
+            children.setdefault(item.parent, []).append(item.ordinal)
     doc_year = document_year(doc)
     rule_in_force: str | None = None
     first_amount, first_target = len(out.rows["amounts"]), len(out.rows["targets"])
-    classes: list[tuple[str | None, str | None, str | None]] = []
-    for item, measure_id, path, year in zip(items, measure_ids, paths, years):
+    leaf_classes: dict[int, Instrument] = {}
+    rows = []
+    for item, measure_id, path, year in zip(items, measure_ids, measure_paths(items), inherited_years(items)):
         text = item.body.text
         separated = with_breaks(text, item.breaks)
         # One timeline and one amount reading serve both extractors (targets need the roles).
@@ -165,31 +164,47 @@ def classify_document(
             add_table_agencies(item.table_row, measure_id, doc, out)
         else:
             rule_in_force = add_clause_agencies(text, item, measure_id, doc, rule_in_force, out)
-        classes.append(classify_instrument(item.heading, text, amounts) if item.ordinal not in has_numbered_child else (None, None, None))
-        out.rows["measures"].append({
-            "measure_id": measure_id,
-            "document_id": doc_id,
-            "parent_measure_id": measure_ids[item.parent] if item.parent is not None else None,
-            "label": item.label,
-            "path": path,
-            "level": item.level,
-            "is_leaf": item.ordinal not in has_numbered_child,
-            "heading": item.heading,
-            "text": text,
-            "deadline": item.deadline or stated_deadline(text),
-            "instrument": None,
-            "instrument_subtype": None,
-            "instrument_evidence": None,
-            "line_start": item.body.line_start,
-            "line_end": item.body.line_end,
-        })
-    measures = out.rows["measures"][-len(items):] if items else []
-    for item, row in zip(reversed(items), reversed(measures)):
-        # Parents take the class that dominates their children, computed bottom-up.
-        if item.ordinal in has_numbered_child:
-            children = [classes[c.ordinal] for c in items if c.parent == item.ordinal]
-            classes[item.ordinal] = aggregate_instrument(children)
+        if item.ordinal not in children:
+            leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts)
+        parent_id = measure_ids[item.parent] if item.parent is not None else None
+        rows.append(measure_row(item, measure_id, doc_id, parent_id, path, item.ordinal not in children))
+    classes = instrument_classes(items, children, leaf_classes)
+    for row, item in zip(rows, items):
         row["instrument"], row["instrument_subtype"], row["instrument_evidence"] = classes[item.ordinal]
+    out.rows["measures"].extend(rows)
+
+
+def instrument_classes(items: list[Item], children: dict[int, list[int]],
+                       leaf_classes: dict[int, Instrument]) -> dict[int, Instrument]:
+    """Every item's class: a leaf's own; a parent's, the class that dominates its children
+    (computed bottom-up: children always come after their parent)."""
+    classes = dict(leaf_classes)
+    for item in reversed(items):
+        if item.ordinal in children:
+            classes[item.ordinal] = aggregate_instrument([classes[c] for c in children[item.ordinal]])
+    return classes
+
+
+def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None, path: str,
+                is_leaf: bool) -> dict:
+    text = item.body.text
+    return {
+        "measure_id": measure_id,
+        "document_id": doc_id,
+        "parent_measure_id": parent_id,
+        "label": item.label,
+        "path": path,
+        "level": item.level,
+        "is_leaf": is_leaf,
+        "heading": item.heading,
+        "text": text,
+        "deadline": item.deadline or stated_deadline(text),
+        "instrument": None,
+        "instrument_subtype": None,
+        "instrument_evidence": None,
+        "line_start": item.body.line_start,
+        "line_end": item.body.line_end,
+    }
 
 
 def amount_row(mention: dict, amount_id: str, doc_id: str, measure_id: str, item: Item) -> dict:

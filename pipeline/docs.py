@@ -25,7 +25,15 @@ def row_counts(folder: Path) -> dict[str, int]:
     return {name: pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows for name in resource_names()}
 
 
-LOADING = '''## Loading the data
+LOADING = '''## Browsing and tracing a row to its source
+
+Open `index.html` in a browser (no network needed): an overview with charts, searchable and
+sortable tables, a page per measure with its amounts, targets and agencies highlighted in its
+text, and a page per agency with what it leads and supports across its renamings. Every row
+carries raw line numbers of its seed text; with the pipeline's repository at hand,
+`python -m pipeline explain ID` prints any row with those source lines and the mention marked.
+
+## Loading the data
 
 pandas (CSV or Parquet):
 
