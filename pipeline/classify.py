@@ -153,7 +153,8 @@ def classify_document(
         timeline = item_timeline(separated, doc_year, year)
         found = extract_amounts(separated, timeline=timeline)
         amounts = [unbreak(m, item.breaks) for m in found]
-        targets = [unbreak(m, item.breaks) for m in extract_targets(separated, timeline=timeline, amounts=found)]
+        targets = [unbreak(m, item.breaks) for m in extract_targets(
+            separated, timeline=timeline, amounts=found, reports=doc.kind == "article")]
         for mention in amounts:
             number = len(out.rows["amounts"]) - first_amount + 1
             out.rows["amounts"].append(amount_row(mention, f"{doc_id}-a{number:04d}", doc_id, measure_id, item))

@@ -230,3 +230,14 @@ def test_amounts_are_well_formed(text, doc_year):
         assert amount["qualifier"] in {"exact", "max", "min", "approx", "range"}
         assert amount["period"] in {None, "one_off", "per_year"}
         assert amount["role"] in {"subsidy", "award", "fund", "threshold", "target", "statistic", "other"}
+
+
+def test_a_list_shares_the_bound_printed_before_its_first_item():
+    # A list item printing no qualifier takes the word before the item ahead of it (the form of
+    # 003 line 374 `营业收入超1000亿元、超100亿元`, printed there on every item).
+    quals = lambda text: [(a["text"], a["qualifier"]) for a in extract_amounts(text, doc_year=2015)]
+    assert quals("培育营业收入突破10亿元、50亿元的企业") == [("突破10亿元", "min"), ("50亿元", "min")]
+    assert quals("分别给予最高100万元、50万元奖励") == [("最高100万元", "max"), ("50万元", "max")]
+    # an item's own word is kept, and unqualified lists stay exact
+    assert quals("给予100万元、50万元奖励") == [("100万元", "exact"), ("50万元", "exact")]
+    assert quals("超过10亿元、约5亿元") == [("超过10亿元", "min"), ("约5亿元", "approx")]

@@ -300,3 +300,49 @@ def test_targets_are_well_formed(text, doc_year, inherited):
         assert target["comparator"] in {"gte", "gt", "lte", "lt", "eq", "approx"}
         assert target["change"] in {"level", "increase", "decrease"}
         assert target["unit"]
+
+
+def test_an_article_reports_what_was_built():
+    # 000_a0bf228895fc49c4.txt lines 259-261 (an article): an achievement, not a goal
+    text = "推动组建川南氢能产业技术研究院，建成国省级涉氢科技创新平台 10 个。"
+    assert rows(text, doc_year=2024) != []  # in a plan the creating verb makes it a goal
+    assert extract_targets(text, doc_year=2024, reports=True) == []
+    # 000 line 448
+    assert extract_targets("现布局建设 5 个国家重大科技基础设施，建有 4 个国家产教融合创新平台", doc_year=2024, reports=True) == []
+    # a goal frame still makes a goal in an article
+    assert [t["value"] for t in extract_targets("力争到2027年，建成创新平台20个。", doc_year=2024, reports=True)] == [20]
+
+
+def test_a_bound_before_the_creating_verb():
+    # 001_1acc3666f60ddf6e.txt line 186; 003 line 1904 `至少建成 1 个…防灾避险公园`
+    text = "加强基层卫生能力建设，每个乡镇至少建成1所达标卫生院，每个村建成1个 达标卫生室。"
+    assert rows(text, doc_year=2018) == [
+        ("达标卫生院", None, 1, 1, 1, "所", "gte", "level"),
+        ("达标卫生室", None, 1, 1, 1, "个", "eq", "level"),
+    ]
+
+
+def test_a_clause_naming_only_a_place_measures_the_goal_before_it():
+    # 003_b7f4ec8c69ce3500.txt lines 1795-1797
+    text = "到 2015 年，中心城区燃气普及率达到 90%、县城达到 70%、建制镇达到 50%。"
+    assert [t["indicator"] for t in extract_targets(text, doc_year=2014)] == [
+        "中心城区燃气普及率", "县城燃气普及率", "建制镇燃气普及率",
+    ]
+    # 003 lines 1734-1736: a place with a qualifier, and a unit other than %
+    text = "到 2015 年，中心城区人均道路面积达到 14 平方米、县城达到 11 平方米、3万人以上小城镇达到 10 平方米。"
+    assert [t["indicator"] for t in extract_targets(text, doc_year=2014)] == [
+        "中心城区人均道路面积", "县城人均道路面积", "3万人以上小城镇人均道路面积",
+    ]
+    # 003 lines 1775-1777
+    text = "到 2020 年，中心城区供水普及率达到 99%，县城及3万人以上的建制镇达到 90%，力争全部关闭自备水源"
+    assert [t["indicator"] for t in extract_targets(text, doc_year=2014)][1] == "县城及3万人以上的建制镇供水普及率"
+
+
+def test_a_lone_chinese_digit_after_a_creating_verb_is_a_count():
+    assert rows("到2020年，培育三家领军企业。", doc_year=2015) == [
+        ("领军企业", 2020, 3, 3, 3, "家", "eq", "level"),
+    ]
+    assert [t["value"] for t in extract_targets("到2020年，建成十个示范园区。", doc_year=2015)] == [10]
+    # a slogan is not: 003 line 868 `建设“三个一”通关服务平台`; nor `一个`
+    assert extract_targets("建设“三个一”通关服务平台、跨境电商物流服务平台", doc_year=2014) == []
+    assert extract_targets("到2020年，打造一个国际化高地", doc_year=2015) == []

@@ -9,7 +9,7 @@ All cue words come from `pipeline/lexicons/` (see its README).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.extract.lexicon import alternation, longest_suffix, mapping, rows, rows_where, words
@@ -34,6 +34,7 @@ class Mention:
     qualifier: str
     slash: str | None  # the word after `/` (`年`, `人`)
     bound_after: bool  # the qualifier is printed after the unit (`10亿元以上`)
+    bound_before: bool = False  # the qualifier is a word printed before the number (`突破10亿元`)
 
 
 def qualifier_words(position: str) -> tuple[str, ...]:
@@ -109,7 +110,8 @@ def read_mention(text: str, m: re.Match[str]) -> Mention | None:
     else:
         qualifier = "exact"
     return Mention(
-        start, m.end(), number_start, low, high, qualifier, m.group("slash"), bool(m.group("after"))
+        start, m.end(), number_start, low, high, qualifier, m.group("slash"), bool(m.group("after")),
+        qualifier != "range" and not m.group("after") and not m.group("inner") and word is not None,
     )
 
 
@@ -248,6 +250,22 @@ def find_mentions(text: str) -> list[Mention]:
     return found
 
 
+def shared_qualifiers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Items of a list share its bounds: an item printing no qualifier takes the word printed
+    before the first item (`突破10亿元、50亿元` → both min, `最高100万元、50万元` → both max)."""
+    connectors = words("connectors", "kind", "list")
+    shared = list(mentions)
+    for i in range(1, len(shared)):
+        previous, mention = shared[i - 1], shared[i]
+        if (
+            mention.qualifier == "exact"
+            and previous.bound_before
+            and "".join(text[previous.end : mention.start].split()) in connectors
+        ):
+            shared[i] = replace(mention, qualifier=previous.qualifier, bound_before=True)
+    return shared
+
+
 def list_ends(text: str, mentions: list[Mention]) -> list[int]:
     """For each mention, where the list it is an item of ends (`100万元、50万元、30万元`)."""
     ends = [m.end for m in mentions]
@@ -275,7 +293,7 @@ def extract_amounts(
     """
     if timeline is None:
         timeline = item_timeline(text, doc_year, inherited_year)
-    mentions = find_mentions(text)
+    mentions = shared_qualifiers(text, find_mentions(text))
     amounts = []
     for mention, list_end in zip(mentions, list_ends(text, mentions)):
         role = classify_role(text, mention, timeline, list_end)

@@ -157,13 +157,31 @@ def read_quantity(text: str, m: re.Match[str]) -> Quantity | None:
             return None
         start = m.start("low")
     before, _ = comparator_before(text, start)
-    if not number[0].isdigit() and len(number) < 2 and not (before or m.group("mult")):
+    if not number[0].isdigit() and len(number) < 2 and not (
+        before or m.group("mult") or (number != "一" and unit and created_count(text, start))
+    ):
         return None  # a lone Chinese digit is a word (`两个跨越`, `一批`), not a count
     after = m.group("after") or m.group("inner") or (PLUS if m.group("plus") else None)
     return Quantity(
         start, m.end(), min(low, high), max(low, high), bool(m.group("low")), unit, implies_unit,
         before, after,
     )
+
+
+def created_count(text: str, number_start: int) -> bool:
+    """`培育三家领军企业`, `建成十个示范园区`: a creating verb printed right before the number
+    makes a lone Chinese digit a count (but not `一`: `打造一个…高地` is a phrase, nor a quoted
+    slogan: `建设“三个一”平台`)."""
+    head = text[max(0, number_start - 6) : number_start].rstrip(" \t")
+    return longest_suffix(head, cue_words("production_verb")) is not None
+
+
+def comparator_before_verb(lead: str) -> str | None:
+    """`至少建成1个`: a bound printed before the creating verb that governs the count."""
+    verb = longest_suffix(lead, cue_words("production_verb"))
+    if verb is None:
+        return None
+    return longest_suffix(lead[: -len(verb)], comparator_words("before"))
 
 
 def implies_count(mult: str) -> bool:
@@ -298,8 +316,9 @@ def is_list_end(text: str) -> bool:
 class GoalReader:
     """Reads the goals of one text in order, remembering the indicator last named."""
 
-    def __init__(self, text: str, timeline: Timeline, amounts: list[dict]):
+    def __init__(self, text: str, timeline: Timeline, amounts: list[dict], reports: bool = False):
         self.text = text
+        self.reports = reports  # an article reports: only a goal frame makes a goal
         self.timeline = timeline
         self.money_targets = [(a["start"], a["end"]) for a in amounts if a["role"] == "target"]
         self.quantities = find_quantities(text)
@@ -308,6 +327,7 @@ class GoalReader:
         self.indicators: list[str] = []  # those named so far in the current paragraph
         self.previous_goal_clause = -1
         self.previous_goal_end = -1
+        self.previous_unit: str | None = None
 
     # The clauses are cut when a quantity asks for them: most texts print none.
     @cached_property
@@ -334,6 +354,7 @@ class GoalReader:
                 if goal["indicator"]:
                     self.indicators.append(goal["indicator"])
                 self.previous_goal_clause, self.previous_goal_end = clause, goal["end"]
+                self.previous_unit = goal["unit"]
         return goals
 
     def read_goal(self, i: int, q: Quantity, clause: int) -> dict | None:
@@ -343,7 +364,8 @@ class GoalReader:
         _, words_end = comparator_before(text, q.start)
         lead = text[clause_start:words_end]
         governed = any(verb in lead for verb in cue_words("production_verb"))
-        if not self.is_goal(q, frame, text[q.end : clause_end], lead, governed):
+        creates = governed and not self.reports  # `建成…平台10个` in an article is an achievement
+        if not self.is_goal(q, frame, text[q.end : clause_end], lead, creates):
             return None
         noun = self.noun_span(i, q, clause_end)
         if noun is None:
@@ -356,9 +378,12 @@ class GoalReader:
         else:
             noun_text = ""
             indicator = self.indicator_before(text[seg_start:words_end], clause, governed)
+            if not governed and q.unit == self.previous_unit:
+                indicator = self.with_place_subject(indicator, clause)
             end = q.end
         first, last = self.quantities[self.group[i]], self.last_of_group(i)
-        before = q.before or first.before or share_comparator(compact(text[seg_start:words_end]))
+        lead_words = compact(text[seg_start:words_end])
+        before = q.before or first.before or share_comparator(lead_words) or comparator_before_verb(lead_words)
         return {
             "start": seg_start,
             "end": end,
@@ -452,6 +477,19 @@ class GoalReader:
                 return previous  # `保费收入` after `全省保险机构保费收入`
         return without_description(name) if governed else name
 
+    def with_place_subject(self, name: str, clause: int) -> str:
+        """`中心城区燃气普及率达到90%、县城达到70%`: a clause naming only a place measures what
+        the goal just before it measured, there (`县城燃气普及率`)."""
+        places = trim_words("place")
+        previous = self.indicators[-1] if self.indicators else None
+        if not previous or self.previous_goal_clause < clause - 1 or longest_suffix(name, places) is None:
+            return name
+        if previous.endswith(name) or len(previous) <= len(name) and previous in name:
+            return name
+        prefix = longest_prefix(previous, places)
+        measured = previous[len(prefix) :] if prefix else previous
+        return name + measured if measured else name
+
     def with_elided_subject(self, name: str, clause: int, ends_with_modifier: bool) -> str:
         """`占GDP比重` after `金融业增加值…` → `金融业增加值占GDP比重`."""
         previous = self.indicators[-1] if self.indicators else None
@@ -498,8 +536,13 @@ def extract_targets(
     inherited_year: int | None = None,
     timeline: Timeline | None = None,
     amounts: list[dict] | None = None,
+    reports: bool = False,
 ) -> list[dict]:
     """Every quantitative goal value in `text`, in text order.
+
+    `reports` marks a text that reports rather than sets policy (an article): there a count a
+    creating verb governs (`建成…平台10个`) is an achievement, and only a goal frame
+    (`到2025年`, `力争`, `今后3年`) makes a value a goal.
 
     `doc_year` is the year the document was issued (a figure for an earlier year is a past
     figure); `inherited_year` is a deadline stated at the head of the enclosing section. A
@@ -515,4 +558,4 @@ def extract_targets(
         timeline = item_timeline(text, doc_year, inherited_year)
     if amounts is None:
         amounts = extract_amounts(text, timeline=timeline)
-    return GoalReader(text, timeline, amounts).read()
+    return GoalReader(text, timeline, amounts, reports).read()
