@@ -235,7 +235,9 @@ def test_amounts_are_well_formed(text, doc_year):
 def test_a_list_shares_the_bound_printed_before_its_first_item():
     # A list item printing no qualifier takes the word before the item ahead of it (the form of
     # 003 line 374 `营业收入超1000亿元、超100亿元`, printed there on every item).
-    quals = lambda text: [(a["text"], a["qualifier"]) for a in extract_amounts(text, doc_year=2015)]
+    def quals(text):
+        return [(a["text"], a["qualifier"]) for a in extract_amounts(text, doc_year=2015)]
+
     assert quals("培育营业收入突破10亿元、50亿元的企业") == [("突破10亿元", "min"), ("50亿元", "min")]
     assert quals("分别给予最高100万元、50万元奖励") == [("最高100万元", "max"), ("50万元", "max")]
     # an item's own word is kept, and unqualified lists stay exact
