@@ -219,12 +219,19 @@ def swap_into_place(staged: Path, target: Path) -> None:
     if target.exists() and exchange(staged, target):
         shutil.rmtree(staged)  # now holds the previous package
         return
+    # No atomic exchange here: two renames. A failure between them puts the old package
+    # back; a kill between them is undone by the next build's `recover`.
     previous = target.with_name(f".{target.name}.previous")
     if previous.exists():
         shutil.rmtree(previous)
-    if target.exists():
-        target.rename(previous)
-    staged.rename(target)
+    try:
+        if target.exists():
+            target.rename(previous)
+        staged.rename(target)
+    except BaseException:
+        if previous.exists() and not target.exists():
+            previous.rename(target)
+        raise
     if previous.exists():
         shutil.rmtree(previous)
 

@@ -223,9 +223,6 @@ def test_kill_9_of_a_cli_build_once_its_staging_folder_appears(out, corpus, dela
     assert_next_build_recovers(out, corpus)
 
 
-@pytest.mark.xfail(strict=True, reason="publish.swap_into_place without RENAME_EXCHANGE (non-Linux, some "
-                   "network file systems): between its two renames datapackage/ does not exist, so a build "
-                   "killed or crashing there leaves no package until the next build runs recover()")
 def test_a_crash_between_the_renames_of_the_fallback_swap_leaves_the_previous_package(out, corpus, monkeypatch):
     import pathlib
 
