@@ -47,7 +47,7 @@ def measure_paragraphs(path: Path) -> Iterator[Paragraph]:
     text = decode(path.read_bytes(), path.name)
     docs = segment_file(clean_lines(text), text.split("\n"))
     for doc in docs:
-        items = table_items(doc)[0] if doc.table_lines else doc.items
+        items = table_items(doc) if doc.table_lines else doc.items
         for item in items:
             if item.body.text:
                 yield item.body
