@@ -25,13 +25,14 @@ WHITESPACE = re.compile(r"[\s\u3000\u2002-\u200b\ufeff]+")
 TERMINAL = frozenset("。！？；：!?;:")
 # A paragraph may also end after a closing bracket or quote that follows a terminal mark.
 CLOSERS = frozenset("）)〕】」』”’")
-LABEL_START = re.compile(
-    r"^(?:[一二三四五六七八九十百零〇两]{1,4}、"
-    r"|[（(][一二三四五六七八九十百零〇两]{1,4}[）)]"
-    r"|[0-9０-９]{1,3}[.．、](?![0-9０-９])"
-    r"|[（(][0-9０-９]{1,3}[）)]"
-    r"|[①-⑳]"
-    r"|第[一二三四五六七八九十百零〇两]{1,4}[条章节])"
+# A numbered item's label at the start of a paragraph, by style (see segment.label_style).
+LABEL = re.compile(
+    r"^(?:(?P<cn>[一二三四五六七八九十百零〇两]{1,4})(?P<cn_mark>、)"
+    r"|(?P<cnp_open>[（(])(?P<cnp>[一二三四五六七八九十百零〇两]{1,4})[）)]"
+    r"|(?P<num>[0-9０-９]{1,3})(?P<num_mark>[.．、])(?![0-9０-９])"
+    r"|(?P<nump_open>[（(])(?P<nump>[0-9０-９]{1,3})[）)]"
+    r"|(?P<circled>[①-⑳])"
+    r"|第(?P<article>[一二三四五六七八九十百零〇两]{1,4})(?P<article_mark>[条章节]))"
 )
 
 
@@ -386,7 +387,7 @@ def drop_running_titles(lines: list[Line]) -> list[Line]:
     at_page_start = Counter(ln.compact for ln in lines if ln.page_start)
     running = {
         text for text, n in at_page_start.items()
-        if n >= 3 and 2 <= len(text) <= 40 and not LABEL_START.match(text)
+        if n >= 3 and 2 <= len(text) <= 40 and not LABEL.match(text)
     }
     if not running:
         return lines
@@ -439,8 +440,8 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
     if STANDALONE_NEXT.match(next_text) or STANDALONE.match(line.compact):
         return True
     closed = text[-1:] in CLOSERS
-    opens_item = LABEL_START.match(line.compact) is not None
-    if LABEL_START.match(next_text) and (finished or closed or opens_item or width < typical - 3):
+    opens_item = LABEL.match(line.compact) is not None
+    if LABEL.match(next_text) and (finished or closed or opens_item or width < typical - 3):
         return True
     if not finished:
         return width < typical * 4 // 5

@@ -17,7 +17,7 @@ from importlib import resources
 import cn2an
 
 from pipeline.clean import (
-    LABEL_START,
+    LABEL,
     TERMINAL,
     Line,
     Paragraph,
@@ -34,14 +34,6 @@ SALUTATION_END = re.compile(r"[：:]$")
 ANNEX_MARK = re.compile(r"^附件\s*\d*$")
 JURISDICTION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|县|区))")
 TRAILING_QUALIFIER = re.compile(r"[（(](?:试行|暂行|征求意见稿|送审稿|讨论稿|草案)[）)]$")
-LABEL = re.compile(
-    r"^(?:(?P<cn>[一二三四五六七八九十百零〇两]{1,4})(?P<cn_mark>、)"
-    r"|(?P<cnp_open>[（(])(?P<cnp>[一二三四五六七八九十百零〇两]{1,4})[）)]"
-    r"|(?P<num>[0-9０-９]{1,3})(?P<num_mark>[.．、])(?![0-9０-９])"
-    r"|(?P<nump_open>[（(])(?P<nump>[0-9０-９]{1,3})[）)]"
-    r"|(?P<circled>[①-⑳])"
-    r"|第(?P<article>[一二三四五六七八九十百零〇两]{1,4})(?P<article_mark>[条章节]))"
-)
 HEADING_MAX = 30
 QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
 
@@ -119,7 +111,7 @@ def is_issuer(text: str) -> bool:
 
 
 def is_unfinished_short(text: str, limit: int = 40) -> bool:
-    return 0 < len(text) <= limit and text[-1] not in TERMINAL and not LABEL_START.match(text)
+    return 0 < len(text) <= limit and text[-1] not in TERMINAL and not LABEL.match(text)
 
 
 def is_title(text: str) -> bool:
