@@ -17,6 +17,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import categories, field_type, is_nullable, record_schema, resource_names
@@ -41,45 +43,54 @@ def json_value(value: Any) -> Any:
 EMBEDDED_ROWS = 25_000
 
 
-def document_of(name: str, data: dict[str, list]) -> list[str] | None:
-    """The document each row belongs to (None for tables shared by all documents)."""
-    if "document_id" in data:
-        return data["document_id"]
-    if "measure_id" in data:
-        return [m.rsplit("-m", 1)[0] for m in data["measure_id"]]
+def document_of(name: str, folder: Path) -> pa.Array | None:
+    """The document each row of a table belongs to (None for tables shared by all documents)."""
+    props = record_schema(name)["properties"]
+    if "document_id" in props:
+        return pq.read_table(folder / f"{name}.parquet", columns=["document_id"])["document_id"].combine_chunks()
+    if "measure_id" in props:
+        ids = pq.read_table(folder / f"{name}.parquet", columns=["measure_id"])["measure_id"].combine_chunks()
+        # `<document_id>-m<position>`: the greedy group stops at the last `-m`
+        return pc.struct_field(pc.extract_regex(ids, r"^(?P<doc>.*)-m"), [0])
     return None
 
 
-def embedded_documents(folder: Path) -> set[str] | None:
+def embedded_documents(folder: Path) -> list[str] | None:
     """The documents whose rows the page embeds: all (None) unless they exceed EMBEDDED_ROWS,
     then the first documents in package order, as many as fit."""
+    if sum(pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
+           for name in resource_names()) <= EMBEDDED_ROWS:
+        return None
     per_document: dict[str, int] = {}
     for name in resource_names():
-        data = pq.read_table(folder / f"{name}.parquet", columns=[
-            c for c in ("document_id", "measure_id") if c in record_schema(name)["properties"]
-        ][:1] or None).to_pydict()
-        for doc in document_of(name, data) or []:
-            per_document[doc] = per_document.get(doc, 0) + 1
-    if sum(per_document.values()) <= EMBEDDED_ROWS:
-        return None
-    kept, total = set(), 0
+        owners = document_of(name, folder)
+        if owners is None:
+            continue
+        counts = pc.value_counts(owners)  # in order of first appearance
+        for doc, rows in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()):
+            per_document[doc] = per_document.get(doc, 0) + rows
+    kept, total = [], 0
     for doc, rows in per_document.items():
         if total + rows > EMBEDDED_ROWS:
             break
-        kept.add(doc)
+        kept.append(doc)
         total += rows
     return kept
 
 
-def table_payload(folder: Path, name: str, documents: set[str] | None) -> dict[str, Any]:
+def table_payload(folder: Path, name: str, documents: list[str] | None) -> dict[str, Any]:
     schema = record_schema(name)
     props = schema["properties"]
     names = list(props)
     table = pq.read_table(folder / f"{name}.parquet", columns=names)
+    owners = document_of(name, folder) if documents is not None else None
+    if owners is not None:  # filtered in Arrow: only the rows kept become Python objects
+        table = table.filter(pc.is_in(owners, value_set=pa.array(documents, pa.string())))
     data = table.to_pydict()
-    owners = document_of(name, data) if documents is not None else None
-    rows = [[json_value(data[c][i]) for c in names] for i in range(table.num_rows)
-            if owners is None or owners[i] in documents]
+    # strings, integers and booleans are JSON as they are; dates and numbers need spelling
+    values = [[json_value(v) for v in data[c]] if field_type(props[c]) in ("date", "number") else data[c]
+              for c in names]
+    rows = [list(row) for row in zip(*values)]
     fields = []
     for column, prop in props.items():
         field = {"name": column, "type": field_type(prop), "description": prop["description"],
@@ -96,7 +107,7 @@ def table_payload(folder: Path, name: str, documents: set[str] | None) -> dict[s
     }
 
 
-def payload(folder: Path, descriptor: dict[str, Any], documents: set[str] | None) -> dict[str, Any]:
+def payload(folder: Path, descriptor: dict[str, Any], documents: list[str] | None) -> dict[str, Any]:
     from pipeline.docs import instrument_codebook  # docs imports this module
 
     return {
