@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import ctypes
-import datetime as dt
 import hashlib
 import json
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.errors import ValidationFailure
@@ -49,14 +49,31 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
-def arrow_column(values: list, prop: dict, kind: pa.DataType) -> pa.Array:
-    if cats := categories(prop):
-        index = {c: i for i, c in enumerate(cats)}
-        indices = pa.array([index[v] if v is not None else None for v in values], pa.int32())
-        return pa.DictionaryArray.from_arrays(indices, pa.array(cats, pa.string()))
-    if field_type(prop) == "date":
-        values = [dt.date.fromisoformat(v) if v else None for v in values]
-    return pa.array(values, kind)
+def arrow_table(name: str, records: list[Mapping]) -> pa.Table:
+    """Records as an Arrow table of the resource's schema. Arrow reads the dicts; categories
+    become indices into the full category list, so every file has the same dictionary."""
+    schema = arrow_schema(name)
+    props = record_schema(name)["properties"]
+    plain = pa.schema([pa.field(f.name, pa.string() if is_encoded(f.type) else f.type) for f in schema])
+    table = pa.Table.from_pylist(records, schema=plain)
+    arrays = []
+    for f in schema:
+        column = table[f.name].combine_chunks()
+        if pa.types.is_dictionary(f.type):
+            cats = pa.array(categories(props[f.name]), pa.string())
+            indices = pc.index_in(column, value_set=cats).cast(pa.int32())
+            if indices.null_count != column.null_count:
+                raise ValidationFailure(f"{name}.{f.name}: a value outside its categories {cats.to_pylist()}")
+            column = pa.DictionaryArray.from_arrays(indices, cats)
+        elif pa.types.is_date(f.type):
+            column = column.cast(f.type)  # ISO dates, already validated
+        arrays.append(column)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def is_encoded(kind: pa.DataType) -> bool:
+    """Stored as a dictionary or a date, but held in records as a string."""
+    return pa.types.is_dictionary(kind) or pa.types.is_date(kind)
 
 
 def spelled_columns(name: str) -> list[int]:
@@ -107,10 +124,7 @@ class PackageWriter:
             del pending[:ROW_GROUP_ROWS]
 
     def write_group(self, name: str, records: list[Mapping]) -> None:
-        schema = arrow_schema(name)
-        props = record_schema(name)["properties"]
-        arrays = [arrow_column([r[f.name] for r in records], props[f.name], f.type) for f in schema]
-        self.parquet[name].write_table(pa.Table.from_arrays(arrays, schema=schema))
+        self.parquet[name].write_table(arrow_table(name, records))
 
     def close(self) -> None:
         for name in resource_names():

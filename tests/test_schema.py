@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pytest
 
+from pipeline.errors import ValidationFailure
+from pipeline.publish import arrow_table
 from pipeline.schema import arrow_schema, columns, record_schema, resource_names, table_schema
 
 
@@ -51,3 +54,31 @@ def test_descriptions_come_from_the_json_schema():
     prop = record_schema("targets")["properties"]["unit"]
     field = next(f for f in table_schema("targets")["fields"] if f["name"] == "unit")
     assert field["description"] == prop["description"]
+
+
+def amount_record(**changes) -> dict:
+    record = dict.fromkeys(columns("amounts"))
+    record.update(amount_id="d-m0001-a01", document_id="d", measure_id="d-m0001", text="最高500万元",
+                  min_cny=None, max_cny=5_000_000.0, qualifier="max", role="subsidy", line=3)
+    return record | changes
+
+
+def test_arrow_table_encodes_categories_against_the_whole_category_list():
+    table = arrow_table("amounts", [amount_record(), amount_record(amount_id="d-m0001-a02", qualifier="range")])
+    qualifier = table["qualifier"].combine_chunks()
+    assert qualifier.dictionary.to_pylist() == ["exact", "max", "min", "approx", "range"]
+    assert qualifier.indices.to_pylist() == [1, 4]
+    assert table["max_cny"].to_pylist() == [5_000_000.0, 5_000_000.0]
+    assert table.schema == arrow_schema("amounts")
+
+
+def test_arrow_table_refuses_a_value_outside_the_categories():
+    with pytest.raises(ValidationFailure, match="amounts.qualifier"):
+        arrow_table("amounts", [amount_record(qualifier="about")])
+
+
+def test_arrow_table_stores_iso_dates_as_dates():
+    record = {c: None for c in columns("documents")} | {"issue_date": "2016-03-01"}
+    table = arrow_table("documents", [record])
+    assert table.schema.field("issue_date").type == pa.date32()
+    assert str(table["issue_date"][0]) == "2016-03-01"
