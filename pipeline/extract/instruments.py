@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import ahocorasick
+
+from pipeline.extract.literals import LiteralIndex
+
 Result = tuple[str | None, str | None, str | None]
 _Class = tuple[str | None, str | None]
 NO_CLASS: Result = (None, None, None)
@@ -59,9 +63,10 @@ class _Cue:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    words: re.Pattern[str] | None  # every word cue, the longest one at each position (a trie)
+    words: ahocorasick.Automaton | None  # every word cue
     by_word: dict[str, dict[str, tuple[_Cue, ...]]]  # place → word → cues allowed there
     regexes: dict[str, tuple[tuple[re.Pattern[str], _Cue], ...]]  # place → regex cues
+    regex_index: dict[str, LiteralIndex]  # place → which of its regex cues a text may match
     by_role: dict[str, tuple[_Cue, ...]]
     rank: dict[_Class, int]  # tie-break: codebook order, `none` last
 
@@ -129,28 +134,6 @@ def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
     )
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """A regex that matches, at any position, the longest of `words` starting there: what their
-    alternation longest first matches, but written as a trie (`专项(?:资金|债券)`) so that the
-    engine follows the text down one branch instead of trying every word in turn."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Where a word ends, going on is optional, and greedy: a longer word is tried first.
-        return f"(?:{body})?" if "" in node else body
-
-    return pattern(trie)
-
-
 @cache
 def _lexicon() -> _Lexicon:
     codebook = [(r["instrument"], r["subtype"]) for r in _read_lexicon("instrument_codebook.csv")]
@@ -166,14 +149,21 @@ def _lexicon() -> _Lexicon:
             by_role.setdefault(cue.cue, []).append(cue)
     rank = {cls: i for i, cls in enumerate(codebook)}
     rank[(None, None)] = len(codebook)
+    words = None
+    if by_word:
+        words = ahocorasick.Automaton()
+        for word in by_word:
+            words.add_word(word, word)
+        words.make_automaton()
+    regexes = {place: tuple((re.compile(c.cue), c) for c in cues
+                            if c.kind == "regex" and c.where in ("any", place))
+               for place in ("heading", "text")}
     return _Lexicon(
-        # At any position the longest cue wins (公共服务平台 over 服务平台).
-        words=re.compile(_trie_pattern(list(by_word))) if by_word else None,
+        words=words,
         by_word={place: {word: tuple(c for c in found if c.where in ("any", place))
                          for word, found in by_word.items()} for place in ("heading", "text")},
-        regexes={place: tuple((re.compile(c.cue), c) for c in cues
-                              if c.kind == "regex" and c.where in ("any", place))
-                 for place in ("heading", "text")},
+        regexes=regexes,
+        regex_index={place: LiteralIndex([p.pattern for p, _ in found]) for place, found in regexes.items()},
         by_role={role: tuple(found) for role, found in by_role.items()},
         rank=rank,
     )
@@ -216,14 +206,17 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, _Cue
         return found
     if lexicon.words is not None:
         by_word = lexicon.by_word[place]
-        for match in lexicon.words.finditer(part):
-            if not _SECTOR_SUFFIX.match(part, match.end()):
-                word, start = match.group(), match.start()
+        # Leftmost-longest, without overlaps: at any position the longest cue wins
+        # (公共服务平台 over 服务平台).
+        for end, word in lexicon.words.iter_long(part):
+            if not _SECTOR_SUFFIX.match(part, end + 1):
+                start = end + 1 - len(word)
                 for cue in by_word[word]:  # mostly one: a loop costs less than a list per word
                     found.append((start, word, cue))
-    for pattern, cue in lexicon.regexes[place]:
-        if pattern.search(part):  # most cues are absent, and one search costs less than a scan
-            found += [(m.start(), m.group(), cue) for m in pattern.finditer(part) if m.group()]
+    regexes = lexicon.regexes[place]
+    for index in lexicon.regex_index[place].candidates(part):
+        pattern, cue = regexes[index]
+        found += [(m.start(), m.group(), cue) for m in pattern.finditer(part) if m.group()]
     return sorted(found, key=lambda hit: hit[0])
 
 

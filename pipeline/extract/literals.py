@@ -1,0 +1,90 @@
+"""Which literal strings a regex cannot match without, so most regexes need not be run.
+
+`required_literals("给予[^。]{0,20}?(补助|奖励)")` is {"补助", "奖励"}: every match holds one of
+them. One Aho-Corasick pass finds which of these literals a text holds (`LiteralIndex`), and
+only the regexes whose literals are there are searched; a text holding none of a regex's
+literals cannot match it. A regex without such a set (`\\d+`) is always searched.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from re import _constants as sre  # the parser behind `re.compile`: its tree is what we read
+from re import _parser as sre_parse
+
+import ahocorasick
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """A set of strings one of which occurs in every match of `pattern`; None if none is known
+    (a pattern with flags, or one that can match without any fixed text)."""
+    try:
+        tree = sre_parse.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    return _of_sequence(list(tree))
+
+
+def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
+    """Every element of a sequence must match, so the most selective requirement of any one
+    of them (a run of literals, a group, a branch whose every arm has one) is one for all."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, argument in items:
+        if op is sre.LITERAL:
+            run.append(chr(argument))
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        found = _of_element(op, argument)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset(["".join(run)]))
+    if not candidates:
+        return None
+    # The longest shortest literal is found least often by chance; then the fewest literals.
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _of_element(op, argument) -> frozenset[str] | None:
+    if op is sre.SUBPATTERN:
+        return _of_sequence(argument[-1])
+    if op is sre.BRANCH:
+        arms = [_of_sequence(arm) for arm in argument[1]]
+        if all(arms):
+            return frozenset().union(*arms)
+        return None
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _, body = argument
+        return _of_sequence(body) if low >= 1 else None
+    if op is sre.ATOMIC_GROUP:
+        return _of_sequence(argument)
+    return None  # a class, any character, an anchor, a look-around, a back-reference
+
+
+class LiteralIndex:
+    """Which of a list of regexes can match a text, found in one pass over the text."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.always = [i for i, p in enumerate(patterns) if required_literals(p) is None]
+        self.automaton = ahocorasick.Automaton()
+        by_literal: dict[str, list[int]] = {}
+        for i, pattern in enumerate(patterns):
+            for literal in sorted(required_literals(pattern) or ()):
+                by_literal.setdefault(literal, []).append(i)
+        for literal, indices in by_literal.items():
+            self.automaton.add_word(literal, tuple(indices))
+        if by_literal:
+            self.automaton.make_automaton()
+
+    def candidates(self, text: str) -> list[int]:
+        """Indices, in order, of the patterns that may match `text`."""
+        found = set(self.always)
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            for _, indices in self.automaton.iter(text):
+                found.update(indices)
+        return sorted(found)
