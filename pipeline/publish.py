@@ -20,6 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from pipeline.errors import ValidationFailure
@@ -205,12 +206,28 @@ def write_descriptor(folder: Path, descriptor: Mapping[str, Any]) -> None:
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
+def csv_row_count(path: Path, header: list[str]) -> int:
+    """Rows of a CSV file, parsed whole by Arrow: a row with too few or too many cells, or a
+    header other than `header`, is an error."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        found = next(csv.reader(fh), [])
+    if found != header:
+        raise ValidationFailure(f"{path.name}: header {found}, expected {header}")
+    try:
+        table = pa_csv.read_csv(path, parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+                                convert_options=pa_csv.ConvertOptions(
+                                    column_types=dict.fromkeys(header, pa.string()),
+                                    include_columns=header[:1]))
+    except pa.ArrowInvalid as error:
+        raise ValidationFailure(f"{path.name}: {error}") from None
+    return table.num_rows
+
+
 def check_written(folder: Path, counts: Mapping[str, int]) -> None:
     """Read back what was written: every file there, row counts as intended."""
     for name in resource_names():
         expected = counts[name]
-        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-            csv_rows = sum(1 for _ in csv.reader(fh)) - 1
+        csv_rows = csv_row_count(folder / f"{name}.csv", columns(name))
         parquet_rows = pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
         if csv_rows != expected or parquet_rows != expected:
             raise ValidationFailure(

@@ -11,6 +11,7 @@ from conftest import ROOT, SEEDS
 
 from pipeline.build import build
 from pipeline.errors import InputError, ValidationFailure
+from pipeline.publish import check_written, csv_row_count
 from pipeline.schema import resource_names
 
 
@@ -84,6 +85,29 @@ def test_parquet_and_csv_hold_the_same_rows(built):
         assert list(from_csv.columns) == list(from_parquet.columns)
     years = pd.read_parquet(built / "targets.parquet")["year"]
     assert str(years.dtype) == "Int64"  # missing years stay missing, not NaN floats
+
+
+def test_the_read_back_check_counts_rows_across_quoted_line_breaks(tmp_path):
+    path = tmp_path / "measures.csv"
+    path.write_text('a,b\n1,"一行\n两行"\n2,x\n', encoding="utf-8")
+    assert csv_row_count(path, ["a", "b"]) == 2
+
+
+def test_the_read_back_check_refuses_a_torn_row_or_a_wrong_header(tmp_path):
+    path = tmp_path / "measures.csv"
+    path.write_text("a,b\n1,2\n3\n", encoding="utf-8")  # the last row lost a cell
+    with pytest.raises(ValidationFailure, match="measures.csv: .*Expected 2 columns, got 1"):
+        csv_row_count(path, ["a", "b"])
+    with pytest.raises(ValidationFailure, match="header"):
+        csv_row_count(path, ["a", "c"])
+
+
+def test_the_read_back_check_compares_counts_with_what_was_written(built, tmp_path):
+    counts = {name: sum(1 for _ in (built / f"{name}.csv").open(encoding="utf-8")) - 1
+              for name in resource_names()}
+    check_written(built, counts)  # the committed package holds no line break inside a cell
+    with pytest.raises(ValidationFailure, match="amounts: wrote"):
+        check_written(built, counts | {"amounts": counts["amounts"] + 1})
 
 
 def test_a_failing_publish_leaves_the_previous_package_intact(built, tmp_path):
