@@ -36,6 +36,7 @@ from pipeline.schema import (
 )
 
 ROW_GROUP_ROWS = 65_536
+CONVERT_ROWS = 8_192  # records held before they are converted to Arrow
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 RENAME_EXCHANGE = 2
 
@@ -94,6 +95,7 @@ class PackageWriter:
         self.folder = folder
         self.counts = dict.fromkeys(resource_names(), 0)
         self.pending: dict[str, list[Mapping]] = {name: [] for name in resource_names()}
+        self.converted: dict[str, list[pa.Table]] = {name: [] for name in resource_names()}
         self.csv_files = {name: (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
                           for name in resource_names()}
         self.csv_writers = {name: csv.writer(fh, lineterminator="\n") for name, fh in self.csv_files.items()}
@@ -120,18 +122,38 @@ class PackageWriter:
         self.counts[name] += len(records)
         pending = self.pending[name]
         pending.extend(records)
-        while len(pending) >= ROW_GROUP_ROWS:
-            self.write_group(name, pending[:ROW_GROUP_ROWS])
-            del pending[:ROW_GROUP_ROWS]
+        if len(pending) >= CONVERT_ROWS:
+            self.convert(name)
+        self.write_full_groups(name)
 
-    def write_group(self, name: str, records: list[Mapping]) -> None:
-        self.parquet[name].write_table(arrow_table(name, records))
+    def convert(self, name: str) -> None:
+        """Pending records to Arrow now, while workers still run, not all at the end."""
+        if self.pending[name]:
+            self.converted[name].append(arrow_table(name, self.pending[name]))
+            self.pending[name] = []
+
+    def write_full_groups(self, name: str, *, last: bool = False) -> None:
+        """Write the converted rows in groups of exactly ROW_GROUP_ROWS; with `last`, the rest
+        too (an empty group for an empty table, so that the file has its schema)."""
+        converted = self.converted[name]
+        if not last and sum(t.num_rows for t in converted) < ROW_GROUP_ROWS:
+            return
+        table = pa.concat_tables(converted) if converted else arrow_table(name, [])
+        while table.num_rows >= ROW_GROUP_ROWS:
+            self.write_group(name, table.slice(0, ROW_GROUP_ROWS))
+            table = table.slice(ROW_GROUP_ROWS)
+        if last and (table.num_rows or not self.counts[name]):
+            self.write_group(name, table)
+            table = table.slice(table.num_rows)
+        self.converted[name] = [table] if table.num_rows else []
+
+    def write_group(self, name: str, table: pa.Table) -> None:
+        self.parquet[name].write_table(table.combine_chunks())
 
     def close(self) -> None:
         for name in resource_names():
-            if self.pending[name] or self.counts[name] == 0:
-                self.write_group(name, self.pending[name])
-                self.pending[name] = []
+            self.convert(name)
+            self.write_full_groups(name, last=True)
             self.parquet[name].close()
             self.csv_files[name].close()
 

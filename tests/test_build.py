@@ -6,9 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, SEEDS
 
+from pipeline import publish
 from pipeline.build import build
 from pipeline.errors import InputError, ValidationFailure
 from pipeline.publish import check_written, csv_row_count
@@ -53,6 +55,20 @@ def test_rebuild_is_byte_identical(built, tmp_path):
     summary = build(SEEDS, copy)
     assert summary.changed is False and summary.bump == "none"
     assert_same_tree(built, copy)
+
+
+def test_row_groups_hold_exactly_the_set_number_of_rows_whatever_the_batches(built, tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "ROW_GROUP_ROWS", 100)
+    monkeypatch.setattr(publish, "CONVERT_ROWS", 7)  # converted in batches that straddle groups
+    small = tmp_path / "datapackage"
+    build(SEEDS, small)
+    for name in resource_names():
+        rows = pq.ParquetFile(built / f"{name}.parquet").metadata.num_rows
+        meta = pq.ParquetFile(small / f"{name}.parquet").metadata
+        sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert sum(sizes) == rows > 0
+        assert set(sizes[:-1]) <= {100} and 0 < sizes[-1] <= 100
+        assert pq.read_table(small / f"{name}.parquet").equals(pq.read_table(built / f"{name}.parquet"))
 
 
 def test_descriptor_carries_the_contract_metadata(built):

@@ -16,7 +16,7 @@ import csv
 import hashlib
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 OPENING = "（(〔[【［"
@@ -404,6 +404,11 @@ def resolve(mention: str, *, jurisdiction: str | None = None, level: str | None 
     the registry does not know is returned with `known` False, its full name, level and
     jurisdiction inferred from the mention's form and the context, and an id from that name.
     """
+    return dict(_resolve(mention, jurisdiction, level))
+
+
+@lru_cache(maxsize=16_384)  # the same few hundred names recur in every document
+def _resolve(mention: str, jurisdiction: str | None, level: str | None) -> dict:
     key = normalise(mention)
     level = level or _level_of_place(jurisdiction)
     for form in _forms_in_context(key, jurisdiction, level):
