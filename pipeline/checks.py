@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -13,6 +14,7 @@ from pipeline.segment import Document, is_date_line, is_issuer
 
 # The largest amount a policy text can mean: 1000万亿元, several times China's yearly GDP.
 MAX_PLAUSIBLE_CNY = 1e15
+EXPONENT = re.compile(r"[eE]\s*[+-]?\d")
 SCIENTIFIC_AMOUNT = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?\s*[eE]\s*[+-]?\d+\s*[万亿千百]*\s*元")
 
 
@@ -25,6 +27,7 @@ def cut_off_warning(lines: list[Line], name: str) -> list[str]:
     return [f"{name}:{last.number}: the text ends mid-sentence (“…{text[-12:]}”): is the file cut off?"]
 
 
+@lru_cache(maxsize=4096)  # a few dozen labels (一、 （二） 3.) recur in every text
 def label_value(label: str, style: str) -> int | None:
     digits = re.sub(r"[^0-9一二三四五六七八九十百零〇两①-⑳]", "", label.removeprefix("第"))
     if not digits:
@@ -83,6 +86,8 @@ def implausible_amounts(records: FileRecords, text: str, name: str) -> list[str]
                             f"(more than {MAX_PLAUSIBLE_CNY:.0e} 元): not published")
         if table in records.rows:
             records.rows[table] = kept
+    if not EXPONENT.search(text):  # a quick no for nearly every text: the full pattern is slow
+        return warnings
     for m in SCIENTIFIC_AMOUNT.finditer(text):
         warnings.append(f"{name}:{text.count(chr(10), 0, m.start()) + 1}: “{m.group(0)}” is in "
                         "scientific notation, which no policy text uses: not read as an amount")

@@ -352,7 +352,7 @@ def undouble(text: str) -> tuple[str, bool]:
 # Characters whose printed width is two: CJK, its punctuation, full-width forms.
 WIDE_RANGES = "\u2e80-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
 MAYBE_NARROW = re.compile(f"[^\\x00-\\x7f{WIDE_RANGES}\\s]")
-ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
 SPACE_NEAR_ASCII = re.compile(r"(?<=[A-Za-z0-9])\s|\s(?=[A-Za-z0-9])")
 ANY_SPACE = re.compile(r"\s+")
 
@@ -363,8 +363,8 @@ def display_width(text: str) -> int:
     except a gap next to a digit or Latin letter, which is real layout space."""
     visible = ANY_SPACE.sub("", text)
     narrow = sum(unicodedata.east_asian_width(ch) not in "WFA" for ch in MAYBE_NARROW.findall(visible))
-    return (2 * len(visible) - len(ASCII_ALNUM.findall(visible)) - narrow
-            + len(SPACE_NEAR_ASCII.findall(text)))
+    gaps = len(SPACE_NEAR_ASCII.findall(text)) if len(visible) < len(text) else 0
+    return 2 * len(visible) - run_length(ASCII_ALNUM, visible) - narrow + gaps
 
 
 def clean_lines(text: str) -> list[Line]:

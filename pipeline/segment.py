@@ -8,6 +8,7 @@ every level the text uses, with the unnumbered paragraphs kept as rows of their 
 from __future__ import annotations
 
 import csv
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -164,8 +165,9 @@ def junction_counts(lines: list[Line]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for line in lines:
         text = line.compact
-        for n in (2, 3):
-            counts.update(text[i : i + n] for i in range(len(text) - n + 1))
+        bigrams = list(map(operator.add, text, text[1:]))  # map and Counter loop in C
+        counts.update(bigrams)
+        counts.update(map(operator.add, bigrams, text[2:]))
     return counts
 
 

@@ -248,6 +248,8 @@ def _trim_name(content: str, start: int, end: int) -> tuple[str, int, int, str |
 
 def _span_of_compact(piece: str, name: str) -> tuple[int, int]:
     """Span in `piece` of its leading characters that read `name` once whitespace is removed."""
+    if piece.startswith(name):  # the usual case: no whitespace to step over
+        return 0, len(name)
     first = next(i for i, char in enumerate(piece) if not char.isspace())
     seen = 0
     for index in range(first, len(piece)):
