@@ -43,30 +43,33 @@ def json_value(value: Any) -> Any:
 EMBEDDED_ROWS = 25_000
 
 
-def document_of(name: str, folder: Path) -> pa.Array | None:
-    """The document each row of a table belongs to (None for tables shared by all documents)."""
-    props = record_schema(name)["properties"]
-    if "document_id" in props:
-        return pq.read_table(folder / f"{name}.parquet", columns=["document_id"])["document_id"].combine_chunks()
-    if "measure_id" in props:
-        ids = pq.read_table(folder / f"{name}.parquet", columns=["measure_id"])["measure_id"].combine_chunks()
-        # `<document_id>-m<position>`: the greedy group stops at the last `-m`
-        return pc.struct_field(pc.extract_regex(ids, r"^(?P<doc>.*)-m"), [0])
-    return None
+def owners(tables: dict[str, pa.Table]) -> dict[str, pa.ChunkedArray | None]:
+    """The document each row belongs to, per table: its document_id, or that of the row its
+    measure_id refers to; None for tables shared by all documents (agencies)."""
+    found: dict[str, pa.ChunkedArray | None] = {}
+    for name, table in tables.items():
+        found[name] = None
+        if "document_id" in table.column_names:
+            found[name] = table["document_id"]
+            continue
+        for fk in record_schema(name)["foreignKeys"]:
+            referred = tables[fk["reference"]["resource"]]
+            if fk["fields"] == ["measure_id"] and "document_id" in referred.column_names:
+                rows = pc.index_in(table["measure_id"], value_set=referred["measure_id"])
+                found[name] = referred["document_id"].take(rows)
+    return found
 
 
-def embedded_documents(folder: Path) -> list[str] | None:
+def embedded_documents(tables: dict[str, pa.Table], owner: dict[str, pa.ChunkedArray | None]) -> list[str] | None:
     """The documents whose rows the page embeds: all (None) unless they exceed EMBEDDED_ROWS,
     then the first documents in package order, as many as fit."""
-    if sum(pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
-           for name in resource_names()) <= EMBEDDED_ROWS:
+    if sum(table.num_rows for table in tables.values()) <= EMBEDDED_ROWS:
         return None
     per_document: dict[str, int] = {}
     for name in resource_names():
-        owners = document_of(name, folder)
-        if owners is None:
+        if owner[name] is None:
             continue
-        counts = pc.value_counts(owners)  # in order of first appearance
+        counts = pc.value_counts(owner[name])  # in order of first appearance
         for doc, rows in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()):
             per_document[doc] = per_document.get(doc, 0) + rows
     kept, total = [], 0
@@ -78,14 +81,13 @@ def embedded_documents(folder: Path) -> list[str] | None:
     return kept
 
 
-def table_payload(folder: Path, name: str, documents: list[str] | None) -> dict[str, Any]:
+def table_payload(name: str, table: pa.Table, owner: pa.ChunkedArray | None,
+                  documents: list[str] | None) -> dict[str, Any]:
     schema = record_schema(name)
     props = schema["properties"]
     names = list(props)
-    table = pq.read_table(folder / f"{name}.parquet", columns=names)
-    owners = document_of(name, folder) if documents is not None else None
-    if owners is not None:  # filtered in Arrow: only the rows kept become Python objects
-        table = table.filter(pc.is_in(owners, value_set=pa.array(documents, pa.string())))
+    if documents is not None and owner is not None:  # filtered in Arrow: only kept rows become Python
+        table = table.filter(pc.is_in(owner, value_set=pa.array(documents, pa.string())))
     data = table.to_pydict()
     # strings, integers and booleans are JSON as they are; dates and numbers need spelling
     values = [[json_value(v) for v in data[c]] if field_type(props[c]) in ("date", "number") else data[c]
@@ -107,13 +109,14 @@ def table_payload(folder: Path, name: str, documents: list[str] | None) -> dict[
     }
 
 
-def payload(folder: Path, descriptor: dict[str, Any], documents: list[str] | None) -> dict[str, Any]:
+def payload(descriptor: dict[str, Any], tables: dict[str, pa.Table], owner: dict[str, pa.ChunkedArray | None],
+            documents: list[str] | None) -> dict[str, Any]:
     from pipeline.docs import instrument_codebook  # docs imports this module
 
     return {
         "package": {k: descriptor[k] for k in PACKAGE_KEYS if k in descriptor},
         "order": resource_names(),
-        "tables": {name: table_payload(folder, name, documents) for name in resource_names()},
+        "tables": {name: table_payload(name, tables[name], owner[name], documents) for name in resource_names()},
         "codebook": [dict(row) for row in instrument_codebook()],
     }
 
@@ -146,13 +149,16 @@ def page(descriptor: dict[str, Any], data: dict[str, Any], notice: str = "") -> 
 
 def write_index(folder: Path, descriptor: dict) -> None:
     """Write `folder/index.html` from the Parquet files already written in `folder`."""
-    documents = embedded_documents(folder)
+    tables = {name: pq.read_table(folder / f"{name}.parquet", columns=list(record_schema(name)["properties"]))
+              for name in resource_names()}
+    owner = owners(tables)
+    documents = embedded_documents(tables, owner)
     notice = "" if documents is None else (
         f'<p class="notice">This page shows the first {len(documents)} documents only (at most '
         f"{EMBEDDED_ROWS:,} rows, so that it opens quickly); counts and charts cover those. The "
         "CSV and Parquet files beside it hold every row.</p>"
     )
-    text = page(descriptor, payload(folder, descriptor, documents), notice)
+    text = page(descriptor, payload(descriptor, tables, owner, documents), notice)
     (folder / "index.html").write_text(text, encoding="utf-8", newline="\n")
 
 
