@@ -183,18 +183,19 @@ def is_finished(text: str) -> bool:
     return bool(stripped) and (stripped[-1] in TERMINAL or text[-1] in TERMINAL)
 
 
-def thread_interleaved(lines: list[Line]) -> list[Line]:
+def thread_interleaved(lines: list[Line], counts: Counter[str] | None = None) -> list[Line]:
     """Put an article back in reading order when another article's page was printed inside it.
 
     When an article breaks off mid-sentence right before another article's title, the rest of
     it sits later, after some of the other article's lines; its first line continues the broken
-    sentence better than it continues the line before it.
+    sentence better than it continues the line before it. (`counts` are the junction counts of
+    these lines, in any order: moving lines does not change them.)
     """
     starts = [i for i, ln in enumerate(lines) if ln.doubled and (i == 0 or not lines[i - 1].doubled)]
     broken_starts = [s for s in starts if s > 0 and not is_finished(lines[s - 1].compact)]
     if not broken_starts:
         return lines
-    counts = junction_counts(lines)
+    counts = counts or junction_counts(lines)
     for start in broken_starts:
         broken = lines[start - 1].compact
         later_starts = [s for s in starts if s > start]
@@ -211,7 +212,7 @@ def thread_interleaved(lines: list[Line]) -> list[Line]:
                 best, best_gain = j, gain
         if best is not None and best_gain >= 2:
             moved = lines[best:stop]
-            return thread_interleaved(lines[:start] + moved + lines[start:best] + lines[stop:])
+            return thread_interleaved(lines[:start] + moved + lines[start:best] + lines[stop:], counts)
     return lines
 
 

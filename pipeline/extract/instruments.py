@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 
 import ahocorasick
 
@@ -217,7 +218,8 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, _Cue
     for index in lexicon.regex_index[place].candidates(part):
         pattern, cue = regexes[index]
         found += [(m.start(), m.group(), cue) for m in pattern.finditer(part) if m.group()]
-    return sorted(found, key=lambda hit: hit[0])
+    found.sort(key=itemgetter(0))  # stable: at one position, words before regexes, in lexicon order
+    return found
 
 
 def _scores(
