@@ -367,6 +367,17 @@ def display_width(text: str) -> int:
     return 2 * len(visible) - run_length(ASCII_ALNUM, visible) - narrow + gaps
 
 
+# Besides a digit, the last character of a stripped line that may be a page number (strip()
+# keeps the last two, which WHITESPACE removes).
+PAGE_NUMBER_END = frozenset("—-－–―~～\u200b\ufeff")
+
+
+def is_page_number(stripped: str) -> bool:
+    """`—2—`, `- 12 -`, `3`: a line that is only a page number (whitespace anywhere)."""
+    last = stripped[-1]  # a quick no for nearly every line
+    return (last.isdecimal() or last in PAGE_NUMBER_END) and PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) is not None
+
+
 def clean_lines(text: str) -> list[Line]:
     """Raw text → lines without page numbers, bookmarks, credits and running titles."""
     raw = text.split("\n")
@@ -374,11 +385,11 @@ def clean_lines(text: str) -> list[Line]:
     after_page_number = False
     for number, raw_line in enumerate(raw, start=1):
         raw_line = raw_line.rstrip("\r")
-        content = BOOKMARK.sub("", raw_line)
+        content = BOOKMARK.sub("", raw_line) if "[bookmark:" in raw_line else raw_line
         stripped = content.strip()
         if not stripped:
             continue
-        if PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) or CREDIT.match(stripped):
+        if is_page_number(stripped) or CREDIT.match(stripped):
             after_page_number = True
             continue
         page_start = after_page_number or (content.startswith(" ") and not content.startswith("  "))

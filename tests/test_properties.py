@@ -19,6 +19,7 @@ from pipeline.clean import (
     WHITESPACE,
     clean_lines,
     decode,
+    is_page_number,
     join_paragraphs,
     squeeze,
 )
@@ -138,6 +139,16 @@ def test_clean_lines_removes_only_whitespace_and_artefacts(text):
                 or CREDIT.match(BOOKMARK.sub("", raw_line).strip())
                 or page_starts.count(expected) >= 3
             ), raw_line
+
+
+PAGE_LINE = st.text(alphabet=st.sampled_from(list("—-－–―~～0123456789٣²一 \u3000\u200b\ufeff\t页第")),
+                    min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@SETTINGS
+@given(PAGE_LINE)
+def test_the_page_number_shortcut_agrees_with_the_full_pattern(line):
+    assert is_page_number(line) == bool(PAGE_NUMBER.match(WHITESPACE.sub("", line)))
 
 
 @SETTINGS
