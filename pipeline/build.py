@@ -28,8 +28,6 @@ from pipeline.errors import (
     ValidationFailure,
 )
 from pipeline.extract.agencies import agency_by_id
-from pipeline.publish import PackageWriter, check_written, descriptor_for, finish, staging
-from pipeline.release import finish_descriptor
 from pipeline.segment import segment_file
 from pipeline.validate import KeyIndex, validate_file_records, validate_records
 
@@ -157,16 +155,30 @@ def failure_message(stage: str, error: Exception) -> str:
             "rerun with PIPELINE_DEBUG=1 for the traceback and report it")
 
 
-def run_local(paths: list[Path], seeds_dir: Path, workers: int) -> Iterator[FileResult]:
-    """Per-file results in file order, from this process or a pool of worker processes."""
+@contextmanager
+def per_file_results(paths: list[Path], seeds_dir: Path, *, workers: int, executor: str,
+                     scheduler: str | None) -> Iterator[Iterator[FileResult]]:
+    """Per-file results in file order: from this process, a pool of worker processes or a
+    Dask cluster. The pool starts at once, so that its workers run while this process goes on
+    preparing the output; leaving the block stops it, cancelling what has not started."""
+    if executor == "dask":
+        results = run_dask(paths, seeds_dir, workers, scheduler)
+        try:
+            yield results
+        finally:
+            results.close()
+        return
     if workers <= 1:
-        for path in paths:
-            yield process_file(str(path), str(seeds_dir))
+        yield (process_file(str(path), str(seeds_dir)) for path in paths)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(process_file, [str(p) for p in paths], [str(seeds_dir)] * len(paths))
+        futures = [pool.submit(process_file, str(path), str(seeds_dir)) for path in paths]
+        try:
+            yield (future.result() for future in futures)
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | None) -> Iterator[FileResult]:
@@ -298,57 +310,60 @@ def build(
     seen: dict[str, str] = {}
     agencies = AgencyTable()
     keys = KeyIndex()
-    with build_lock(target), staging(target) as staged:
-        writer = PackageWriter(staged)
-        try:
-            if executor == "dask":
-                results = run_dask(paths, seeds_dir, workers, scheduler)
-            else:
-                results = run_local(paths, seeds_dir, workers)
-            for result in results:
-                on_done(result)
-                if result.error is not None:
-                    failed.append(result)
-                    skipped.append({"path": result.name, "reason": result.error.reason})
-                    continue
-                if result.text_sha256 in seen:  # the same text twice would count everything twice
-                    skipped.append({"path": result.name, "reason": f"same text as {seen[result.text_sha256]}"})
-                    continue
-                seen[result.text_sha256] = result.name
-                sources.append({"title": result.name, "path": f"seeds/{result.name}",
-                                "sha256": result.sha256, "bytes": result.size})
-                for stage, spent in result.seconds.items():
-                    seconds[stage] += spent
+    with build_lock(target), per_file_results(paths, seeds_dir, workers=workers, executor=executor,
+                                              scheduler=scheduler) as results:
+        # Imported once the workers run: they do not need Arrow, and forking before Arrow has
+        # started its threads is the safe order.
+        from pipeline.publish import PackageWriter, check_written, descriptor_for, finish, staging
+        from pipeline.release import finish_descriptor
+
+        with staging(target) as staged:
+            writer = PackageWriter(staged)
+            try:
+                for result in results:
+                    on_done(result)
+                    if result.error is not None:
+                        failed.append(result)
+                        skipped.append({"path": result.name, "reason": result.error.reason})
+                        continue
+                    if result.text_sha256 in seen:  # the same text twice would count everything twice
+                        skipped.append({"path": result.name, "reason": f"same text as {seen[result.text_sha256]}"})
+                        continue
+                    seen[result.text_sha256] = result.name
+                    sources.append({"title": result.name, "path": f"seeds/{result.name}",
+                                    "sha256": result.sha256, "bytes": result.size})
+                    for stage, spent in result.seconds.items():
+                        seconds[stage] += spent
+                    if failed and not keep_going:
+                        continue  # the build fails: only collect the other failures
+                    started = time.perf_counter()
+                    for name, rows in result.records.rows.items():
+                        keys.add(name, rows)
+                        writer.add(name, rows)
+                    agencies.add(result.records.agencies)
+                    warnings.extend(w for w in result.records.warnings if w not in warnings)
+                    seconds["publish"] += time.perf_counter() - started
                 if failed and not keep_going:
-                    continue  # the build fails: only collect the other failures
+                    raise failed_build(failed)
+                if not sources:
+                    raise PipelineError("no seed file could be read: nothing to publish")
+                on_stage("validate keys")
                 started = time.perf_counter()
-                for name, rows in result.records.rows.items():
-                    keys.add(name, rows)
-                    writer.add(name, rows)
-                agencies.add(result.records.agencies)
-                warnings.extend(w for w in result.records.warnings if w not in warnings)
-                seconds["publish"] += time.perf_counter() - started
-            if failed and not keep_going:
-                raise failed_build(failed)
-            if not sources:
-                raise PipelineError("no seed file could be read: nothing to publish")
-            on_stage("validate keys")
+                agency_rows = agencies.rows()
+                validate_records("agencies", agency_rows, {})
+                keys.add("agencies", agency_rows)
+                keys.check()
+                seconds["validate"] += time.perf_counter() - started
+                writer.add("agencies", agency_rows)
+            finally:
+                writer.close()
+            on_stage("publish")
             started = time.perf_counter()
-            agency_rows = agencies.rows()
-            validate_records("agencies", agency_rows, {})
-            keys.add("agencies", agency_rows)
-            keys.check()
-            seconds["validate"] += time.perf_counter() - started
-            writer.add("agencies", agency_rows)
-        finally:
-            writer.close()
-        on_stage("publish")
-        started = time.perf_counter()
-        check_written(staged, writer.counts)
-        descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})
-        descriptor, release = finish_descriptor(staged, descriptor, target)
-        finish(staged, target, descriptor, before_swap)
-        seconds["publish"] += time.perf_counter() - started
+            check_written(staged, writer.counts)
+            descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})
+            descriptor, release = finish_descriptor(staged, descriptor, target)
+            finish(staged, target, descriptor, before_swap)
+            seconds["publish"] += time.perf_counter() - started
     seconds["wall"] = time.perf_counter() - wall
     return BuildSummary(
         target=target,

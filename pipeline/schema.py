@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -82,13 +84,8 @@ def table_schema(name: str) -> dict[str, Any]:
     }
 
 
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-}
+# Table Schema type → the pyarrow type of that name (pyarrow itself is imported only where used)
+ARROW_TYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool_", "date": "date32"}
 
 
 # How pandas should rebuild each column: nullable Int64/boolean keep a missing year missing
@@ -119,9 +116,11 @@ def pandas_metadata(name: str) -> bytes:
 @cache
 def arrow_schema(name: str) -> pa.Schema:
     """Arrow schema for one resource; categorical columns are dictionary-encoded."""
+    import pyarrow as pa  # here: the worker processes validate records and never need Arrow
+
     fields = []
     for column, prop in record_schema(name)["properties"].items():
-        kind = ARROW_TYPES[field_type(prop)]
+        kind = getattr(pa, ARROW_TYPES[field_type(prop)])()
         if categories(prop):
             kind = pa.dictionary(pa.int32(), pa.string())
         fields.append(pa.field(column, kind, nullable=is_nullable(prop)))

@@ -40,6 +40,7 @@ import os, signal, sys
 from pathlib import Path
 import pipeline.build as build
 import pipeline.publish as publish
+import pipeline.release as release
 
 moment = sys.argv[1]
 
@@ -61,7 +62,7 @@ elif moment == "writing":         # the staging folder half written
 
     publish.PackageWriter.write_group = write_group
 elif moment == "describing":      # data written, no descriptor yet
-    build.finish_descriptor = die
+    release.finish_descriptor = die
 elif moment == "swapped":         # the new package in place, the old one not yet removed
     real_exchange = publish.exchange
 
