@@ -11,6 +11,7 @@ import hashlib
 import os
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -174,9 +175,10 @@ def per_file_results(paths: list[Path], seeds_dir: Path, *, workers: int, execut
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(process_file, str(path), str(seeds_dir)) for path in paths]
+        futures = deque(pool.submit(process_file, str(path), str(seeds_dir)) for path in paths)
         try:
-            yield (future.result() for future in futures)
+            # popped as handed on, so that a result is let go once it is written
+            yield (futures.popleft().result() for _ in range(len(futures)))
         finally:
             pool.shutdown(cancel_futures=True)
 
