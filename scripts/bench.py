@@ -1,7 +1,7 @@
 """Benchmark: the build on 1×, 10× and 100× the seeds, and amount extraction against JioNLP.
 
 usage: python scripts/bench.py [--sizes 1,10,100] [--workers 2] [--executor process|dask]
-                               [--repeat 1] [--out bench] [--no-seeds] [--no-extract]
+                               [--repeat 3] [--out bench] [--no-seeds] [--no-extract]
 
 For each size N, `bench/corpus-Nx/` holds N copies of every seed under distinct names
 (`<stem>-cNNN.txt`). The build skips a file whose bytes equal another file's, so each copy gets
@@ -168,6 +168,16 @@ def run_build(seeds: Path, out: Path, workers: int, executor: str, log: Path,
     }
 
 
+def machine_speed() -> float:
+    """Seconds of CPU for a fixed pure-Python loop: on a shared virtual machine the host's load
+    changes how fast the same work runs, and this shows by how much between runs."""
+    started = time.process_time()
+    total = 0
+    for i in range(20_000_000):
+        total += i
+    return time.process_time() - started
+
+
 def best_of(repeat: int, run) -> dict:
     results = [run() for _ in range(max(repeat, 1))]
     best = min(results, key=lambda r: r["wall_s"])
@@ -208,7 +218,8 @@ def markdown(report: dict) -> str:
         "# Benchmark",
         "",
         f"{report['machine']}; {report['when']}. Each build is `python -m pipeline build` in a process "
-        "of its own, into a fresh folder, timed from start to exit. MB = raw seed text. CPU s: user + "
+        "of its own, into a fresh folder, timed from start to exit; each case is built several times "
+        "and its fastest run reported (every run's wall time is in the last column). MB = raw seed text. CPU s: user + "
         "system time of the build and its workers. Stage seconds (elapsed): clean, segment and "
         "classify summed over files (all workers); validate and publish in the main process. "
         "Other processes on the machine slow wall and stage times, not CPU s. Peak RSS: the largest single process / the sum over the "
@@ -218,8 +229,8 @@ def markdown(report: dict) -> str:
         "appended so that no two files have the same bytes (the build skips duplicates).",
         "",
         "| case | workers | files | MB | wall s | MB/s | CPU s | clean | segment | classify | validate "
-        "| publish | rows | rows/s | peak RSS MB (process / tree) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| publish | rows | rows/s | peak RSS MB (process / tree) | wall s of every run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for case in report["builds"]:
         s = case["stages_s"]
@@ -228,7 +239,8 @@ def markdown(report: dict) -> str:
             f"| {case['wall_s']:.2f} | {case['mb_per_s']:.2f} | {case['cpu_s']:.1f} | "
             + " | ".join(f"{s[k]:.2f}" for k in STAGES)
             + f" | {case['rows_total']} | {case['rows_per_s']:.0f} "
-            f"| {fmt_mb(case['peak_rss_process_mb'])} / {fmt_mb(case['peak_rss_tree_mb'])} |"
+            f"| {fmt_mb(case['peak_rss_process_mb'])} / {fmt_mb(case['peak_rss_tree_mb'])} "
+            f"| {', '.join(f'{w:.2f}' for w in case['wall_s_all'])} |"
         )
     checks = report.get("checks") or []
     if checks:
@@ -277,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1,10,100", help="copies of the seeds per corpus")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--executor", choices=("process", "dask"), default="process")
-    ap.add_argument("--repeat", type=int, default=1, help="builds per case; the fastest is reported")
+    ap.add_argument("--repeat", type=int, default=3, help="builds per case; the fastest is reported, "
+                    "every run is listed")
     ap.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     ap.add_argument("--no-seeds", action="store_true", help="skip the plain seeds/ builds")
@@ -299,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
               f"= {result['mb_per_s']:5.2f} MB/s, {result['rows_total']} rows, "
               f"peak RSS {result['peak_rss_process_mb']:.0f} MB", file=sys.stderr, flush=True)
 
-    load_before = os.getloadavg()
+    load_before, speed_before = os.getloadavg(), machine_speed()
     if not args.no_seeds:
         target = runs / "seeds"
         run_build(args.seeds, target, 1, "process", runs / "warm-up.log")  # untimed: warm caches
@@ -314,9 +327,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(runs / f"pkg-{n}x", ignore_errors=True)
 
     load = " / ".join(f"{a:.2f}" for a in (*load_before[:1], *os.getloadavg()[:1]))
+    speed = [round(speed_before, 2), round(machine_speed(), 2)]
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                   f"load average before / after the builds {load}",
+                   f"load average before / after the builds {load}, a fixed Python loop "
+                   f"(`machine_speed`) {speed[0]:.2f} s / {speed[1]:.2f} s",
+        "machine_speed_s": speed,
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "executor": args.executor,
         "marker": MARKER,
