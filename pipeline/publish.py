@@ -235,14 +235,22 @@ def csv_row_count(path: Path, header: list[str]) -> int:
         found = next(csv.reader(fh), [])
     if found != header:
         raise ValidationFailure(f"{path.name}: header {found}, expected {header}")
+    def rows(block_size: int = 1 << 20) -> int:
+        return pa_csv.read_csv(
+            path, read_options=pa_csv.ReadOptions(block_size=block_size),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
+                                                  include_columns=header[:1]),
+        ).num_rows
+
     try:
-        table = pa_csv.read_csv(path, parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-                                convert_options=pa_csv.ConvertOptions(
-                                    column_types=dict.fromkeys(header, pa.string()),
-                                    include_columns=header[:1]))
+        return rows()
+    except pa.ArrowInvalid:
+        pass  # perhaps a cell with line breaks longer than a block: read the file as one block
+    try:
+        return rows(path.stat().st_size + 1)
     except pa.ArrowInvalid as error:
         raise ValidationFailure(f"{path.name}: {error}") from None
-    return table.num_rows
 
 
 def check_written(folder: Path, counts: Mapping[str, int]) -> None:

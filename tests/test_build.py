@@ -109,6 +109,13 @@ def test_the_read_back_check_counts_rows_across_quoted_line_breaks(tmp_path):
     assert csv_row_count(path, ["a", "b"]) == 2
 
 
+def test_the_read_back_check_reads_cells_longer_than_a_block(tmp_path):
+    path = tmp_path / "measures.csv"
+    long_cell = ("措施" * 500 + "\n") * 1500  # 4.5 MB with line breaks: Arrow reads 1 MB blocks
+    path.write_text(f'a,b\n1,"{long_cell}"\n2,"{long_cell}"\n3,x\n', encoding="utf-8")
+    assert csv_row_count(path, ["a", "b"]) == 3
+
+
 def test_the_read_back_check_refuses_a_torn_row_or_a_wrong_header(tmp_path):
     path = tmp_path / "measures.csv"
     path.write_text("a,b\n1,2\n3\n", encoding="utf-8")  # the last row lost a cell
