@@ -137,6 +137,10 @@ def run_length(pattern: re.Pattern, text: str) -> int:
 
 def looks_chinese(sample: str) -> bool:
     """Some Chinese characters, and not a stray one in Latin text read with the wrong codec."""
+    needed = MIN_CJK_SHARE * len(sample)  # enough, however much of the sample is whitespace
+    head = run_length(CJK_RUN, sample[: 2 * int(needed) + 1])
+    if head and head >= needed:  # a Chinese text says so in its first tenth
+        return True
     cjk = run_length(CJK_RUN, sample)
     return cjk > 0 and cjk >= MIN_CJK_SHARE * (len(sample) - run_length(WHITESPACE, sample))
 

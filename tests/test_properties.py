@@ -15,12 +15,14 @@ from pipeline.classify import SAFE_ID, classify_file
 from pipeline.clean import (
     BOOKMARK,
     CREDIT,
+    MIN_CJK_SHARE,
     PAGE_NUMBER,
     WHITESPACE,
     clean_lines,
     decode,
     is_page_number,
     join_paragraphs,
+    looks_chinese,
     squeeze,
 )
 from pipeline.errors import InputError
@@ -143,6 +145,14 @@ def test_clean_lines_removes_only_whitespace_and_artefacts(text):
 
 PAGE_LINE = st.text(alphabet=st.sampled_from(list("—-－–―~～0123456789٣²一 \u3000\u200b\ufeff\t页第")),
                     min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("中文ab \n1，\u3000")), max_size=400))
+def test_the_chinese_text_shortcut_agrees_with_the_whole_count(sample):
+    cjk = len(re.findall("[\u3400-\u9fff]", sample))
+    visible = len(WHITESPACE.sub("", sample))
+    assert looks_chinese(sample) == (cjk > 0 and cjk >= MIN_CJK_SHARE * visible)
 
 
 @SETTINGS
