@@ -344,9 +344,10 @@ def squeeze(text: str) -> str:
     return out
 
 
-def undouble(text: str) -> tuple[str, bool]:
-    """`标题标题` or `标题   标题` (a title printed twice) → `标题`."""
-    squeezed = WHITESPACE.sub("", text)
+def undouble(text: str, squeezed: str | None = None) -> tuple[str, bool]:
+    """`标题标题` or `标题   标题` (a title printed twice) → `标题`. (`squeezed`: the text
+    without whitespace, when the caller has it.)"""
+    squeezed = WHITESPACE.sub("", text) if squeezed is None else squeezed
     half = len(squeezed) // 2
     if half >= 4 and len(squeezed) % 2 == 0 and squeezed[:half] == squeezed[half:]:
         return squeezed[:half], True
@@ -398,8 +399,9 @@ def clean_lines(text: str) -> list[Line]:
             continue
         page_start = after_page_number or (content.startswith(" ") and not content.startswith("  "))
         after_page_number = False
-        content, doubled = undouble(stripped)
-        lines.append(Line(number, content, page_start, doubled, squeeze(content)))
+        spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
+        content, doubled = undouble(stripped, WHITESPACE.sub("", stripped) if spaced else stripped)
+        lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content))
     return drop_running_titles(lines)
 
 
