@@ -97,7 +97,7 @@ def find_clauses(text: str) -> list[dict]:
     position = 0
     while match := _CLAUSE_HEAD.search(text, position):
         if match.group("open"):
-            close = _matching_close(text, match.start())
+            close = matching_close(text, match.start())
             if close is None:  # never closed: the names run to the end of the sentence at most
                 content_end = end = _sentence_end(text, match.end())
             else:
@@ -128,7 +128,7 @@ def _sentence_end(text: str, start: int) -> int:
     return len(text)
 
 
-def _matching_close(text: str, open_at: int) -> int | None:
+def matching_close(text: str, open_at: int) -> int | None:
     """Index of the bracket closing the one at `open_at`, or None when the text ends first."""
     depth = 0
     for index in range(open_at, len(text)):

@@ -23,6 +23,7 @@ from operator import itemgetter
 
 import ahocorasick
 
+from pipeline.extract.agencies import matching_close
 from pipeline.extract.literals import LiteralIndex
 
 Result = tuple[str | None, str | None, str | None]
@@ -45,8 +46,6 @@ AMOUNT_ROLES = ("subsidy", "award", "fund", "threshold", "target", "statistic", 
 # Responsibility clauses name agencies (省统计局, 科技厅, 省政府金融办) whose names would read
 # as cues; they say who acts, not what the measure does, so they are cut before matching.
 _CLAUSE_OPEN = re.compile(r"[(\[〔【](?:责任|牵头|配合|协办)(?:单位|部门):")
-_OPENERS = "([〔【"
-_CLOSERS = ")]〕】"
 # A cue word right before 业/产业 names a sector (科技服务业, 电子商务产业, 5G产业): the field
 # the document is about, not the instrument. 产业化, 业务, 业态 … do not name a sector.
 _SECTOR_SUFFIX = re.compile(r"产业(?!化)|业(?![务态主绩内界余])")
@@ -170,24 +169,12 @@ def _lexicon() -> _Lexicon:
     )
 
 
-def _clause_end(text: str, start: int) -> int:
-    """Index just past the bracket that closes the one opening at `start`, nesting counted."""
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] in _OPENERS:
-            depth += 1
-        elif text[i] in _CLOSERS:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(text)
-
-
 def _without_clauses(text: str) -> str:
     parts, pos = [], 0
     while match := _CLAUSE_OPEN.search(text, pos):
         parts.append(text[pos:match.start()])
-        pos = _clause_end(text, match.start())
+        close = matching_close(text, match.start())  # nesting counted
+        pos = len(text) if close is None else close + 1
     parts.append(text[pos:])
     return "".join(parts)
 
