@@ -104,6 +104,13 @@ def rebuild(base: Path, seeds: Path, folder: Path, *, docs_only: bool = False) -
     return Release(summary, target, diff, after[len(before):].strip("\n"))
 
 
+def rebuild_later(base: Path, seeds: Path, folder: Path) -> Release:
+    """`rebuild`, dated LATER: for module-scoped fixtures, which the autouse monkeypatch misses."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(LATER))
+        return rebuild(base, seeds, folder)
+
+
 def changed_keys(old: Path, new: Path, name: str) -> set[tuple]:
     before, after = table(old, name), table(new, name)
     return {k for k in before.keys() & after.keys() if before[k] != after[k]}
@@ -144,9 +151,7 @@ def edited_seeds(tmp_path_factory, base_seeds) -> Path:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory, base, edited_seeds) -> Release:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", str(LATER))
-        return rebuild(base, edited_seeds, tmp_path_factory.mktemp("edited-pkg"))
+    return rebuild_later(base, edited_seeds, tmp_path_factory.mktemp("edited-pkg"))
 
 
 # ------------------------------------------------------------------------- first release
@@ -276,9 +281,7 @@ def with_000(tmp_path_factory, base, base_seeds) -> Release:
     seeds = tmp_path_factory.mktemp("added") / "seeds"
     shutil.copytree(base_seeds, seeds)
     (seeds / seed_path("000").name).write_bytes(seed_path("000").read_bytes())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", str(LATER))
-        return rebuild(base, seeds, tmp_path_factory.mktemp("added-pkg"))
+    return rebuild_later(base, seeds, tmp_path_factory.mktemp("added-pkg"))
 
 
 def test_adding_a_seed_is_minor_and_adds_rows_without_changing_any(base, with_000):
@@ -309,9 +312,7 @@ def with_new_name(tmp_path_factory, base, base_seeds) -> Release:
     seeds = tmp_path_factory.mktemp("new-name") / "seeds"
     shutil.copytree(base_seeds, seeds)
     (seeds / "005_new.txt").write_text(NEW_SEED, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", str(LATER))
-        return rebuild(base, seeds, tmp_path_factory.mktemp("new-name-pkg"))
+    return rebuild_later(base, seeds, tmp_path_factory.mktemp("new-name-pkg"))
 
 
 def test_a_seed_naming_a_known_agency_anew_is_minor_and_changes_only_its_short_names(base, with_new_name):
@@ -339,9 +340,7 @@ def test_a_new_seed_changes_a_known_agency_only_by_the_new_short_form(base, with
 @pytest.fixture(scope="module")
 def without_004(tmp_path_factory, base) -> Release:
     seeds = copy_seeds(tmp_path_factory.mktemp("removed") / "seeds", ["002"])
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", str(LATER))
-        return rebuild(base, seeds, tmp_path_factory.mktemp("removed-pkg"))
+    return rebuild_later(base, seeds, tmp_path_factory.mktemp("removed-pkg"))
 
 
 def test_removing_a_seed_is_major_and_removes_only_its_rows(base, without_004):
