@@ -135,6 +135,13 @@ def _generic_pattern() -> re.Pattern:
 
 
 @cache
+def _level_class_pattern() -> re.Pattern:
+    """A generic name after a word naming a level: `国务院有关部门`, `省直有关单位`."""
+    level = _alternation(_words("generic_bodies", "level", "part"))
+    return re.compile(rf"^{level}(?P<generic>.+)$")
+
+
+@cache
 def _name_parts() -> dict[str, dict[str, str | None]]:
     """`agency_name_parts.csv` by kind: ending → level hint, local_office, not_in_name, phrase."""
     parts: dict[str, dict[str, str | None]] = {}
@@ -181,12 +188,19 @@ def looks_like_agency(name: str) -> bool:
     return bool(_ending_pattern().search(name))
 
 
+def names_a_level(name: str) -> bool:
+    """Whether a name is a class of bodies named by its level: `国务院有关部门`, `省直有关单位`."""
+    level_class = _level_class_pattern().match(normalise(name))
+    return bool(level_class) and is_generic(level_class.group("generic"))
+
+
 def body_shaped(name: str) -> bool:
     """Whether `name` can be the name of a body: written with the characters names use, no
-    word of running text (`由`, `的`), and ending like a body's name or known to the registry."""
+    word of running text (`由`, `的`), and ending like a body's name, naming a class of bodies
+    by its level or known to the registry."""
     return (bool(_NAME_CHARACTERS.match(name)) and 2 <= len(name) <= _LONGEST_NAME
             and not _not_in_name_pattern().search(name)
-            and (looks_like_agency(name) or normalise(name) in _index()))
+            and (looks_like_agency(name) or names_a_level(name) or normalise(name) in _index()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,18 +223,17 @@ def find_clauses(text: str) -> list[dict]:
         label = _next_line_label(text, position, opening)
         if label is not None:
             clause = _label_clause(text, label)
-            clauses.append(clause)
-            position = clause["end"]
-            continue
-        if opening is None:
+        elif opening is None:
             break
-        close = matching_close(text, opening)
-        clause = _bracket_clause(text, opening, close)
-        if clause is not None:
-            clauses.append(clause)
-            position = clause["end"]
         else:
-            position = close + 1 if close is not None else opening + 1
+            close = matching_close(text, opening)
+            clause = _bracket_clause(text, opening, close)
+            if clause is None:
+                position = close + 1 if close is not None else opening + 1
+                continue
+        if clause["names"]:  # a label naming generic bodies only is no clause
+            clauses.append(clause)
+        position = max(clause["end"], position + 1)
     return clauses
 
 
@@ -232,10 +245,24 @@ def _next_line_label(text: str, start: int, before: int | None) -> re.Match | No
     """The first label at the start of a paragraph or sentence in text[start:before]."""
     end = len(text) if before is None else before
     for match in _label_head().finditer(text, start, end):
-        preceding = text[:match.start()].rstrip(" \t\u3000")
-        if not preceding or preceding[-1] in _LINE_START:
+        preceding = _char_before(text, match.start())
+        if preceding is None or preceding in _LINE_START:
             return match
     return None
+
+
+def _char_before(text: str, index: int) -> str | None:
+    """The last character before `index` that is not a space (a line break counts), or None."""
+    while index > 0 and text[index - 1] in " \t\u3000":
+        index -= 1
+    return text[index - 1] if index > 0 else None
+
+
+def _char_after(text: str, index: int) -> str | None:
+    """The first character from `index` on that is not a space (a line break counts), or None."""
+    while index < len(text) and text[index] in " \t\u3000":
+        index += 1
+    return text[index] if index < len(text) else None
 
 
 def _bracket_clause(text: str, opening: int, close: int | None) -> dict | None:
@@ -252,9 +279,8 @@ def _bracket_clause(text: str, opening: int, close: int | None) -> dict | None:
 
 def _closes_a_sentence(text: str, opening: int, close: int) -> bool:
     """Whether the bracket stands at the end of an item, a sentence or a paragraph."""
-    before = text[:opening].rstrip(" \t\u3000")
-    after = text[close + 1:].lstrip(" \t\u3000")
-    return (not before or before[-1] in _ENDS_BEFORE or not after or after[0] in _ENDS_AFTER)
+    before, after = _char_before(text, opening), _char_after(text, close + 1)
+    return before is None or before in _ENDS_BEFORE or after is None or after in _ENDS_AFTER
 
 
 def _label_clause(text: str, head: re.Match, opening: int | None = None,
@@ -332,7 +358,7 @@ def _verb_clause(text: str, opening: int, close: int) -> dict | None:
     if not any(piece["duty"] for piece in pieces):
         return None
     names = _finish_names(pieces, opening + 1)
-    if not all(body_shaped(name["mention"]) for name in names):
+    if not all(is_generic(name["mention"]) or body_shaped(name["mention"]) for name in names):
         return None
     names = [name for name in names if not is_generic(name["mention"])]
     if not names:
@@ -637,22 +663,37 @@ def assign_roles(clauses: list[dict], rule_in_force: str | None,
         rule = clause.get("rule") or rule_in_force
         if clause.get("rule") and clause.get("rule_scope") == "document":
             rule_in_force = clause["rule"]
-        roles.append([(name["mention"], role_of(name, position, rule))
+        others = _role_of_the_others(clause["names"])
+        roles.append([(name["mention"], role_of(name, position, rule, others))
                       for position, name in enumerate(clause["names"])])
     if pending:
         rule_in_force = pending[-1][1]
     return roles, rule_in_force
 
 
-def role_of(name: dict, position: int, rule: str | None) -> str:
-    """lead, support or responsible for the name at 0-based `position` in its clause."""
+def _role_of_the_others(names: list[dict]) -> str | None:
+    """The role a clause's own words leave to its unmarked names: support beside a name
+    marked lead (`A牵头，B、C按职责分工负责`), lead beside names marked support only
+    (`A负责，B参与`); None when it marks no name."""
+    marked = {name.get("stated_role") for name in names} - {None}
+    if "lead" in marked:
+        return "support"
+    if "support" in marked:
+        return "lead"
+    return None
+
+
+def role_of(name: dict, position: int, rule: str | None, others: str | None = None) -> str:
+    """lead, support or responsible for the name at 0-based `position` in its clause: the
+    role its own words state, else the document's rule, else the role the clause's words
+    leave to it (`others`), else responsible."""
     if name.get("stated_role"):
         return name["stated_role"]
     if rule == "comma_lead":
         return "lead" if name["group"] == 0 else "support"
     if rule == "first_lead":
         return "lead" if position == 0 else "support"
-    return "responsible"
+    return others or "responsible"
 
 
 # ---------------------------------------------------------------------------------------------
