@@ -452,3 +452,21 @@ def test_a_build_fills_duty_and_lists_each_unknown_body_once(tmp_path):
         agencies = {a["name"]: a for a in csv.DictReader(handle)}
     assert agencies["江西省财政厅"]["in_registry"] == "false"
     assert "四川省财政厅" not in agencies
+
+
+def test_every_mention_of_the_seeds_is_in_its_measure_text_after_suffix_expansion(tables):
+    """Clause rows (not the cells of a responsibility table, which hold no clause): the name as
+    written stands in the item's text, and an expanded suffix stands after it."""
+    texts = dict(zip(tables["measures"]["measure_id"], tables["measures"]["text"]))
+    links = tables["measure_agencies"]
+    clause_rows = links[[("责任单位" in texts[m]) for m in links["measure_id"]]]
+    assert len(clause_rows) > 400
+    for measure_id, mention in zip(clause_rows["measure_id"], clause_rows["mention"]):
+        text = texts[measure_id].replace(" ", "")
+        written = next((mention[:cut] for cut in range(len(mention), 0, -1)
+                        if mention[:cut] in text), "")
+        assert written, mention
+        suffix = mention[len(written):]
+        if suffix:  # only a place borrows the suffix of a later name: 成都市、绵阳市人民政府
+            assert written[-1] in "省市州县区)）", mention
+            assert suffix in text[text.index(written):], mention

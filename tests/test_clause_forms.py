@@ -68,6 +68,11 @@ def read(text: str, rule_in_force: str | None = None) -> tuple[list[list[tuple]]
     ("推进试点【财政部负责】，加快建设。", [("财政部", "responsible", "负责")]),
     ("推进试点。(财政部、商务部负责)", [("财政部", "responsible", "负责"),
                                    ("商务部", "responsible", "负责")]),
+    # joined names, and pieces that say when rather than who
+    ("推进试点。（财政部会同商务部负责）",
+     [("财政部", "responsible", "负责"), ("商务部", "responsible", "负责")]),
+    ("推进试点。（省商务厅负责，2025年底前完成）", [("省商务厅", "responsible", "负责")]),
+    ("推进试点。（省商务厅负责，持续推进）", [("省商务厅", "responsible", "负责")]),
 ])
 def test_verb_forms(text, expected):
     clauses, _ = read(text)
@@ -255,7 +260,7 @@ BODIES = ["财政部", "商务部", "海关总署", "省财政厅", "市商务�
 PLACES = ["成都市", "绵阳市", "凉山州"]
 GENERIC = ["有关部门", "各有关部门和单位", "相关单位", "各地区", "有关方面", "各级人民政府"]
 VERBS = ["负责", "牵头", "参与", "配合", "指导", "牵头负责", "负责落实", "按职责分工负责"]
-FILLERS = ["", "等", "等有关部门", "等部门"]
+FILLERS = ["", "等", "等有关部门", "等部门", "等有关部门和单位"]
 SEPARATORS = ["、", "，", "；"]
 
 

@@ -25,6 +25,7 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+from pipeline.extract.deadlines import stated_deadline
 from pipeline.extract.lexicon import rows
 
 OPENING = "（(〔[【［"
@@ -110,6 +111,12 @@ def duty_verbs() -> dict[str, str | None]:
 
 
 @cache
+def time_words() -> dict[str, str | None]:
+    """Words that say when, not who (`持续推进`): a piece of a clause made of one is skipped."""
+    return _words("duty_words", "time")
+
+
+@cache
 def _label_head() -> re.Pattern:
     """A label followed by its colon; whitespace may stand between the characters."""
     ordered = sorted(labels(), key=lambda w: (-len(w), w))
@@ -122,16 +129,21 @@ def _tail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Regexes for the end of a piece: a duty verb, a filler word, `等` + a generic body."""
     verb = re.compile(_alternation(duty_verbs()) + "$")
     filler = re.compile(_alternation(_words("duty_words", "filler")) + "$")
-    et_cetera = re.compile(r"等(?:" + _generic_pattern().pattern.strip("^$") + ")?$")
+    et_cetera = re.compile(rf"等(?:{_generic_body()})?$")
     return verb, filler, et_cetera
 
 
 @cache
-def _generic_pattern() -> re.Pattern:
-    """A name made only of vague words: `有关部门`, `各有关部门和单位`, `各地区各部门`."""
+def _generic_body() -> str:
+    """A regex for a name made only of vague words: `有关部门`, `各有关部门和单位`, `各地区各部门`."""
     prefix = _alternation(_words("generic_bodies", "prefix", "part"))
     head = _alternation(_words("generic_bodies", "head", "part"))
-    return re.compile(rf"^(?:{prefix}*{head}(?:和|及|与|、)?)+$")
+    return rf"(?:{prefix}*{head}(?:和|及|与|、)?)+"
+
+
+@cache
+def _generic_pattern() -> re.Pattern:
+    return re.compile(rf"^{_generic_body()}$")
 
 
 @cache
@@ -456,8 +468,7 @@ def _share_verbs(names: list[dict]) -> list[dict]:
         if name["duty"] is not None:
             in_group = (name["group"], name["duty"], name["stated_role"])
             shared.append(name)
-            if name["stated_role"] is None:
-                neutral = name["duty"]
+            neutral = name["duty"] if name["stated_role"] is None else None
             continue
         if in_group and in_group[0] == name["group"]:
             shared.append(dict(name, duty=in_group[1], stated_role=name["stated_role"] or in_group[2]))
@@ -481,6 +492,8 @@ def _read_pieces(content: str) -> list[dict]:
             read.append({"rule": stated[0] if stated else None,
                          "scope": stated[1] if stated else None, "carried": carried})
             continue
+        if compact in time_words() or stated_deadline(compact):
+            continue  # `2020年底前完成`, `持续推进`: when, not who
         name, duty, role = strip_tail(compact)
         if not name:
             continue
@@ -515,11 +528,12 @@ def _pieces(content: str) -> list[tuple[int, int, int]]:
     return pieces
 
 
-_JOINING = re.compile(r"以及|和|及|与")
+_JOINING = re.compile(r"以及|会同|和|及|与")
 
 
 def _split_joined(content: str, start: int, end: int) -> list[tuple[int, int]]:
-    """content[start:end] cut where a joining word stands between two names."""
+    """content[start:end] cut where a joining word (`和`, `及`, `会同` …) stands between two
+    names."""
     spans = []
     for match in _JOINING.finditer(content, start, end):
         left = _WHITESPACE.sub("", content[start:match.start()])
@@ -528,8 +542,9 @@ def _split_joined(content: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         right_name = strip_tail(right)[0]
         if (left.endswith("等") or right.startswith("各")
-                or (looks_like_agency(left) and looks_like_agency(right_name)
-                    and not is_generic(right_name))):
+                or (looks_like_agency(left) and (looks_like_agency(right_name)
+                                                 or names_a_level(right_name)
+                                                 or is_generic(right_name)))):
             spans.append((start, match.start()))
             start = match.end()
     spans.append((start, end))
