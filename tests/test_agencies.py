@@ -362,6 +362,11 @@ def test_unknown_classes_and_national_names():
     assert (cities["name"], cities["level"], cities["jurisdiction"]) == (
         "江西省各市（州）人民政府", "municipal", "江西省")
     assert resolve("上海市财政局", jurisdiction="上海市")["level"] == "provincial"
+    # a place named by its short form is not prefixed with the issuer's place
+    branch = resolve("浙江银保监局", jurisdiction="浙江省")
+    assert (branch["name"], branch["jurisdiction"]) == ("浙江银保监局", "浙江省")
+    assert resolve("新疆发展改革委", jurisdiction="江西省")["jurisdiction"] == "新疆维吾尔自治区"
+    assert resolve("人行杭州中心支行", jurisdiction="浙江省")["level"] == "national"
 
 
 @pytest.mark.parametrize(("jurisdiction", "issuer", "context"), [

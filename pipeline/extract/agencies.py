@@ -73,7 +73,7 @@ _RELATIVE_PREFIX = {"省": "provincial", "市": "municipal", "县": "county", "�
 _NOT_RELATIVE = ("市场", "区域", "县域")  # words that merely start with 市, 区, 县
 # A class of bodies named by its level: 各省级人民政府, 各市（州）人民政府, 各县市区政府.
 _CLASS_LEVEL = re.compile(r"^(?:各|有关|相关|各有关|各相关)(?:设区的?)?(?P<level>省|市|县)")
-_NATIONAL_PREFIX = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中共中央|中央|全国)")
+_NATIONAL_PREFIX = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中共中央|中央|全国|人民银行|人行)")
 _NAMED_PLACE = re.compile(
     r"^(?!各|相关|有关)(?P<place>[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|县|区))")
 _PLACE_TYPE = re.compile(r"(?:[\u4e00-\u9fff]族)*自治[州县区]$|特别行政区$|[省市州县区]$")
@@ -185,9 +185,29 @@ def _phrase_pattern() -> re.Pattern:
 
 @cache
 def places() -> dict[str, dict[str, str | None]]:
-    """`places.csv`: place → {level, parent}."""
-    return {row["place"]: {"level": row["level"], "parent": row["parent"] or None}
+    """`places.csv`: place → {level, parent, short}."""
+    return {row["place"]: {"level": row["level"], "parent": row["parent"] or None,
+                           "short": row["short"] or None}
             for row in rows("places")}
+
+
+@cache
+def _short_place_names() -> tuple[re.Pattern, dict[str, str]]:
+    """A regex for the short forms of the places of `places.csv` (`浙江`, `新疆`), and the place
+    each stands for."""
+    shorts = {info["short"]: place for place, info in places().items() if info["short"]}
+    return re.compile("^" + _alternation(shorts)), shorts
+
+
+def named_place(key: str) -> str | None:
+    """The place a name starts with: a place with its ending (`绵阳市…`, `凉山彝族自治州…`) or,
+    before an office name, a known place by its short form (`浙江银保监局` → 浙江省)."""
+    if named := _NAMED_PLACE.match(key):
+        return named.group("place")
+    pattern, shorts = _short_place_names()
+    if (short := pattern.match(key)) and _local_office_pattern().search(key):
+        return shorts[short.group()]
+    return None
 
 
 def is_generic(name: str) -> bool:
@@ -852,7 +872,7 @@ def _context_rank(agency: dict, key: str, jurisdiction: str | None,
 
 def _bare_local_office(key: str) -> bool:
     """`统计局`, `发展改革委`: an office name every government has, with no place in it."""
-    return (not _NATIONAL_PREFIX.match(key) and not _NAMED_PLACE.match(key)
+    return (not _NATIONAL_PREFIX.match(key) and not named_place(key)
             and bool(_local_office_pattern().search(key)) and _ending_level(key) != "national")
 
 
@@ -871,7 +891,7 @@ def _full_name_in_context(key: str, jurisdiction: str | None, level: str | None)
     """省X厅 in a provincial document → 江西省X厅; 省X厅 in a city's → its province's; 市X局 /
     bare X局 in a city's → 绵阳市X局; a class below the issuer (各市（州）人民政府) → the
     issuer's."""
-    if not jurisdiction or _NATIONAL_PREFIX.match(key) or _NAMED_PLACE.match(key):
+    if not jurisdiction or _NATIONAL_PREFIX.match(key) or named_place(key):
         return key
     if relative := _relative_level(key):
         place = _place_at_level(relative, jurisdiction, level)
@@ -909,8 +929,7 @@ def _infer_from_form(key: str, jurisdiction: str | None,
     level its ending implies or the issuer's, else other."""
     if _NATIONAL_PREFIX.match(key):
         return "national", None
-    if named := _NAMED_PLACE.match(key):
-        place = named.group("place")
+    if place := named_place(key):
         return level_of_place(place) or "other", place
     relative = _relative_level(key)
     if relative:
@@ -950,6 +969,8 @@ def parent_of(place: str | None) -> str | None:
 
 def _place_stem(place: str) -> str:
     """四川省 → 四川, 凉山彝族自治州 → 凉山: the part of a place name that mentions keep."""
+    if short := places().get(place, {}).get("short"):
+        return short
     stem = _PLACE_TYPE.sub("", place)
     return stem or place
 
