@@ -73,6 +73,7 @@ def read(text: str, rule_in_force: str | None = None) -> tuple[list[list[tuple]]
      [("财政部", "responsible", "负责"), ("商务部", "responsible", "负责")]),
     ("推进试点。（省商务厅负责，2025年底前完成）", [("省商务厅", "responsible", "负责")]),
     ("推进试点。（省商务厅负责，持续推进）", [("省商务厅", "responsible", "负责")]),
+    ("推进试点。（省商务厅负责，完成时限：2025年）", [("省商务厅", "responsible", "负责")]),
 ])
 def test_verb_forms(text, expected):
     clauses, _ = read(text)

@@ -380,7 +380,7 @@ def _before_other_label(text: str, start: int, end: int) -> int:
 def _verb_clause(text: str, opening: int, close: int) -> dict | None:
     """A bracket whose content is a list of bodies followed by a duty verb, or None."""
     pieces, rule, scope = [], None, None
-    for piece in _read_pieces(text[opening + 1:close]):
+    for piece in _read_pieces(text[opening + 1:_before_other_label(text, opening + 1, close)]):
         if piece["rule"]:
             rule, scope = piece["rule"], piece["scope"]
         elif piece["carried"]:
@@ -525,8 +525,8 @@ def _read_pieces(content: str) -> list[dict]:
 
 
 def _pieces(content: str) -> list[tuple[int, int, int]]:
-    """(group, start, end) of the pieces between separators at bracket depth 0; `和`, `及`,
-    `与` join two names where one side plainly is a name (`…等和各省级人民政府`)."""
+    """(group, start, end) of the pieces between separators at bracket depth 0; a joining
+    word separates two names too (see `_split_joined`)."""
     pieces = []
     group = depth = 0
     start = index = 0
@@ -572,6 +572,7 @@ def _split_joined(content: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _inside_brackets(content: str, start: int, index: int) -> bool:
+    """Whether content[index] stands inside a bracket opened after `start`."""
     depth = 0
     for char in content[start:index]:
         if char in OPENING:
