@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.clean import Paragraph
-from pipeline.extract.agencies import assign_roles, find_clauses, resolve, split_names
+from pipeline.extract.agencies import (
+    assign_roles,
+    context_of,
+    find_clauses,
+    resolve,
+    running_rules,
+    split_names,
+)
 from pipeline.extract.amounts import extract_amounts
 from pipeline.extract.deadlines import stated_deadline
 from pipeline.extract.instruments import aggregate_instrument, classify_instrument
@@ -164,7 +171,7 @@ def classify_document(
         if item.table_row is not None:
             add_table_agencies(item.table_row, measure_id, doc, out)
         else:
-            rule_in_force = add_clause_agencies(text, item, measure_id, doc, rule_in_force, out)
+            rule_in_force = add_clause_agencies(item, measure_id, doc, rule_in_force, out)
         if item.ordinal not in children:
             leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts)
         parent_id = measure_ids[item.parent] if item.parent is not None else None
@@ -244,19 +251,22 @@ def target_row(mention: dict, target_id: str, doc_id: str, measure_id: str, item
 
 
 def register_agency(mention: str, doc: Document, out: FileRecords) -> str:
-    agency = resolve(mention, jurisdiction=doc.jurisdiction, level=None)
+    jurisdiction, level = context_of(doc.jurisdiction, doc.issuer)
+    agency = resolve(mention, jurisdiction=jurisdiction, level=level)
     agency_id = agency["agency_id"]
     known = out.agencies.get(agency_id)
     if known is None:
         known = out.agencies[agency_id] = {**agency, "met": set()}
         if not agency.get("known", True):
-            out.warnings.append(f"agency not in the registry: {mention} → {agency['name']}")
+            # Worded by the body alone, so that the build lists it once however often it is met.
+            out.warnings.append(f"agency not in the registry: {agency['name']} "
+                                f"({agency['level']}, {agency['jurisdiction'] or 'no jurisdiction'})")
     known["met"].add(mention)
     return agency_id
 
 
-def agency_row(mention: str, role: str, measure_id: str, clause: int, position: int,
-               line: int, doc: Document, out: FileRecords) -> dict:
+def agency_row(mention: str, role: str, duty: str | None, measure_id: str, clause: int,
+               position: int, line: int, doc: Document, out: FileRecords) -> dict:
     return {
         "measure_id": measure_id,
         "clause": clause,
@@ -264,19 +274,23 @@ def agency_row(mention: str, role: str, measure_id: str, clause: int, position: 
         "agency_id": register_agency(mention, doc, out),
         "mention": mention,
         "role": role,
+        "duty": duty,
         "line": line,
     }
 
 
-def add_clause_agencies(text: str, item: Item, measure_id: str, doc: Document,
+def add_clause_agencies(item: Item, measure_id: str, doc: Document,
                         rule_in_force: str | None, out: FileRecords) -> str | None:
-    clauses = find_clauses(text)
-    roles, rule_in_force = assign_roles(clauses, rule_in_force)
+    """The item's responsibility clauses as rows; returns the lead rule in force after it
+    (a rule stated with 下同, or in the running text, holds to the end of the document)."""
+    separated = with_breaks(item.body.text, item.breaks)  # label lines end at paragraph breaks
+    clauses = find_clauses(separated)
+    roles, rule_in_force = assign_roles(clauses, rule_in_force, running_rules(separated, clauses))
     for c, (clause, clause_roles) in enumerate(zip(clauses, roles), start=1):
         for p, (name, (mention, role)) in enumerate(zip(clause["names"], clause_roles), start=1):
-            line = item.body.line_at(name["start"])
+            line = item.body.line_at(unbreak(name, item.breaks)["start"])
             out.rows["measure_agencies"].append(
-                agency_row(mention, role, measure_id, c, p, line, doc, out)
+                agency_row(mention, role, name["duty"], measure_id, c, p, line, doc, out)
             )
     return rule_in_force
 
@@ -288,7 +302,7 @@ def add_table_agencies(row: dict, measure_id: str, doc: Document, out: FileRecor
         for name in split_names(row[cell] or ""):
             position += 1
             out.rows["measure_agencies"].append(
-                agency_row(name["mention"], role, measure_id, 1, position,
+                agency_row(name["mention"], role, None, measure_id, 1, position,
                            row.get(f"{cell}_line") or row["line_start"], doc, out)
             )
 

@@ -854,7 +854,7 @@ function measurePage(id) {
     h('h2', {id: 'targets'}, 'Targets'),
     miniTable(targets, 'targets', r => r.target_id, ['target_id', 'indicator', 'year', 'comparator', 'value', 'min_value', 'max_value', 'unit', 'change', 'text', 'line']),
     h('h2', {id: 'agencies'}, 'Agencies'),
-    miniTable(mas, 'measure_agencies', r => r.measure_id + '/' + r.clause + '/' + r.position, ['clause', 'position', 'role', 'mention', 'agency_id', 'line'],
+    miniTable(mas, 'measure_agencies', r => r.measure_id + '/' + r.clause + '/' + r.position, ['clause', 'position', 'role', 'duty', 'mention', 'agency_id', 'line'],
       {agency_id: r => h('a', {href: href('agency', r.agency_id), class: 'agency-link'}, agencyName(r.agency_id)), role: r => roleBadge(r.role),
        mention: r => r._found ? r.mention : h('span', {title: 'named in a responsibility column, not in the item text'}, r.mention, h('span', {class: 'muted'}, ' ✱'))}),
     mas.some(r => !r._found) ? h('p', {class: 'muted'}, '✱ named in the responsibility column of a table row (or with a shared suffix expanded), not in the item text itself.') : null,

@@ -4,6 +4,7 @@ Item texts are given as the cleaning step hands them over: line breaks and the w
 between CJK characters removed (some whitespace next to ASCII punctuation may remain).
 """
 
+import csv
 import hashlib
 
 import pytest
@@ -14,7 +15,9 @@ from pipeline.extract.agencies import (
     agency_by_id,
     agency_id,
     assign_roles,
+    context_of,
     find_clauses,
+    normalise,
     registry,
     resolve,
     split_names,
@@ -275,6 +278,121 @@ def test_unknown_names_are_kept_with_form_inferred_level():
     assert resolve("某协会", jurisdiction="四川省")["level"] == "other"
 
 
+NATIONAL = (None, "national")  # the context of a State Council document
+UNKNOWN = (None, None)  # a document whose issuer nothing tells
+
+
+@pytest.mark.parametrize(("short", "name"), [
+    ("发展改革委", "国家发展和改革委员会"),
+    ("人力资源社会保障部", "中华人民共和国人力资源和社会保障部"),
+    ("市场监管总局", "国家市场监督管理总局"),
+    ("税务总局", "国家税务总局"),
+    ("银保监会", "中国银行保险监督管理委员会"),
+    ("国管局", "国家机关事务管理局"),
+    ("供销合作总社", "中华全国供销合作总社"),
+    ("卫生健康委", "国家卫生健康委员会"),
+    ("住房城乡建设部", "中华人民共和国住房和城乡建设部"),
+    ("粮食和储备局", "国家粮食和物资储备局"),
+    ("海关总署", "中华人民共和国海关总署"),
+    ("各省级人民政府", "各省、自治区、直辖市人民政府"),
+])
+def test_state_council_short_forms(short, name):
+    for jurisdiction, level in (NATIONAL, UNKNOWN):
+        agency = resolve(short, jurisdiction=jurisdiction, level=level)
+        assert agency["name"] == name and agency["known"]
+    assert agency["jurisdiction"] is None
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("农业部", "农业农村部"),
+    ("国土资源部", "自然资源部"),
+    ("环境保护部", "生态环境部"),
+    ("国家工商总局", "市场监管总局"),
+    ("国家质检总局", "市场监管总局"),
+    ("国家食品药品监管总局", "市场监管总局"),
+    ("国家卫生计生委", "国家卫生健康委"),
+    ("文化部", "文化和旅游部"),
+    ("国家旅游局", "文化和旅游部"),
+    ("银监会", "银保监会"),
+    ("保监会", "银保监会"),
+    ("银保监会", "金融监管总局"),
+    ("扶贫办", "乡村振兴局"),
+    ("国家林业局", "林草局"),
+])
+def test_lineage_of_national_reorganisations(old, new):
+    before = resolve(old, level="national")
+    after = resolve(new, level="national")
+    assert before["known"] and after["known"]
+    assert before["successor_id"] == after["agency_id"]
+
+
+def test_a_provincial_short_form_is_the_issuing_province_s():
+    for mention in ("省财政厅", "财政厅"):
+        jiangxi = resolve(mention, jurisdiction="江西省")
+        assert (jiangxi["name"], jiangxi["level"], jiangxi["jurisdiction"]) == (
+            "江西省财政厅", "provincial", "江西省")
+        assert not jiangxi["known"]
+        assert resolve(mention, jurisdiction="四川省")["name"] == "四川省财政厅"
+        for jurisdiction, level in (NATIONAL, UNKNOWN):
+            elsewhere = resolve(mention, jurisdiction=jurisdiction, level=level)
+            assert "四川" not in elsewhere["name"] and elsewhere["level"] == "provincial"
+    # a city's document names its own province's bodies, when places.csv knows the province
+    assert resolve("省发展改革委", jurisdiction="绵阳市")["jurisdiction"] == "四川省"
+    assert resolve("省发展改革委", jurisdiction="南昌市")["jurisdiction"] is None
+
+
+def test_a_bare_office_name_in_a_provincial_document_is_its_own():
+    for mention in ("统计局", "国资委", "发展改革委"):
+        assert resolve(mention, jurisdiction="江西省")["name"] == "江西省" + mention
+        assert resolve(mention, level="national")["level"] == "national"
+    for mention in ("财政部", "税务总局", "国家统计局", "人民银行"):
+        agency = resolve(mention, jurisdiction="江西省")
+        assert agency["known"] and agency["level"] == "national"
+
+
+def test_an_enterprise_is_the_same_whoever_names_it():
+    # seed 003: a Sichuan document names Mianyang's enterprises
+    assert resolve("长虹集团", jurisdiction="四川省")["name"] == "四川长虹电子控股集团有限公司"
+    assert resolve("北京冬奥组委", jurisdiction="江西省")["known"]
+
+
+def test_unknown_classes_and_national_names():
+    assert resolve("国务院有关部门", level="national")["level"] == "national"
+    cities = resolve("各市（州）人民政府", jurisdiction="江西省")
+    assert (cities["name"], cities["level"], cities["jurisdiction"]) == (
+        "江西省各市（州）人民政府", "municipal", "江西省")
+    assert resolve("上海市财政局", jurisdiction="上海市")["level"] == "provincial"
+    # a place named by its short form is not prefixed with the issuer's place
+    branch = resolve("浙江银保监局", jurisdiction="浙江省")
+    assert (branch["name"], branch["jurisdiction"]) == ("浙江银保监局", "浙江省")
+    assert resolve("新疆发展改革委", jurisdiction="江西省")["jurisdiction"] == "新疆维吾尔自治区"
+    assert resolve("人行杭州中心支行", jurisdiction="浙江省")["level"] == "national"
+
+
+@pytest.mark.parametrize(("jurisdiction", "issuer", "context"), [
+    ("江西省", "江西省人民政府办公厅", ("江西省", "provincial")),
+    ("绵阳市", None, ("绵阳市", "municipal")),
+    ("上海市", None, ("上海市", "provincial")),
+    ("广西壮族自治区", None, ("广西壮族自治区", "provincial")),
+    (None, "国务院办公厅", NATIONAL),
+    (None, "国务院", NATIONAL),
+    (None, "国家发展改革委", NATIONAL),
+    ("全国", None, NATIONAL),
+    (None, None, UNKNOWN),
+])
+def test_context_of_a_document(jurisdiction, issuer, context):
+    assert context_of(jurisdiction, issuer) == context
+
+
+def test_short_forms_of_bodies_without_a_place_are_unambiguous():
+    owners: dict[str, list[str]] = {}
+    for agency in registry():
+        if agency["jurisdiction"] is None:
+            for form in {normalise(f) for f in agency["short_names"].split("|") if f}:
+                owners.setdefault(form, []).append(agency["name"])
+    assert {form: names for form, names in owners.items() if len(names) > 1} == {}
+
+
 def test_ids_are_derived_from_full_names():
     digest = hashlib.sha1("四川省财政厅".encode()).hexdigest()[:10]
     assert agency_id("四川省财政厅") == "ag-" + digest
@@ -302,3 +420,58 @@ def test_find_clauses_never_raises_and_spans_lie_inside(text):
         for name in clause["names"]:
             assert resolve(name["mention"], jurisdiction="四川省")["agency_id"].startswith("ag-")
     assign_roles(find_clauses(text), None)
+
+
+# --- in a build -------------------------------------------------------------------------------
+
+JIANGXI_NOTICE = """江西省人民政府办公厅关于测试工作的实施意见
+赣府厅发〔2020〕{number}号
+各市、县（区）人民政府，省政府各部门：
+一、加强统筹。建立协调机制。（省财政厅牵头，省商务厅、省新设局配合）
+二、完善政策。落实各项措施。
+责任单位：省发展改革委、省新设局
+江西省人民政府办公厅
+2020年3月1日
+"""
+
+
+def test_a_build_fills_duty_and_lists_each_unknown_body_once(tmp_path):
+    from pipeline.build import build
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for number in (1, 2):
+        (seeds / f"jx{number}.txt").write_text(JIANGXI_NOTICE.format(number=number), encoding="utf-8")
+    summary = build(seeds, tmp_path / "package")
+    with (tmp_path / "package" / "measure_agencies.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    first = [(r["mention"], r["role"], r["duty"], r["line"]) for r in rows
+             if r["measure_id"].startswith("jx1-")]
+    assert first == [("省财政厅", "lead", "牵头", "4"), ("省商务厅", "support", "配合", "4"),
+                     ("省新设局", "support", "配合", "4"),
+                     ("省发展改革委", "responsible", "", "6"), ("省新设局", "responsible", "", "6")]
+    unknown = [w for w in summary.warnings if w.startswith("agency not in the registry")]
+    assert unknown.count("agency not in the registry: 江西省新设局 (provincial, 江西省)") == 1
+    assert len(unknown) == len(set(unknown)) == 4
+    with (tmp_path / "package" / "agencies.csv").open(encoding="utf-8") as handle:
+        agencies = {a["name"]: a for a in csv.DictReader(handle)}
+    assert agencies["江西省财政厅"]["in_registry"] == "false"
+    assert "四川省财政厅" not in agencies
+
+
+def test_every_mention_of_the_seeds_is_in_its_measure_text_after_suffix_expansion(tables):
+    """Clause rows (not the cells of a responsibility table, which hold no clause): the name as
+    written stands in the item's text, and an expanded suffix stands after it."""
+    texts = dict(zip(tables["measures"]["measure_id"], tables["measures"]["text"]))
+    links = tables["measure_agencies"]
+    clause_rows = links[[("责任单位" in texts[m]) for m in links["measure_id"]]]
+    assert len(clause_rows) > 400
+    for measure_id, mention in zip(clause_rows["measure_id"], clause_rows["mention"]):
+        text = texts[measure_id].replace(" ", "")
+        written = next((mention[:cut] for cut in range(len(mention), 0, -1)
+                        if mention[:cut] in text), "")
+        assert written, mention
+        suffix = mention[len(written):]
+        if suffix:  # only a place borrows the suffix of a later name: 成都市、绵阳市人民政府
+            assert written[-1] in "省市州县区)）", mention
+            assert suffix in text[text.index(written):], mention

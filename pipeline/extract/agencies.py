@@ -1,13 +1,19 @@
 """Responsibility clauses: find them, split their agency names, assign roles, resolve names.
 
-Everything here is a pure function on strings; the registry of known bodies is the curated
-data file `pipeline/lexicons/agencies.csv`, loaded once.
+Everything here is a pure function on strings; the word lists are data files in
+`pipeline/lexicons/` (documented in `README-agencies.md`), loaded once:
+`duty_words.csv` (labels, duty verbs, filler words), `generic_bodies.csv` (names that name no
+particular body), `agency_name_parts.csv` (how names of bodies end), `places.csv` and the
+registry of known bodies `agencies.csv`.
 
-A clause is `（责任单位：…）`, `〔责任单位：…〕`, `(责任单位:…)` or the same with 责任部门,
-牵头单位/牵头部门 (names that lead) or 配合单位/配合部门 (names that support). Inside it,
-`、` separates names within a group and `，`/`；` separate groups: a document that says
-`逗号前为牵头单位` makes group 0 lead. The lead rule a document states is read from the clause
-text (`comma_lead`, `first_lead`) and carried to the end of the document when it says `下同`.
+A clause is either
+- a label form: `（责任单位：…）`, `〔牵头单位：A；配合单位：B〕`, or the same labels on lines of their
+  own after an item (`牵头单位：A` / `配合单位：B`);
+- a verb form: a bracket at the end of a sentence whose content is a list of bodies followed by
+  a duty verb: `（A、B等负责）`, `（A牵头，B、C配合）`, `（A、B，各省级人民政府按职责分工负责）`.
+Inside it, `、` (and `等和`, `和各` …) separates names within a group and `，`/`；` separate
+groups: a document that says `逗号前为牵头单位` makes group 0 lead. The lead rule a document
+states (`comma_lead`, `first_lead`) is read from the clauses and from the running text.
 """
 
 from __future__ import annotations
@@ -19,45 +25,38 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+from pipeline.extract.deadlines import stated_deadline
+from pipeline.extract.lexicon import rows
+
 OPENING = "（(〔[【［"
 CLOSING = "）)〕]】］"
 GROUP_SEPARATORS = "，,；;。"
 NAME_SEPARATORS = "、" + GROUP_SEPARATORS
-
-# 责任单位/责任部门 leave roles to the document's rule; 牵头/配合 state the role themselves.
-_KEYWORD = r"(?P<kw>(?:责\s*任|牵\s*头|配\s*合|协\s*办)\s*(?:单\s*位|部\s*门))\s*[：:]"
-_CLAUSE_HEAD = re.compile(rf"(?:(?P<open>[{re.escape(OPENING)}])\s*)?{_KEYWORD}")
-_SECTION_HEAD = re.compile(_KEYWORD)
-_SECTION_ROLE = {"牵头": "lead", "配合": "support", "协办": "support"}
-# Without a bracket only these open a clause (`责任单位：A、B。`); 配合单位 follows one.
-_UNBRACKETED_OPENERS = ("责任", "牵头")
 SENTENCE_END = "。\n"
+# What may stand just before a clause's opening bracket or just after its closing one for the
+# bracket to close an item, a sentence or a paragraph (a verb-form clause must).
+_ENDS_BEFORE = "。；;！？!?：:\n"
+_ENDS_AFTER = "。；;，,！？!?\n"
+# A label form starts a clause without a bracket only at the start of a paragraph or sentence.
+_LINE_START = "。；;！？!?\n"
 
-# The document's own lead rule, e.g. `逗号前为牵头单位，下同`, `排第一位的为牵头单位，下同`.
+# The document's own lead rule, e.g. `逗号前为牵头单位，下同`, `列第一位者为牵头单位`.
 _COMMA_LEAD = re.compile(r"(?:逗|分)号(?:之)?前(?:的|面的?)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)")
 _FIRST_LEAD = re.compile(
-    r"(?:排|列|位)?(?:名|在|于)?(?:第一(?:位|个|家)?|首位)的?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)"
+    r"(?:排|列|位)?(?:名|在|于)?(?:第一(?:位|个|家)?|首位)(?:的|者)?(?:单位|部门)?(?:为|是)"
+    r"牵头(?:单位|部门)"
     r"|牵头(?:单位|部门)(?:排|列)(?:在|于)?(?:第一位?|首位)"
 )
 _CARRIED = re.compile(r"下同")
+# A label the lexicon does not know (`适用范围：`, `完成时限：`) ends the names of a clause.
+_OTHER_LABEL = re.compile(r"[\u4e00-\u9fff]{2,8}\s*[：:]")
+# Characters a name of a body is written with (`北京2022年冬奥会…`, `各市（州）人民政府`).
+_NAME_CHARACTERS = re.compile(r"^[\u4e00-\u9fff0-9０-９（）()、]+$")
+_LONGEST_NAME = 40
+# `省发展改革委（牵头）`: a duty verb in brackets after a name.
+_BRACKETED_TAIL = re.compile(r"[（(](?P<inside>[^（）()]{1,12})[）)]$")
+_WHITESPACE = re.compile(r"\s+")
 
-# Words around names that are not names: `等`, `等部门按照职责分工负责`, `按职责分工负责`.
-_TRAILING_FILLER = re.compile(
-    r"(?:等(?:相关|有关)?(?:部门|单位|机构)?)?"
-    r"(?:(?:按照?|根据|依据)?(?:各自)?(?:职责|职能)(?:分工)?(?:分别)?(?:负责|落实|推进)?"
-    r"|(?:分别|共同)?负责)?$"
-)
-# `X、Y牵头，Z配合`: the text marks the role of the names of a group itself.
-_ROLE_MARKER = re.compile(r"(?:(?P<lead>(?:负责)?牵头)|(?P<support>配合|参与|协助|协办))"
-                          r"(?:负责|实施|落实|推进)?$")
-# `X等Y` names X and a vague category Y (`西南交通大学等高校院所`): keep X.
-_ET_CETERA = re.compile(r"^(?P<name>.+?)等.+$")
-
-# A name of a body ends with one of these (after `等` is cut off).
-_AGENCY_END = re.compile(
-    r"(?:局|委|办|厅|部|署|院|会|府|中心|公司|集团|电力|银行|分行|支行|队|所|站|社|馆|处"
-    r"|室|大学|学院|学校|海关|企业|院所|总队|管委会)$"
-)
 # A piece that is only a place (`成都市`, `凉山州`, `各市（州）`) borrows the suffix of the
 # next full name in its group: `成都市、绵阳市人民政府`.
 _TERMINALS = "省市州县区旗盟"
@@ -65,7 +64,6 @@ _BARE_PLACE = re.compile(
     rf"^(?:各|相关|有关)?[\u4e00-\u9fff]{{0,10}}?[{_TERMINALS}]"
     r"(?:[（(][^（）()]*[）)])?$"
 )
-_WHITESPACE = re.compile(r"\s+")
 
 LEVELS = ("national", "provincial", "municipal", "county", "other")
 # How far up the administrative ladder a level sits; `other` bodies are not ranked.
@@ -73,11 +71,168 @@ _LEVEL_RANK = {"national": 4, "provincial": 3, "municipal": 2, "county": 1}
 # Prefixes that name a body relative to the issuer's own jurisdiction: 省X厅, 市X局, 县X局.
 _RELATIVE_PREFIX = {"省": "provincial", "市": "municipal", "县": "county", "区": "county"}
 _NOT_RELATIVE = ("市场", "区域", "县域")  # words that merely start with 市, 区, 县
-_NATIONAL_PREFIX = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中共中央|全国)")
-_NAMED_PLACE = re.compile(r"^(?!各|相关|有关)(?P<place>[\u4e00-\u9fff]{2,7}?(?:省|市|自治州|州|县|区))")
-_PLACE_TYPE = re.compile(r"(?:[\u4e00-\u9fff]族)*自治[州县]$|[省市州县区]$")
+# A class of bodies named by its level: 各省级人民政府, 各市（州）人民政府, 各县市区政府.
+_CLASS_LEVEL = re.compile(r"^(?:各|有关|相关|各有关|各相关)(?:设区的?)?(?P<level>省|市|县)")
+_NATIONAL_PREFIX = re.compile(r"^(?:国家|国务院|中国|中华人民共和国|中共中央|中央|全国|人民银行|人行)")
+_NAMED_PLACE = re.compile(
+    r"^(?!各|相关|有关)(?P<place>[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|县|区))")
+_PLACE_TYPE = re.compile(r"(?:[\u4e00-\u9fff]族)*自治[州县区]$|特别行政区$|[省市州县区]$")
 _VAGUE_PREFIXES = ("各", "相关", "有关")
-_OFFICE_END = re.compile(r"(?:局|委|办|厅|委员会|办公室)$")
+# How the jurisdiction of a document issued by the State Council may be written.
+NATIONAL_JURISDICTIONS = ("中华人民共和国", "全国", "中国", "国家")
+
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons
+
+
+def _words(name: str, kind: str, column: str = "kind") -> dict[str, str | None]:
+    """word → the third column (role or level; None when empty) of the rows of one kind."""
+    return {row["word"]: (row.get("role") or row.get("level") or None)
+            for row in rows(name) if row[column] == kind}
+
+
+def _alternation(words) -> str:
+    """A regex group matching any of `words`, longest first (the longest wins)."""
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(re.escape(w) for w in ordered) + ")" if ordered else "(?!)"
+
+
+@cache
+def labels() -> dict[str, str | None]:
+    """Labels that open a clause (`责任单位`, `牵头单位` …) → the role they give (or None)."""
+    return _words("duty_words", "label")
+
+
+@cache
+def duty_verbs() -> dict[str, str | None]:
+    """Duty verbs (`负责`, `牵头`, `配合` …) → the role they state (or None)."""
+    return _words("duty_words", "verb")
+
+
+@cache
+def time_words() -> dict[str, str | None]:
+    """Words that say when, not who (`持续推进`): a piece of a clause made of one is skipped."""
+    return _words("duty_words", "time")
+
+
+@cache
+def _label_head() -> re.Pattern:
+    """A label followed by its colon; whitespace may stand between the characters."""
+    ordered = sorted(labels(), key=lambda w: (-len(w), w))
+    words = "|".join(r"\s*".join(map(re.escape, word)) for word in ordered)
+    return re.compile(rf"(?P<kw>{words})\s*[：:]")
+
+
+@cache
+def _tail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Regexes for the end of a piece: a duty verb, a filler word, `等` + a generic body."""
+    verb = re.compile(_alternation(duty_verbs()) + "$")
+    filler = re.compile(_alternation(_words("duty_words", "filler")) + "$")
+    et_cetera = re.compile(rf"等(?:{_generic_body()})?$")
+    return verb, filler, et_cetera
+
+
+@cache
+def _generic_body() -> str:
+    """A regex for a name made only of vague words: `有关部门`, `各有关部门和单位`, `各地区各部门`."""
+    prefix = _alternation(_words("generic_bodies", "prefix", "part"))
+    head = _alternation(_words("generic_bodies", "head", "part"))
+    return rf"(?:{prefix}*{head}(?:和|及|与|、)?)+"
+
+
+@cache
+def _generic_pattern() -> re.Pattern:
+    return re.compile(rf"^{_generic_body()}$")
+
+
+@cache
+def _level_class_pattern() -> re.Pattern:
+    """A generic name after a word naming a level: `国务院有关部门`, `省直有关单位`."""
+    level = _alternation(_words("generic_bodies", "level", "part"))
+    return re.compile(rf"^{level}(?P<generic>.+)$")
+
+
+@cache
+def _name_parts() -> dict[str, dict[str, str | None]]:
+    """`agency_name_parts.csv` by kind: ending → level hint, local_office, not_in_name, phrase."""
+    parts: dict[str, dict[str, str | None]] = {}
+    for row in rows("agency_name_parts"):
+        parts.setdefault(row["kind"], {})[row["word"]] = row["level"] or None
+    return parts
+
+
+@cache
+def _ending_pattern() -> re.Pattern:
+    return re.compile(_alternation(_name_parts()["ending"]) + "$")
+
+
+@cache
+def _local_office_pattern() -> re.Pattern:
+    return re.compile(_alternation(_name_parts()["local_office"]) + "$")
+
+
+@cache
+def _not_in_name_pattern() -> re.Pattern:
+    return re.compile(_alternation(_name_parts()["not_in_name"]))
+
+
+@cache
+def _phrase_pattern() -> re.Pattern:
+    """Phrases whose `、` does not separate names (`各省、自治区、直辖市人民政府`)."""
+    return re.compile(_alternation(_name_parts().get("phrase", {})))
+
+
+@cache
+def places() -> dict[str, dict[str, str | None]]:
+    """`places.csv`: place → {level, parent, short}."""
+    return {row["place"]: {"level": row["level"], "parent": row["parent"] or None,
+                           "short": row["short"] or None}
+            for row in rows("places")}
+
+
+@cache
+def _short_place_names() -> tuple[re.Pattern, dict[str, str]]:
+    """A regex for the short forms of the places of `places.csv` (`浙江`, `新疆`), and the place
+    each stands for."""
+    shorts = {info["short"]: place for place, info in places().items() if info["short"]}
+    return re.compile("^" + _alternation(shorts)), shorts
+
+
+def named_place(key: str) -> str | None:
+    """The place a name starts with: a place with its ending (`绵阳市…`, `凉山彝族自治州…`) or,
+    before an office name, a known place by its short form (`浙江银保监局` → 浙江省)."""
+    if named := _NAMED_PLACE.match(key):
+        return named.group("place")
+    pattern, shorts = _short_place_names()
+    if (short := pattern.match(key)) and _local_office_pattern().search(key):
+        return shorts[short.group()]
+    return None
+
+
+def is_generic(name: str) -> bool:
+    """Whether a name names no particular body (`有关部门`, `各有关部门和单位`)."""
+    return bool(_generic_pattern().match(normalise(name)))
+
+
+def looks_like_agency(name: str) -> bool:
+    """Whether a name ends the way names of bodies end (局, 委, 办, 政府, 管委会, 公司 …)."""
+    return bool(_ending_pattern().search(name))
+
+
+def names_a_level(name: str) -> bool:
+    """Whether a name is a class of bodies named by its level: `国务院有关部门`, `省直有关单位`."""
+    level_class = _level_class_pattern().match(normalise(name))
+    return bool(level_class) and is_generic(level_class.group("generic"))
+
+
+def body_shaped(name: str) -> bool:
+    """Whether `name` can be the name of a body: written with the characters names use, no
+    word of running text (`由`, `的`), and ending like a body's name, naming a class of bodies
+    by its level or known to the registry."""
+    return (bool(_NAME_CHARACTERS.match(name)) and 2 <= len(name) <= _LONGEST_NAME
+            and not _not_in_name_pattern().search(name)
+            and (looks_like_agency(name) or names_a_level(name) or normalise(name) in _index()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,29 +242,161 @@ _OFFICE_END = re.compile(r"(?:局|委|办|厅|委员会|办公室)$")
 def find_clauses(text: str) -> list[dict]:
     """Every responsibility clause in the cleaned text of one item, in order.
 
-    Each clause: `start`, `end` (span in `text`; a clause whose bracket never closes ends with
-    its sentence), `rule` (None, "comma_lead" or "first_lead" when the clause states one),
-    `rule_scope` ("document" when it says 下同, else "clause", None without a rule) and
-    `names`: [{mention, start, end, group, stated_role}] (see `split_names`; `stated_role`
-    is also set by a 牵头单位/配合单位 heading).
+    `text` may hold line breaks between the item's paragraphs. Each clause: `start`, `end`
+    (span in `text`; a label clause whose bracket never closes ends with its sentence), `form`
+    ("label" or "verb"), `rule` (None, "comma_lead" or "first_lead" when the clause states
+    one), `rule_scope` ("document" when it says 下同, else "clause", None without a rule) and
+    `names`: [{mention, start, end, group, stated_role, duty}] (see `split_names`).
     """
     clauses = []
     position = 0
-    while match := _CLAUSE_HEAD.search(text, position):
-        if match.group("open"):
-            close = matching_close(text, match.start())
-            if close is None:  # never closed: the names run to the end of the sentence at most
-                content_end = end = _sentence_end(text, match.end())
-            else:
-                content_end, end = close, close + 1
-        elif _WHITESPACE.sub("", match.group("kw")).startswith(_UNBRACKETED_OPENERS):
-            content_end = end = _sentence_end(text, match.end())
+    while position < len(text):
+        opening = _next_opening(text, position)
+        label = _next_line_label(text, position, opening)
+        if label is not None:
+            clause = _label_clause(text, label)
+        elif opening is None:
+            break
         else:
-            position = match.end()
-            continue
-        clauses.append(_parse_clause(text, match, content_end, end))
-        position = max(end, match.end())
+            close = matching_close(text, opening)
+            clause = _bracket_clause(text, opening, close)
+            if clause is None:
+                position = close + 1 if close is not None else opening + 1
+                continue
+        if clause["names"]:  # a label naming generic bodies only is no clause
+            clauses.append(clause)
+        position = max(clause["end"], position + 1)
     return clauses
+
+
+def _next_opening(text: str, start: int) -> int | None:
+    return next((i for i in range(start, len(text)) if text[i] in OPENING), None)
+
+
+def _next_line_label(text: str, start: int, before: int | None) -> re.Match | None:
+    """The first label at the start of a paragraph or sentence in text[start:before]."""
+    end = len(text) if before is None else before
+    for match in _label_head().finditer(text, start, end):
+        preceding = _char_before(text, match.start())
+        if preceding is None or preceding in _LINE_START:
+            return match
+    return None
+
+
+def _char_before(text: str, index: int) -> str | None:
+    """The last character before `index` that is not a space (a line break counts), or None."""
+    while index > 0 and text[index - 1] in " \t\u3000":
+        index -= 1
+    return text[index - 1] if index > 0 else None
+
+
+def _char_after(text: str, index: int) -> str | None:
+    """The first character from `index` on that is not a space (a line break counts), or None."""
+    while index < len(text) and text[index] in " \t\u3000":
+        index += 1
+    return text[index] if index < len(text) else None
+
+
+def _bracket_clause(text: str, opening: int, close: int | None) -> dict | None:
+    """The clause a bracket holds, or None when it is not one."""
+    inner = opening + 1
+    while inner < len(text) and text[inner].isspace():
+        inner += 1
+    if label := _label_head().match(text, inner):
+        return _label_clause(text, label, opening, close)
+    if close is None or not _closes_a_sentence(text, opening, close):
+        return None
+    return _verb_clause(text, opening, close)
+
+
+def _closes_a_sentence(text: str, opening: int, close: int) -> bool:
+    """Whether the bracket stands at the end of an item, a sentence or a paragraph."""
+    before, after = _char_before(text, opening), _char_after(text, close + 1)
+    return before is None or before in _ENDS_BEFORE or after is None or after in _ENDS_AFTER
+
+
+def _label_clause(text: str, head: re.Match, opening: int | None = None,
+                  close: int | None = None) -> dict:
+    """A label clause from its first label: in a bracket (opening at `opening`) up to `close`
+    (a bracket that never closes: to the end of the sentence), else up to the end of its
+    sentence and on through the label lines that follow it (`牵头单位：A` / `配合单位：B`)."""
+    if close is not None:
+        content_end, end = close, close + 1
+    else:
+        content_end = end = _sentence_end(text, head.end())
+    sections = []
+    keyword, start = head.group("kw"), head.end()
+    while True:
+        nxt = _label_head().search(text, start, content_end)
+        sections.append((keyword, start, nxt.start() if nxt else content_end))
+        if nxt:
+            keyword, start = nxt.group("kw"), nxt.end()
+            continue
+        following = None if opening is not None else _following_label_line(text, content_end)
+        if following is None:
+            break
+        keyword, start = following.group("kw"), following.end()
+        content_end = end = _sentence_end(text, start)
+    leads = any(labels().get(_WHITESPACE.sub("", kw)) == "lead" for kw, _, _ in sections)
+    names: list[dict] = []
+    rule = scope = None
+    for keyword, section_start, section_end in sections:
+        section_end = _before_other_label(text, section_start, section_end)
+        section_text = text[section_start:section_end]
+        if stated := _stated_rule(section_text):
+            rule, scope = stated
+        role = labels().get(_WHITESPACE.sub("", keyword))
+        if role is None and leads:
+            role = "support"  # 责任单位 beside a 牵头单位: the bodies that carry it out with it
+        for name in split_names(section_text, offset=section_start):
+            names.append(dict(name, stated_role=name["stated_role"] or role))
+    return {"start": head.start() if opening is None else opening, "end": end, "form": "label",
+            "rule": rule, "rule_scope": scope, "names": names}
+
+
+def _following_label_line(text: str, end: int) -> re.Match | None:
+    """A label that opens the next sentence or paragraph right after `end`."""
+    position = end
+    while position < len(text) and (text[position].isspace() or text[position] in "。；;"):
+        position += 1
+    return _label_head().match(text, position) if position > end else None
+
+
+def _before_other_label(text: str, start: int, end: int) -> int:
+    """Where a label the lexicon does not know (`适用范围：`) cuts the names of a section."""
+    depth = 0
+    for index in range(start, end):
+        char = text[index]
+        if char in OPENING:
+            depth += 1
+        elif char in CLOSING:
+            depth = max(0, depth - 1)
+        elif depth == 0 and (index == start or text[index - 1] in NAME_SEPARATORS):
+            if _OTHER_LABEL.match(text, index, end):
+                return index
+    return end
+
+
+def _verb_clause(text: str, opening: int, close: int) -> dict | None:
+    """A bracket whose content is a list of bodies followed by a duty verb, or None."""
+    pieces, rule, scope = [], None, None
+    for piece in _read_pieces(text[opening + 1:_before_other_label(text, opening + 1, close)]):
+        if piece["rule"]:
+            rule, scope = piece["rule"], piece["scope"]
+        elif piece["carried"]:
+            scope = "document"
+        else:
+            pieces.append(piece)
+    if not any(piece["duty"] for piece in pieces):
+        return None
+    names = _finish_names(pieces, opening + 1)
+    if not all(is_generic(name["mention"]) or body_shaped(name["mention"]) for name in names):
+        return None
+    names = [name for name in names if not is_generic(name["mention"])]
+    if not names:
+        return None
+    return {"start": opening, "end": close + 1, "form": "verb", "rule": rule,
+            "rule_scope": scope if rule else None, "names": names}
 
 
 def _sentence_end(text: str, start: int) -> int:
@@ -142,34 +429,8 @@ def matching_close(text: str, open_at: int) -> int | None:
     return None
 
 
-def _parse_clause(text: str, head: re.Match, content_end: int, end: int) -> dict:
-    """The clause from its head to `content_end`, with its sections' names and rule."""
-    sections = []
-    keyword, start = head.group("kw"), head.end()
-    while True:
-        nxt = _SECTION_HEAD.search(text, start, content_end)
-        stop = nxt.start() if nxt else content_end
-        sections.append((keyword, start, stop))
-        if not nxt:
-            break
-        keyword, start = nxt.group("kw"), nxt.end()
-
-    names: list[dict] = []
-    rule = scope = None
-    for keyword, section_start, section_end in sections:
-        section_text = text[section_start:section_end]
-        stated = _stated_rule(section_text)
-        if stated:
-            rule, scope = stated
-        role = _SECTION_ROLE.get(_WHITESPACE.sub("", keyword)[:2])
-        for name in split_names(section_text, offset=section_start):
-            names.append(dict(name, stated_role=name["stated_role"] or role))
-    return {"start": head.start(), "end": end, "rule": rule, "rule_scope": scope,
-            "names": names}
-
-
 def _stated_rule(section: str) -> tuple[str, str] | None:
-    """The lead rule a clause states, with its scope ("document" when it says 下同)."""
+    """The lead rule a text states, with its scope ("document" when it says 下同)."""
     compact = _WHITESPACE.sub("", section)
     scope = "document" if _CARRIED.search(compact) else "clause"
     if _COMMA_LEAD.search(compact):
@@ -179,71 +440,190 @@ def _stated_rule(section: str) -> tuple[str, str] | None:
     return None
 
 
+def running_rules(text: str, clauses: list[dict]) -> list[tuple[int, str]]:
+    """(position, rule) of every lead rule the text states outside its clauses
+    (`以下各项任务，列第一位者为牵头单位`): it holds from there to the end of the document."""
+    found = []
+    for pattern, rule in ((_COMMA_LEAD, "comma_lead"), (_FIRST_LEAD, "first_lead")):
+        for match in pattern.finditer(text):
+            if not any(c["start"] <= match.start() < c["end"] for c in clauses):
+                found.append((match.start(), rule))
+    return sorted(found)
+
+
 def split_names(content: str, offset: int = 0) -> list[dict]:
     """The agency names in a list such as `科技厅，省发展改革委、经济和信息化厅`.
 
     Each name: `mention` (as written, whitespace removed, shared suffix expanded), `start`,
     `end` (span of the written part, shifted by `offset`), `group` (0-based index of the
-    comma-separated group) and `stated_role` ("lead"/"support" when the text marks the group
-    with 牵头/配合, else None). Separators inside brackets (`县（市、区）`) do not split; rule
-    sentences (`逗号前为牵头单位`, `下同`) and filler words (`等`, `按照职责分工负责`) are dropped.
+    comma-separated group), `stated_role` ("lead"/"support" when the text marks the name with
+    牵头/配合…, else None) and `duty` (the duty verb printed after it, else None). Separators
+    inside brackets (`县（市、区）`) do not split; rule sentences (`逗号前为牵头单位`, `下同`),
+    filler words (`等`, `按照职责分工负责`) and generic bodies (`有关部门`) are dropped.
     """
-    names = []
-    for group, start, end in _pieces(content):
-        name = _trim_name(content, start, end)
-        if name is None:
+    pieces = [piece for piece in _read_pieces(content)
+              if not piece["rule"] and not piece["carried"]
+              and _NAME_CHARACTERS.match(piece["mention"])
+              and not _not_in_name_pattern().search(piece["mention"])]
+    return [name for name in _finish_names(pieces, offset) if not is_generic(name["mention"])]
+
+
+def _finish_names(pieces: list[dict], offset: int) -> list[dict]:
+    """Names with verbs shared across their group, suffixes expanded, spans shifted."""
+    names = [{"mention": piece["mention"], "start": piece["start"] + offset,
+              "end": piece["end"] + offset, "group": piece["group"],
+              "stated_role": piece["role"], "duty": piece["duty"]}
+             for piece in pieces]
+    return _expand_shared_suffixes(_share_verbs(names))
+
+
+def _share_verbs(names: list[dict]) -> list[dict]:
+    """`省发展改革委、财政厅牵头`: the verb after a group's last name holds for the group; a
+    group printing no verb takes the next group's when that states no role
+    (`A、B，各省级人民政府按职责分工负责`)."""
+    shared = []
+    in_group: tuple[int, str | None, str | None] | None = None  # (group, duty, role)
+    neutral: str | None = None
+    for name in reversed(names):
+        if name["duty"] is not None:
+            in_group = (name["group"], name["duty"], name["stated_role"])
+            shared.append(name)
+            neutral = name["duty"] if name["stated_role"] is None else None
             continue
-        written, name_start, name_end, role = name
-        names.append({"mention": written, "start": name_start + offset,
-                      "end": name_end + offset, "group": group, "stated_role": role})
-    return _expand_shared_suffixes(_spread_marked_roles(names))
+        if in_group and in_group[0] == name["group"]:
+            shared.append(dict(name, duty=in_group[1], stated_role=name["stated_role"] or in_group[2]))
+        else:
+            shared.append(dict(name, duty=neutral) if neutral else name)
+    return shared[::-1]
 
 
-def _spread_marked_roles(names: list[dict]) -> list[dict]:
-    """`省发展改革委、财政厅牵头`: the marker after a group's last name holds for the group."""
-    marked = {name["group"]: name["stated_role"] for name in names if name["stated_role"]}
-    return [dict(name, stated_role=name["stated_role"] or marked.get(name["group"]))
-            for name in names]
+def _read_pieces(content: str) -> list[dict]:
+    """Every piece of a list between separators: its name, span, group, verb and role, or the
+    lead rule it states."""
+    read = []
+    for group, start, end in _pieces(content):
+        piece = content[start:end]
+        compact = _WHITESPACE.sub("", piece)
+        if not compact:
+            continue
+        stated = _stated_rule(compact)
+        carried = bool(_CARRIED.fullmatch(compact))
+        if stated or carried:
+            read.append({"rule": stated[0] if stated else None,
+                         "scope": stated[1] if stated else None, "carried": carried})
+            continue
+        if compact in time_words() or stated_deadline(compact):
+            continue  # `2020年底前完成`, `持续推进`: when, not who
+        name, duty, role = strip_tail(compact)
+        if not name:
+            continue
+        name_start, name_end = _span_of_compact(piece, name)
+        read.append({"rule": None, "scope": None, "carried": False, "mention": name,
+                     "start": start + name_start, "end": start + name_end, "group": group,
+                     "duty": duty, "role": role})
+    return read
 
 
 def _pieces(content: str) -> list[tuple[int, int, int]]:
-    """(group, start, end) of the pieces between separators at bracket depth 0."""
+    """(group, start, end) of the pieces between separators at bracket depth 0; a joining
+    word separates two names too (see `_split_joined`)."""
     pieces = []
     group = depth = 0
-    start = 0
-    for index, char in enumerate(content):
+    start = index = 0
+    while index < len(content):
+        char = content[index]
+        if depth == 0 and (phrase := _phrase_pattern().match(content, index)):
+            index = phrase.end()
+            continue
         if char in OPENING:
             depth += 1
         elif char in CLOSING:
             depth = max(0, depth - 1)
         elif depth == 0 and char in NAME_SEPARATORS:
-            pieces.append((group, start, index))
+            pieces.extend((group, a, b) for a, b in _split_joined(content, start, index))
             group += char in GROUP_SEPARATORS
             start = index + 1
-    pieces.append((group, start, len(content)))
+        index += 1
+    pieces.extend((group, a, b) for a, b in _split_joined(content, start, len(content)))
     return pieces
 
 
-def _trim_name(content: str, start: int, end: int) -> tuple[str, int, int, str | None] | None:
-    """The name in content[start:end] without whitespace, filler and role marker, its span
-    and the role the marker states; None if there is no name."""
-    piece = content[start:end]
-    compact = _WHITESPACE.sub("", piece)
-    if not compact or _COMMA_LEAD.search(compact) or _FIRST_LEAD.search(compact):
-        return None
-    if _CARRIED.fullmatch(compact):
-        return None
-    role = None
-    if marker := _ROLE_MARKER.search(compact):
-        role = "lead" if marker.group("lead") else "support"
-        compact = compact[:marker.start()]
-    name = _TRAILING_FILLER.sub("", compact)
-    if (et_cetera := _ET_CETERA.match(name)) and looks_like_agency(et_cetera.group("name")):
-        name = et_cetera.group("name")
-    if not name:
-        return None
-    name_start, name_end = _span_of_compact(piece, name)
-    return name, start + name_start, start + name_end, role
+_JOINING = re.compile(r"以及|会同|和|及|与")
+
+
+def _split_joined(content: str, start: int, end: int) -> list[tuple[int, int]]:
+    """content[start:end] cut where a joining word (`和`, `及`, `会同` …) stands between two
+    names."""
+    spans = []
+    for match in _JOINING.finditer(content, start, end):
+        left = _WHITESPACE.sub("", content[start:match.start()])
+        right = _WHITESPACE.sub("", content[match.end():end])
+        if not left or not right or _inside_brackets(content, start, match.start()):
+            continue
+        right_name = strip_tail(right)[0]
+        if (left.endswith("等") or right.startswith("各")
+                or (looks_like_agency(left) and (looks_like_agency(right_name)
+                                                 or names_a_level(right_name)
+                                                 or is_generic(right_name)))):
+            spans.append((start, match.start()))
+            start = match.end()
+    spans.append((start, end))
+    return spans
+
+
+def _inside_brackets(content: str, start: int, index: int) -> bool:
+    """Whether content[index] stands inside a bracket opened after `start`."""
+    depth = 0
+    for char in content[start:index]:
+        if char in OPENING:
+            depth += 1
+        elif char in CLOSING:
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
+    """(name, duty verb as printed or None, role the verb states or None) of one piece:
+    `海关总署等有关部门按职责分工负责` → (`海关总署`, `负责`, None);
+    `省发展改革委（牵头）` → (`省发展改革委`, `牵头`, `lead`)."""
+    verb_end, _, et_cetera_end = _tail_patterns()
+    name, verbs, roles = compact, [], []
+    marker = _BRACKETED_TAIL.search(name)
+    if marker and (inside := strip_tail(marker.group("inside")))[1] and not inside[0]:
+        verbs.append(inside[1])
+        roles.append(inside[2])
+        name = name[:marker.start()]
+    else:
+        for _ in range(2):  # `牵头负责`, `配合落实`: at most two verbs in a row
+            name = _without_fillers(name)
+            verb = verb_end.search(name)
+            if verb is None:
+                break
+            verbs.insert(0, verb.group())
+            roles.insert(0, duty_verbs()[verb.group()])
+            name = name[:verb.start()]
+    name = _without_fillers(name)
+    if cut := et_cetera_end.search(name):
+        name = name[:cut.start()]
+    name = _before_et_cetera(name)
+    role = next((role for role in roles if role), None)
+    return name, ("".join(verbs) or None), role
+
+
+def _without_fillers(name: str) -> str:
+    """`…按职责分工`, `…分别`: the name without the filler words it ends with."""
+    filler_end = _tail_patterns()[1]
+    while filler := filler_end.search(name):
+        name = name[:filler.start()]
+    return name
+
+
+def _before_et_cetera(name: str) -> str:
+    """`X等Y` names X and a vague category Y (`西南交通大学等高校院所`): keep X."""
+    for index, char in enumerate(name):
+        if char == "等" and index > 0 and looks_like_agency(name[:index]):
+            return name[:index]
+    return name
 
 
 def _span_of_compact(piece: str, name: str) -> tuple[int, int]:
@@ -298,41 +678,58 @@ def _place_suffix(donor: str) -> str | None:
     return None
 
 
-def looks_like_agency(name: str) -> bool:
-    """Whether a name ends the way names of bodies end (局, 委, 办, 政府, 管委会, 公司 …)."""
-    return bool(_AGENCY_END.search(name))
-
-
 # ---------------------------------------------------------------------------------------------
 # Roles
 
 
-def assign_roles(clauses: list[dict], rule_in_force: str | None
-                 ) -> tuple[list[list[tuple[str, str]]], str | None]:
+def assign_roles(clauses: list[dict], rule_in_force: str | None,
+                 stated: list[tuple[int, str]] = ()) -> tuple[list[list[tuple[str, str]]], str | None]:
     """(mention, role) per name of each clause, and the rule in force after these clauses.
 
-    `rule_in_force` is the rule a previous clause of the same document carried with 下同
-    (None at the start of a document). A clause that states a rule follows it itself.
+    `rule_in_force` is the rule the document stated before (None at its start); `stated` the
+    rules this text states outside its clauses, by position (see `running_rules`): each holds
+    from where it stands. A clause that states a rule follows it itself, and carries it on
+    when it says 下同.
     """
     roles = []
+    pending = list(stated)
     for clause in clauses:
+        while pending and pending[0][0] < clause["start"]:
+            rule_in_force = pending.pop(0)[1]
         rule = clause.get("rule") or rule_in_force
         if clause.get("rule") and clause.get("rule_scope") == "document":
             rule_in_force = clause["rule"]
-        roles.append([(name["mention"], role_of(name, position, rule))
+        others = _role_of_the_others(clause["names"])
+        roles.append([(name["mention"], role_of(name, position, rule, others))
                       for position, name in enumerate(clause["names"])])
+    if pending:
+        rule_in_force = pending[-1][1]
     return roles, rule_in_force
 
 
-def role_of(name: dict, position: int, rule: str | None) -> str:
-    """lead, support or responsible for the name at 0-based `position` in its clause."""
+def _role_of_the_others(names: list[dict]) -> str | None:
+    """The role a clause's own words leave to its unmarked names: support beside a name
+    marked lead (`A牵头，B、C按职责分工负责`), lead beside names marked support only
+    (`A负责，B参与`); None when it marks no name."""
+    marked = {name.get("stated_role") for name in names} - {None}
+    if "lead" in marked:
+        return "support"
+    if "support" in marked:
+        return "lead"
+    return None
+
+
+def role_of(name: dict, position: int, rule: str | None, others: str | None = None) -> str:
+    """lead, support or responsible for the name at 0-based `position` in its clause: the
+    role its own words state, else the document's rule, else the role the clause's words
+    leave to it (`others`), else responsible."""
     if name.get("stated_role"):
         return name["stated_role"]
     if rule == "comma_lead":
         return "lead" if name["group"] == 0 else "support"
     if rule == "first_lead":
         return "lead" if position == 0 else "support"
-    return "responsible"
+    return others or "responsible"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,12 +756,12 @@ def _registry() -> tuple[dict, ...]:
     """The registry rows, loaded and checked once."""
     source = resources.files("pipeline").joinpath("lexicons", "agencies.csv")
     with source.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    names = [normalise(row["name"]) for row in rows]
+        rows_ = list(csv.DictReader(handle))
+    names = [normalise(row["name"]) for row in rows_]
     if len(set(names)) != len(names):
         raise ValueError("agencies.csv: a full name occurs twice")
     agencies = []
-    for row in rows:
+    for row in rows_:
         successor = row["successor"].strip()
         if successor and normalise(successor) not in names:
             raise ValueError(f"agencies.csv: successor {successor!r} of {row['name']!r} "
@@ -399,8 +796,29 @@ def agency_by_id(wanted: str) -> dict | None:
     return next((dict(a) for a in _registry() if a["agency_id"] == wanted), None)
 
 
+def context_of(jurisdiction: str | None, issuer: str | None = None) -> tuple[str | None, str | None]:
+    """(jurisdiction, level) a document's names are read in: its jurisdiction and that
+    place's level; (None, "national") for the State Council's and central bodies' documents;
+    (None, None) when nothing tells."""
+    if jurisdiction in NATIONAL_JURISDICTIONS:
+        return None, "national"
+    if jurisdiction:
+        return jurisdiction, level_of_place(jurisdiction)
+    if issuer and _national_issuer(normalise(issuer)):
+        return None, "national"
+    return None, None
+
+
+def _national_issuer(issuer: str) -> bool:
+    if _NATIONAL_PREFIX.match(issuer):
+        return True
+    known = _index().get(issuer, ())
+    return any(a["level"] == "national" and a["jurisdiction"] is None for a in known)
+
+
 def resolve(mention: str, *, jurisdiction: str | None = None, level: str | None = None) -> dict:
-    """The body a mention names in a document issued in `jurisdiction` at `level`.
+    """The body a mention names in a document issued in `jurisdiction` at `level`
+    (`level` "national" with no jurisdiction for the State Council's documents).
 
     Returns {agency_id, name, short_names, level, jurisdiction, successor_id, known}. A body
     the registry does not know is returned with `known` False, its full name, level and
@@ -412,95 +830,148 @@ def resolve(mention: str, *, jurisdiction: str | None = None, level: str | None 
 @lru_cache(maxsize=16_384)  # the same few hundred names recur in every document
 def _resolve(mention: str, jurisdiction: str | None, level: str | None) -> dict:
     key = normalise(mention)
-    level = level or _level_of_place(jurisdiction)
-    for form in _forms_in_context(key, jurisdiction, level):
+    level = level or level_of_place(jurisdiction)
+    full = normalise(_full_name_in_context(key, jurisdiction, level))
+    for form in dict.fromkeys((key, full)):  # as written, then in the issuer's jurisdiction
         candidates = _index().get(form, ())
         ranked = sorted((rank, agency["name"], agency) for agency in candidates
                         if (rank := _context_rank(agency, key, jurisdiction, level)) is not None)
         if ranked:
             return dict(ranked[0][2])
-    return _unknown(key, jurisdiction, level)
-
-
-def _forms_in_context(key: str, jurisdiction: str | None, level: str | None) -> list[str]:
-    """The mention itself, then its full form in the issuer's jurisdiction (市X局 → 绵阳市X局)."""
-    full = normalise(_full_name_in_context(key, jurisdiction, level))
-    return [key] if full == key else [key, full]
+    return _unknown(_WHITESPACE.sub("", mention), jurisdiction, level)
 
 
 def _context_rank(agency: dict, key: str, jurisdiction: str | None,
                   level: str | None) -> int | None:
-    """How well a candidate fits the issuing context (lower is better), None if it cannot."""
+    """How well a candidate fits the issuing context (lower is better), None if it cannot.
+
+    A body of a place fits a document of that place, a mention naming that place, or a
+    document of a place inside it (`科技厅` in a Mianyang document is Sichuan's). A body with
+    no place (the State Council's) fits everywhere, except that a bare office name
+    (`统计局`, `发展改革委`) in a province's or city's document is that government's own. An
+    enterprise or university fits everywhere."""
     own = agency["jurisdiction"]
     if own and own == jurisdiction:
         return 0
     if own and _place_stem(own) in key:
         return 1
     relative = _relative_level(key)
-    if jurisdiction is None:
-        return None if relative else 3  # 市X局 with no issuer could be any city's
-    context_rank = _LEVEL_RANK.get(level or "", 0)
-    if relative and _LEVEL_RANK[relative] <= context_rank:
-        return None  # 市X局 in a city's document is that city's, not another city's
-    if agency["level"] == "other" or _LEVEL_RANK.get(agency["level"], 0) > context_rank:
-        return 2
+    if own is None:
+        local = (level not in (None, "national") and agency["level"] == "national"
+                 and _bare_local_office(key))
+        return None if relative or local else 2
+    if agency["level"] == "other" and not relative and not key.startswith(_VAGUE_PREFIXES):
+        return 2  # an enterprise or a university is the same whoever names it
+    if jurisdiction and own == parent_of(jurisdiction):
+        context_rank = _LEVEL_RANK.get(level or "", 0)
+        if relative and _LEVEL_RANK[relative] <= context_rank:
+            return None  # 市X局 in a city's document is that city's, not another city's
+        if agency["level"] == "other" or _LEVEL_RANK.get(agency["level"], 0) > context_rank:
+            return 3
     return None
 
 
-def _unknown(key: str, jurisdiction: str | None, level: str | None) -> dict:
-    """An agency for a name the registry lacks, inferred from its form and context."""
+def _bare_local_office(key: str) -> bool:
+    """`统计局`, `发展改革委`: an office name every government has, with no place in it."""
+    return (not _NATIONAL_PREFIX.match(key) and not named_place(key)
+            and bool(_local_office_pattern().search(key)) and _ending_level(key) != "national")
+
+
+def _unknown(written: str, jurisdiction: str | None, level: str | None) -> dict:
+    """An agency for a name the registry lacks, inferred from its form (as written, whitespace
+    removed) and context."""
+    key = normalise(written)
     inferred_level, inferred_jurisdiction = _infer_from_form(key, jurisdiction, level)
-    name = _full_name_in_context(key, jurisdiction, level)
-    return {"agency_id": agency_id(name), "name": name, "short_names": key,
+    name = _full_name_in_context(written, jurisdiction, level)
+    return {"agency_id": agency_id(name), "name": name, "short_names": written,
             "level": inferred_level, "jurisdiction": inferred_jurisdiction,
             "successor_id": None, "known": False}
 
 
 def _full_name_in_context(key: str, jurisdiction: str | None, level: str | None) -> str:
-    """省X厅 in a provincial document → 四川省X厅; 市X局 / bare X局 in a city's → 绵阳市X局."""
-    if not jurisdiction:
+    """省X厅 in a provincial document → 江西省X厅; 省X厅 in a city's → its province's; 市X局 /
+    bare X局 in a city's → 绵阳市X局; a class below the issuer (各市（州）人民政府) → the
+    issuer's."""
+    if not jurisdiction or _NATIONAL_PREFIX.match(key) or named_place(key):
         return key
-    relative = _relative_level(key)
-    if relative and relative == level and not _NAMED_PLACE.match(key):
-        return jurisdiction + key[1:]
-    if (not relative and not _NATIONAL_PREFIX.match(key) and not _NAMED_PLACE.match(key)
-            and not key.startswith(_VAGUE_PREFIXES) and _OFFICE_END.search(key)):
-        return jurisdiction + key
+    if relative := _relative_level(key):
+        place = _place_at_level(relative, jurisdiction, level)
+        return place + key[1:] if place else key
+    if cls := _CLASS_LEVEL.match(key):
+        below = _LEVEL_RANK[_RELATIVE_PREFIX[cls.group("level")]] < _LEVEL_RANK.get(level or "", 0)
+        return jurisdiction + key if below else key
+    if not key.startswith(_VAGUE_PREFIXES) and _local_office_pattern().search(key):
+        place = _place_at_level(_ending_level(key) or level, jurisdiction, level)
+        return place + key if place else key
     return key
+
+
+def _place_at_level(wanted: str | None, jurisdiction: str, level: str | None) -> str | None:
+    """The issuer's own place when `wanted` is its level, its province when that is wanted."""
+    if wanted is None or wanted == level:
+        return jurisdiction
+    if wanted == "provincial":
+        return parent_of(jurisdiction)
+    return None
+
+
+def _ending_level(key: str) -> str | None:
+    """The level an ending implies (`厅` provincial, `部` national), or None."""
+    for ending, hint in sorted(_name_parts()["ending"].items(), key=lambda e: -len(e[0])):
+        if key.endswith(ending):
+            return hint
+    return None
 
 
 def _infer_from_form(key: str, jurisdiction: str | None,
                      level: str | None) -> tuple[str, str | None]:
     """(level, jurisdiction) of an unknown name: 省… provincial, 市… municipal, 县… county,
-    国家…/国务院… national, a bare office name takes the issuer's level, else other."""
+    国家…/国务院… national, 各省级… / 各市… a class at that level, a bare office name the
+    level its ending implies or the issuer's, else other."""
     if _NATIONAL_PREFIX.match(key):
         return "national", None
-    if named := _NAMED_PLACE.match(key):
-        place = named.group("place")
-        return _level_of_place(place) or "other", place
+    if place := named_place(key):
+        return level_of_place(place) or "other", place
     relative = _relative_level(key)
     if relative:
-        return relative, jurisdiction if relative == level else None
-    if jurisdiction and _OFFICE_END.search(key) and not key.startswith(_VAGUE_PREFIXES):
+        return relative, _place_at_level(relative, jurisdiction, level) if jurisdiction else None
+    if cls := _CLASS_LEVEL.match(key):
+        return _RELATIVE_PREFIX[cls.group("level")], jurisdiction
+    hinted = _ending_level(key)
+    if hinted == "national":
+        return "national", None
+    if _local_office_pattern().search(key) and not key.startswith(_VAGUE_PREFIXES):
+        if hinted:
+            return hinted, _place_at_level(hinted, jurisdiction, level) if jurisdiction else None
         return level or "other", jurisdiction
     return "other", jurisdiction
 
 
-def _level_of_place(place: str | None) -> str | None:
-    """provincial for 四川省, municipal for 绵阳市 / 凉山彝族自治州, county for X县 / X区."""
+def level_of_place(place: str | None) -> str | None:
+    """provincial for 四川省 / 上海市 / 广西壮族自治区, municipal for 绵阳市 / 凉山彝族自治州,
+    county for X县 / X区."""
     if not place:
         return None
-    if place.endswith("省"):
+    if place in places():
+        return places()[place]["level"]
+    if place.endswith(("省", "自治区", "特别行政区")):
         return "provincial"
-    if place.endswith(("市", "州")):
+    if place.endswith(("市", "州", "盟")):
         return "municipal"
-    if place.endswith(("县", "区")):
+    if place.endswith(("县", "区", "旗")):
         return "county"
     return None
 
 
+def parent_of(place: str | None) -> str | None:
+    """The province a place lies in, when `places.csv` knows it."""
+    return places().get(place or "", {}).get("parent")
+
+
 def _place_stem(place: str) -> str:
     """四川省 → 四川, 凉山彝族自治州 → 凉山: the part of a place name that mentions keep."""
+    if short := places().get(place, {}).get("short"):
+        return short
     stem = _PLACE_TYPE.sub("", place)
     return stem or place
 
