@@ -53,7 +53,7 @@ BOILERPLATE_NAME = re.compile(
     r"footer|foot|copyright|related|relate|recommend\w*|comments?|pag(?:er|ination)|toolbar|"
     r"search|login|qrcode|sidebar)(?:$|[\s_-])",
     re.IGNORECASE)
-SENTENCE_MARKS = frozenset("。，；：、！？")
+SENTENCE_MARKS = frozenset("。，；！？")  # not ：or 、, which label fields (索引号：…)
 MIN_PROSE_CJK = 8  # a line with fewer Chinese characters is not prose (a menu item, a date)
 MAX_PROSE_LINK_SHARE = 0.3
 MAIN_SHARE = 0.85  # the main content holds this share of the page's prose
