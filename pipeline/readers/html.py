@@ -233,17 +233,24 @@ def is_prose(line: Line) -> bool:
 
 
 def main_content(body):
-    """The deepest element holding MAIN_SHARE of the page's prose (the body if it has none)."""
+    """The deepest element holding MAIN_SHARE of the page's prose (the body if it has none).
+    The descent stops above a single paragraph and above a data table: the document around
+    them (its title, 文号, date lines) belongs to it."""
     weight: dict[object, int] = {}
+    lines: dict[object, int] = {}
     for line in Walker().lines(body):
-        if is_prose(line) and line.block is not None:
-            for element in (line.block, *line.block.iterancestors()):
+        if line.block is None:
+            continue
+        prose = is_prose(line)
+        for element in (line.block, *line.block.iterancestors()):
+            lines[element] = lines.get(element, 0) + 1
+            if prose:
                 weight[element] = weight.get(element, 0) + len(line.text)
     total = weight.get(body, 0)
     main = body
     while total:
         heavy = next((child for child in main if weight.get(child, 0) >= MAIN_SHARE * total), None)
-        if heavy is None:
+        if heavy is None or lines[heavy] < 2 or (tag_of(heavy) == "table" and is_data_table(heavy)):
             break
         main = heavy
     return main
