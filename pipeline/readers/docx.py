@@ -132,6 +132,8 @@ class Numbering:
         self.style_levels: dict[str, tuple[str, int]] = {}  # styleId → (abstractNumId, level) via lvl/pStyle
         self.counters: dict[str, dict[int, int]] = {}
         self.started: set[str] = set()
+        self.by_style: dict[str | None, tuple[str, int] | None] = {}
+        self.styles = document.styles
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError):
@@ -172,16 +174,26 @@ class Numbering:
         if num_pr is not None and num_pr.numId is not None:
             level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
             return str(num_pr.numId.val), level
-        style = paragraph.style
-        while style is not None:
-            num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
-            if num_pr is not None and num_pr.numId is not None:
-                if num_pr.ilvl is not None:
-                    return str(num_pr.numId.val), num_pr.ilvl.val
-                _, level = self.style_levels.get(style.style_id, (None, 0))
-                return str(num_pr.numId.val), level
-            style = style.base_style
-        return None
+        style_id = p_pr.style if p_pr is not None else None
+        return self.style_numbering(style_id)
+
+    def style_numbering(self, style_id: str | None) -> tuple[str, int] | None:
+        """(numId, level) a paragraph style gives (the default style for None), cached: looking
+        styles up is most of python-docx's time on a long document."""
+        if style_id not in self.by_style:
+            from docx.enum.style import WD_STYLE_TYPE
+
+            style = self.styles.get_by_id(style_id, WD_STYLE_TYPE.PARAGRAPH)
+            found = None
+            while style is not None and found is None:
+                num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
+                if num_pr is not None and num_pr.numId is not None:
+                    level = (num_pr.ilvl.val if num_pr.ilvl is not None
+                             else self.style_levels.get(style.style_id, (None, 0))[1])
+                    found = (str(num_pr.numId.val), level)
+                style = style.base_style
+            self.by_style[style_id] = found
+        return self.by_style[style_id]
 
     def label(self, paragraph) -> str:
         found = self.numbering_of(paragraph)
