@@ -18,6 +18,7 @@ The reader returns the text and, per line, its page (1-based), for the `page_sta
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,8 +64,14 @@ def read_pdf(data: bytes, name: str, warnings: list[str]) -> tuple[str, tuple[in
             raise InputError(name, None, "encrypted", "the PDF is protected by a password: "
                              "save an unprotected copy") from None
         raise InputError(name, None, "unreadable", f"not a readable PDF ({error})") from None
+    pages = []
     try:
-        pages = [read_page(document[index], index + 1) for index in range(len(document))]
+        for index in range(len(document)):
+            try:
+                pages.append(read_page(document[index], index + 1))
+            except pdfium.PdfiumError as error:
+                raise InputError(name, None, "unreadable", f"page {index + 1} of the PDF cannot be read "
+                                 f"({error}): the file is damaged") from None
     finally:
         document.close()
     if not pages:
@@ -79,7 +86,7 @@ def read_pdf(data: bytes, name: str, warnings: list[str]) -> tuple[str, tuple[in
                         "(scanned?): their text is missing")
     drop_furniture(pages)
     if any(page.paths >= MIN_TABLE_PATHS for page in pages):
-        read_tables(data, pages)
+        read_tables(data, pages, name, warnings)
     texts: list[str] = []
     line_pages: list[int] = []
     for page in pages:
@@ -167,19 +174,25 @@ def drop_furniture(pages: list[Page]) -> None:
         page.lines = kept
 
 
-def read_tables(data: bytes, pages: list[Page]) -> None:
-    """Replace the lines of every table pdfplumber finds by a line per row of cells."""
+def read_tables(data: bytes, pages: list[Page], name: str, warnings: list[str]) -> None:
+    """Replace the lines of every table pdfplumber finds by a line per row of cells. Where
+    pdfplumber cannot parse what PDFium could (a damaged file), the lines stay as printed."""
     import pdfplumber
 
-    with pdfplumber.open(BytesIO(data)) as document:
-        for page in pages:
-            if page.paths < MIN_TABLE_PATHS or not page.lines:
-                continue
-            plumbed = document.pages[page.number - 1]
-            for table in plumbed.find_tables():
-                rows = [[pdf_box(cell, plumbed.height) if cell else None for cell in row.cells]
-                        for row in table.rows]
-                page.lines = with_table(page.lines, pdf_box(table.bbox, plumbed.height), rows)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its notes on repaired objects are not ours
+    try:
+        with pdfplumber.open(BytesIO(data)) as document:
+            for page in pages:
+                if page.paths < MIN_TABLE_PATHS or not page.lines:
+                    continue
+                plumbed = document.pages[page.number - 1]
+                for table in plumbed.find_tables():
+                    rows = [[pdf_box(cell, plumbed.height) if cell else None for cell in row.cells]
+                            for row in table.rows]
+                    page.lines = with_table(page.lines, pdf_box(table.bbox, plumbed.height), rows)
+    except Exception as error:  # pdfminer raises many kinds on a damaged file
+        warnings.append(f"{name}: tables not read by cell ({type(error).__name__}: {error}); "
+                        "their lines are read as printed")
 
 
 def pdf_box(box: tuple[float, float, float, float], height: float) -> tuple[float, float, float, float]:
