@@ -191,6 +191,16 @@ def test_html_layout_tables_are_read_as_blocks():
     assert lines == [line for line in formats.as_text(EXAMPLE[:8]).split("\n") if line]
 
 
+@pytest.mark.parametrize(("head", "heading", "first"), [
+    ('<title>省政府文件_关于加快测试产业发展的通知_四川省人民政府网站</title>', "", "关于加快测试产业发展的通知"),
+    ('<meta name="ArticleTitle" content="关于加快测试产业发展的通知"><title>首页</title>', "", "关于加快测试产业发展的通知"),
+    ("<title>四川省人民政府网站</title>", "<h1>政策解读</h1>", "测试产业发展很快，成效明显。"),  # no document title
+])
+def test_html_title_from_the_page_when_the_content_lacks_it(head, heading, first):
+    page = f"<html><head>{head}</head><body>{heading}<div><p>测试产业发展很快，成效明显。</p><p>二、加强领导。</p></div></body></html>"
+    assert read_html(page.encode(), "page.html", []).split("\n")[0] == first
+
+
 def test_a_web_page_saved_as_txt_is_read_as_html(files, tmp_path):
     (tmp_path / "page.txt").write_bytes(files["html"].read_bytes())
     result = process_file(str(tmp_path / "page.txt"), str(tmp_path))

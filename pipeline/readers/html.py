@@ -12,7 +12,8 @@ dropped, and lines that are all link text are dropped. Neither rule knows a site
 The text is one line per paragraph, heading, list item or `<br>`-separated line; a data table
 is one line per row, its cells separated by tabs (a layout table, one that holds other tables
 or whole paragraphs, is read as blocks). When the content does not carry the document's title
-(many pages print it in an `<h1>` above), the title heads the text.
+(many pages print it in an `<h1>` above), the title heads the text; a title is a line ending in a
+kind of document (`通知`, `实施方案` …), not a site's or a column's name.
 
 The encoding is the one the page declares (`<meta charset>`, `http-equiv`, or an XML
 declaration; GB2312 and GBK are read as their superset GB18030), else it is sniffed like a
@@ -87,6 +88,7 @@ def read_html(data: bytes, name: str, warnings: list[str]) -> str:
         root = lxml.html.document_fromstring(markup)
     except Exception as error:  # lxml's ParserError and the like: no document to read
         raise InputError(name, None, "unreadable", f"not a readable HTML page ({error})") from None
+    title = page_title(root)  # before <head> goes
     drop_non_text(root)
     body = root.find("body")
     body = root if body is None else body
@@ -94,7 +96,6 @@ def read_html(data: bytes, name: str, warnings: list[str]) -> str:
     lines = [line for line in Walker(skip=is_boilerplate).lines(main)
              if not line.links or line.links < MAX_LINK_SHARE * len(line.text)]
     texts = [line.text for line in lines]
-    title = page_title(root)
     if title and not holds_title(texts, title):
         texts.insert(0, title)
     if not any(texts):
@@ -257,8 +258,8 @@ def main_content(body):
 
 
 def page_title(root) -> str | None:
-    """The document's title as the page gives it: its metadata, its first `<h1>`, or the
-    longest part of `<title>` (which adds the site's and the column's names)."""
+    """The document's title as the page gives it: its metadata, its first `<h1>` that is a
+    title, or the part of `<title>` that is (`<title>` adds the site's and the column's names)."""
     for name in ("ArticleTitle", "og:title", "dc.title"):
         for meta in root.iter("meta"):
             if name.lower() in ((meta.get("name") or "").lower(), (meta.get("property") or "").lower()):
@@ -269,14 +270,17 @@ def page_title(root) -> str | None:
             return title
     title = root.find(".//title")
     if title is not None and title.text:
-        return titled(max(TITLE_SEPARATORS.split(title.text.strip()), key=len))
+        return next(filter(None, map(titled, TITLE_SEPARATORS.split(title.text.strip()))), None)
     return None
 
 
 def titled(text: str | None) -> str | None:
-    """`text` as a title line, if it is one: some Chinese characters on one line."""
+    """`text` as a title line, if it is a document's title: it ends in a kind of document
+    (`…的通知`, `…实施方案`, see lexicons/document_kinds.csv), not in a site's or a column's name."""
+    from pipeline.segment import kind_of
+
     text = SPACES.sub(" ", text or "").strip()
-    return text if sum(map(is_cjk, text)) >= 4 else None
+    return text if kind_of(WHITESPACE.sub("", text)) is not None else None
 
 
 def holds_title(lines: list[str], title: str) -> bool:
