@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.checks import cut_off_warning, implausible_amounts, numbering_warnings
-from pipeline.classify import FileRecords, classify_file
-from pipeline.clean import clean_lines, decode
+from pipeline.classify import FileRecords, classify_file, id_prefix
+from pipeline.clean import clean_lines
 from pipeline.errors import (
     EXIT_NO_INPUT,
     InputError,
@@ -29,11 +29,12 @@ from pipeline.errors import (
     ValidationFailure,
 )
 from pipeline.extract.agencies import agency_by_id
+from pipeline.readers import format_of, read_source, unsupported_reason
 from pipeline.segment import segment_file
 from pipeline.validate import KeyIndex, validate_file_records, validate_records
 
 MAX_SEED_BYTES = 256 * 1024 * 1024
-PER_FILE_STAGES = ("clean", "segment", "classify")
+PER_FILE_STAGES = ("read", "clean", "segment", "classify")
 
 
 @dataclass
@@ -60,7 +61,19 @@ class BuildSummary:
     changed: bool
 
 
-def seed_files(seeds_dir: Path) -> list[Path]:
+@dataclass
+class SeedFolder:
+    """The files of a seed folder a reader takes, and every other file with the reason it is
+    not read (for the build summary and the descriptor's `skippedSources`)."""
+
+    files: list[Path]
+    skipped: list[dict]
+
+
+def discover_seeds(seeds_dir: Path) -> SeedFolder:
+    """Every file under the seed folder, subfolders included, in path order. Hidden files and
+    folders (a name starting with `.`) are left out unmentioned, like `ls` does; a link to a
+    folder is not followed (and is listed)."""
     def no_input(message: str) -> PipelineError:
         error = PipelineError(f"{seeds_dir}: {message}")
         error.exit_status = EXIT_NO_INPUT
@@ -68,13 +81,47 @@ def seed_files(seeds_dir: Path) -> list[Path]:
 
     if not seeds_dir.is_dir():
         raise no_input("no such folder of seed texts")
+    found: list[tuple[str, Path]] = []
+    skipped: list[dict] = []
+    folders = [seeds_dir]
     try:
-        files = sorted(p for p in seeds_dir.iterdir() if p.name.endswith(".txt") and not p.name.startswith("."))
+        while folders:
+            for entry in folders.pop().iterdir():
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    if entry.is_symlink():
+                        skipped.append({"path": relative_name(entry, seeds_dir),
+                                        "reason": "a link to a folder: not followed"})
+                    else:
+                        folders.append(entry)
+                else:
+                    found.append((relative_name(entry, seeds_dir), entry))
     except OSError as error:
         raise no_input(f"the seed folder cannot be listed ({error.strerror or error})") from None
+    files: list[Path] = []
+    prefixes: dict[str, str] = {}
+    for name, path in sorted(found):
+        if format_of(name) is None:
+            skipped.append({"path": name, "reason": unsupported_reason(name)})
+        elif (twin := prefixes.setdefault(id_prefix(name), name)) != name:
+            skipped.append({"path": name, "reason": f"its row ids would be those of {twin}: rename one of them"})
+        else:
+            files.append(path)
     if not files:
-        raise no_input("no *.txt seed files")
-    return files
+        others = f" ({len(skipped)} other file(s): {', '.join(s['path'] for s in skipped[:5])})" if skipped else ""
+        raise no_input(f"no seed files (.txt, .md, .html, .htm, .docx, .pdf){others}")
+    return SeedFolder(files, sorted(skipped, key=lambda s: s["path"]))
+
+
+def seed_files(seeds_dir: Path) -> list[Path]:
+    """The files of the seed folder the build reads."""
+    return discover_seeds(seeds_dir).files
+
+
+def relative_name(path: Path, seeds_dir: Path) -> str:
+    """A file's path in the seed folder as it is stored (`/`-separated, printable)."""
+    return display_name(path.relative_to(seeds_dir).as_posix())
 
 
 def display_name(name: str) -> str:
@@ -84,7 +131,7 @@ def display_name(name: str) -> str:
 
 def read_seed(path: Path, seeds_dir: Path) -> bytes:
     """The raw bytes of a seed, refusing links out of the seed folder and oversized files."""
-    name = display_name(path.name)
+    name = relative_name(path, seeds_dir)
     try:
         resolved = path.resolve()
         if path.is_symlink() and seeds_dir.resolve() not in resolved.parents:
@@ -109,27 +156,33 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
     reports it instead of crashing; PIPELINE_DEBUG=1 lets it raise, with its traceback.
     """
     seed = Path(path)
-    result = FileResult(display_name(seed.name))
+    relative = seed.relative_to(seeds_dir).as_posix()
+    result = FileResult(display_name(relative))
     name = result.name
-    stage = "clean"
+    stage = "read"
     try:
         started = time.perf_counter()
-        if name != seed.name:
+        if name != relative:
             raise InputError(name, None, "name", "the file name is not valid UTF-8: rename the file")
         data = read_seed(seed, Path(seeds_dir))
         result.sha256, result.size = hashlib.sha256(data).hexdigest(), len(data)
         notes: list[str] = []
-        text = decode(data, name, notes)
-        result.text_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        reading = read_source(data, name, notes)
+        text = reading.text
+        result.seconds["read"] = time.perf_counter() - started
+        stage, started = "clean", time.perf_counter()
         lines = clean_lines(text)
         if not lines:
             raise InputError(name, None, "empty", "nothing left after removing page artefacts")
+        # What the text says, whatever its line breaks and furniture: the same document as
+        # .txt and as .pdf is one document (the later file is skipped as a duplicate).
+        result.text_sha256 = hashlib.sha256("".join(line.compact for line in lines).encode("utf-8")).hexdigest()
         result.seconds["clean"] = time.perf_counter() - started
         stage, started = "segment", time.perf_counter()
         docs = segment_file(lines, text.split("\n"))
         result.seconds["segment"] = time.perf_counter() - started
         stage, started = "classify", time.perf_counter()
-        records = classify_file(docs, name, result.sha256)
+        records = classify_file(docs, name, result.sha256, reading.source_format, reading.line_pages)
         notes += cut_off_warning(lines, name) + numbering_warnings(docs, name)
         notes += implausible_amounts(records, text, name)
         records.warnings[:0] = notes
@@ -302,11 +355,12 @@ def build(
 ) -> BuildSummary:
     """Run every seed through the per-file stages and publish what they give, streaming:
     each file's records are written as they arrive (in file order) and then let go."""
-    paths = seed_files(seeds_dir)
+    folder = discover_seeds(seeds_dir)
+    paths = folder.files
     seconds: dict[str, float] = dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0)
     wall = time.perf_counter()
     failed: list[FileResult] = []
-    skipped: list[dict] = []
+    skipped: list[dict] = list(folder.skipped)
     sources: list[dict] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}

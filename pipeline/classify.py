@@ -41,9 +41,28 @@ class FileRecords:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a file's records come from: its path in the seed folder, its bytes' sha256, the
+    format it was read as, and for a PDF the page of each line of the reader's text."""
+
+    file: str
+    sha256: str
+    source_format: str = "txt"
+    line_pages: tuple[int, ...] = ()
+
+    def pages(self, first_line: int, last_line: int) -> tuple[int | None, int | None]:
+        if not self.line_pages:
+            return None, None
+        last = len(self.line_pages)
+        return self.line_pages[min(first_line, last) - 1], self.line_pages[min(last_line, last) - 1]
+
+
 def id_prefix(source_file: str) -> str:
-    """The file's stem when it is a safe id, else a short hash of the name (spaces, 汉字 …)."""
-    stem = source_file.rsplit(".", 1)[0]
+    """The file's path in the seed folder as an id: a `.txt` file's stem (`003_b7f4ec8c69ce3500`),
+    the name with its extension for other formats (`plan.pdf`), folders joined by `.`
+    (`2024.plan.pdf`); a short hash of the path when it holds other characters (spaces, 汉字 …)."""
+    stem = (source_file.removesuffix(".txt") if source_file.endswith(".txt") else source_file).replace("/", ".")
     if SAFE_ID.match(stem):
         return stem
     return "f" + hashlib.sha1(source_file.encode("utf-8")).hexdigest()[:12]
@@ -57,11 +76,13 @@ def document_year(doc: Document) -> int | None:
     return None
 
 
-def document_row(doc: Document, doc_ids: list[str], source_file: str, sha256: str) -> dict:
+def document_row(doc: Document, doc_ids: list[str], source: Source) -> dict:
+    page_start, page_end = source.pages(doc.line_start, doc.line_end)
     return {
         "document_id": doc_ids[doc.ordinal],
-        "source_file": source_file,
-        "source_sha256": sha256,
+        "source_file": source.file,
+        "source_format": source.source_format,
+        "source_sha256": source.sha256,
         "title": doc.title or UNTITLED,
         "doc_number": doc.doc_number,
         "issuer": doc.issuer,
@@ -72,6 +93,8 @@ def document_row(doc: Document, doc_ids: list[str], source_file: str, sha256: st
         "jurisdiction": doc.jurisdiction,
         "line_start": doc.line_start,
         "line_end": doc.line_end,
+        "page_start": page_start,
+        "page_end": page_end,
     }
 
 
@@ -131,11 +154,10 @@ def unbreak(mention: dict, breaks: tuple[int, ...]) -> dict:
     return {**mention, "start": start, "end": end}
 
 
-def classify_document(
-    doc: Document, doc_ids: list[str], source_file: str, sha256: str, out: FileRecords
-) -> None:
+def classify_document(doc: Document, doc_ids: list[str], source: Source, out: FileRecords) -> None:
+    source_file = source.file
     doc_id = doc_ids[doc.ordinal]
-    out.rows["documents"].append(document_row(doc, doc_ids, source_file, sha256))
+    out.rows["documents"].append(document_row(doc, doc_ids, source))
     if doc.title is None:
         out.warnings.append(f"{source_file}:{doc.line_start}: a document without a title (fragment)")
     items = doc.items
@@ -175,7 +197,7 @@ def classify_document(
         if item.ordinal not in children:
             leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts)
         parent_id = measure_ids[item.parent] if item.parent is not None else None
-        rows.append(measure_row(item, measure_id, doc_id, parent_id, path, item.ordinal not in children))
+        rows.append(measure_row(item, measure_id, doc_id, parent_id, path, item.ordinal not in children, source))
     classes = instrument_classes(items, children, leaf_classes)
     for row, item in zip(rows, items):
         row["instrument"], row["instrument_subtype"], row["instrument_evidence"] = classes[item.ordinal]
@@ -194,8 +216,9 @@ def instrument_classes(items: list[Item], children: dict[int, list[int]],
 
 
 def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None, path: str,
-                is_leaf: bool) -> dict:
+                is_leaf: bool, source: Source) -> dict:
     text = item.body.text
+    page_start, page_end = source.pages(item.body.line_start, item.body.line_end)
     return {
         "measure_id": measure_id,
         "document_id": doc_id,
@@ -212,6 +235,8 @@ def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None,
         "instrument_evidence": None,
         "line_start": item.body.line_start,
         "line_end": item.body.line_end,
+        "page_start": page_start,
+        "page_end": page_end,
     }
 
 
@@ -307,10 +332,14 @@ def add_table_agencies(row: dict, measure_id: str, doc: Document, out: FileRecor
             )
 
 
-def classify_file(docs: list[Document], source_file: str, sha256: str) -> FileRecords:
+def classify_file(docs: list[Document], source_file: str, sha256: str, source_format: str = "txt",
+                  line_pages: tuple[int, ...] = ()) -> FileRecords:
+    """Records of one file's documents; `source_format` and `line_pages` (the page of each line
+    of a PDF's text) as the file's reader gave them."""
     out = FileRecords(rows={name: [] for name in ("documents", "measures", "amounts", "targets", "measure_agencies")})
+    source = Source(source_file, sha256, source_format, line_pages)
     prefix = id_prefix(source_file)
     doc_ids = [f"{prefix}-d{doc.ordinal + 1:02d}" for doc in docs]
     for doc in docs:
-        classify_document(doc, doc_ids, source_file, sha256, out)
+        classify_document(doc, doc_ids, source, out)
     return out

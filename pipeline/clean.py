@@ -92,8 +92,13 @@ def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
         raise InputError(name, None, "empty", "the file is empty or holds only whitespace")
     for signature, what in SIGNATURES:
         if data.startswith(signature):
-            raise InputError(name, None, "binary", f"{what}, not a text file: extract its text first")
-    text = decode_bytes(data, name, warnings)
+            raise InputError(name, None, "binary", f"{what}, not a text file")
+    return checked_text(decode_bytes(data, name, warnings), name, warnings)
+
+
+def checked_text(text: str, name: str, warnings: list[str]) -> str:
+    """Decoded text (from bytes, or from a reader of another format) as the later stages take
+    it: checked to be Chinese text with line breaks, and normalised line by line."""
     if not text.strip():
         raise InputError(name, None, "empty", "the file is empty or holds only whitespace")
     text = without_control_characters(text, name, warnings)
@@ -105,10 +110,11 @@ def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
     return normalise(text, name, warnings)
 
 
-# Files that are not text, by their first bytes.
+# Files that are not text, by their first bytes (a PDF or a DOCX never gets here: the readers
+# in pipeline/readers take them, whatever their name).
 SIGNATURES = (
     (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or a DOCX/XLSX document)"),
+    (b"PK\x03\x04", "a ZIP archive (an XLSX or another document that is not a DOCX)"),
     (b"PK\x05\x06", "an empty ZIP archive"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel document"),
     (b"{\\rtf", "an RTF document"),

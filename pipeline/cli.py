@@ -20,7 +20,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"),
-              show_default=True, help="Folder of raw *.txt texts.")
+              show_default=True, help="Folder of source files, subfolders included: .txt, .md, .html, .docx, .pdf.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
               show_default=True, help="Package folder to (re)write.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
@@ -156,7 +156,7 @@ def diff(old: str, new: str, as_json: bool) -> None:
 @click.option("--package", "package_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
               show_default=True, help="Package folder to look in.")
 @click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"),
-              show_default=True, help="Folder of the raw *.txt texts the package was built from.")
+              show_default=True, help="Folder of the source files the package was built from.")
 @click.option("--color/--no-color", default=None, help="Highlight the mention in colour (default: on a "
               "terminal); without colour it is put in [[…]].")
 @click.option("--max-lines", type=click.IntRange(min=1), default=30, show_default=True,

@@ -30,8 +30,11 @@ LOADING = '''## Browsing and tracing a row to its source
 Open `index.html` in a browser (no network needed): an overview with charts, searchable and
 sortable tables, a page per measure with its amounts, targets and agencies highlighted in its
 text, and a page per agency with what it leads and supports across its renamings. Every row
-carries raw line numbers of its seed text; with the pipeline's repository at hand,
-`python -m pipeline explain ID` prints any row with those source lines and the mention marked.
+carries raw line numbers of its source text (`documents.source_file`): the file's own lines for
+`.txt` and `.md`, the lines of the text the reader produced for a web page, a Word file or a
+PDF (`documents.source_format`), and for a PDF the pages (`page_start`, `page_end`). With the
+pipeline's repository at hand, `python -m pipeline explain ID` reads the file again the same way
+and prints any row with those source lines and the mention marked.
 
 ## Loading the data
 

@@ -1,5 +1,9 @@
 """`python -m pipeline explain ID`: any row of the package, with the raw source lines it came from.
 
+The source file is read again through the reader of its format (pipeline/readers), so the lines
+shown are the lines the build numbered: the file's own for `.txt` and `.md`, the reader's text
+for a web page, a Word file or a PDF (for a PDF, each page's first line is marked).
+
 The id may be a document_id, measure_id, amount_id, target_id, agency_id, or
 `MEASURE_ID/CLAUSE/POSITION` for a row of measure_agencies. The row is printed column by column,
 then the raw lines of its seed file (a document's span, capped; a measure's span; the line of an
@@ -120,9 +124,10 @@ def mention_of(table: str, row: dict[str, str]) -> list[str]:
     return []
 
 
-def raw_lines(seeds: Path, document: dict[str, str]) -> tuple[list[str], str | None]:
-    """The seed's raw lines (as the build numbered them) and a warning if it changed since."""
-    from pipeline.clean import decode
+def source_reading(seeds: Path, document: dict[str, str]):
+    """The seed read as the build read it (its lines and, for a PDF, their pages) and a warning
+    if the file changed since."""
+    from pipeline.readers import read_source
 
     path = seeds / document["source_file"]
     if not path.is_file():
@@ -131,7 +136,7 @@ def raw_lines(seeds: Path, document: dict[str, str]) -> tuple[list[str], str | N
     warning = None
     if hashlib.sha256(data).hexdigest() != document["source_sha256"]:
         warning = f"warning: {path} has changed since the package was built (sha256 differs)"
-    return [line.rstrip("\r") for line in decode(data, path.name).split("\n")], warning
+    return read_source(data, document["source_file"]), warning
 
 
 def widen(lines: list[str], first: int, last: int) -> tuple[int, int]:
@@ -146,9 +151,11 @@ def widen(lines: list[str], first: int, last: int) -> tuple[int, int]:
 
 
 def highlighted_lines(lines: list[str], first: int, last: int, mentions: list[str], color: bool,
-                      prefix_ok: bool, max_lines: int, focus: int | None = None) -> Iterator[str]:
+                      prefix_ok: bool, max_lines: int, focus: int | None = None,
+                      pages: tuple[int, ...] = ()) -> Iterator[str]:
     """Numbered lines first..last (capped at max_lines) with the first mention found marked;
-    with `focus` (the row's line), an occurrence starting on that line is preferred."""
+    with `focus` (the row's line), an occurrence starting on that line is preferred; with
+    `pages` (a PDF's page of each line), the page is named where it starts or changes."""
     last = min(last, len(lines))
     shown = list(range(max(first, 1), min(last, first + max_lines - 1) + 1))
     if not shown:
@@ -164,6 +171,8 @@ def highlighted_lines(lines: list[str], first: int, last: int, mentions: list[st
     offset = 0
     width = len(str(shown[-1])) if shown else 1
     for n in shown:
+        if pages and n <= len(pages) and (n == shown[0] or pages[n - 1] != pages[n - 2]):
+            yield f"{'':>{width}} ┄ page {pages[n - 1]}"
         text = lines[n - 1]
         start, end = offset, offset + len(text)
         offset = end + 1
@@ -202,10 +211,13 @@ def explain(row_id: str, package: Path, seeds: Path, color: bool = False,
 def source_block(table: str, row: dict[str, str], document: dict[str, str], first: int, last: int,
                  seeds: Path, color: bool, max_lines: int) -> list[str]:
     try:
-        lines, warning = raw_lines(seeds, document)
+        reading, warning = source_reading(seeds, document)
     except FileNotFoundError as error:
         return ["", str(error)]
-    out = ["", f"{seeds / document['source_file']} ({document['document_id']}: {document['title']})"]
+    lines = [line.rstrip("\r") for line in reading.text.split("\n")]
+    read_as = ("" if reading.source_format in ("txt", "md")
+               else f"; lines of the text its {reading.source_format.upper()} reader produced")
+    out = ["", f"{seeds / document['source_file']} ({document['document_id']}: {document['title']}{read_as})"]
     if warning:
         out.append(warning)
     focus = int(row["line"]) if "line" in row else None
@@ -218,8 +230,8 @@ def source_block(table: str, row: dict[str, str], document: dict[str, str], firs
             if last >= len(lines) or any(find_mention(window, m, table == "measure_agencies") for m in mentions if m):
                 break
             _, last = widen(lines, last + 1, last + 1)
-    out += highlighted_lines(lines, first, last, mentions, color,
-                             prefix_ok=table == "measure_agencies", max_lines=max_lines, focus=focus)
+    out += highlighted_lines(lines, first, last, mentions, color, prefix_ok=table == "measure_agencies",
+                             max_lines=max_lines, focus=focus, pages=reading.line_pages)
     return out
 
 

@@ -1,7 +1,7 @@
 """Benchmark: the build on 1×, 10× and 100× the seeds, and amount extraction against JioNLP.
 
 usage: python scripts/bench.py [--sizes 1,10,100] [--workers 2] [--executor process|dask]
-                               [--repeat 3] [--out bench] [--no-seeds] [--no-extract]
+                               [--repeat 3] [--out bench] [--no-seeds] [--no-extract] [--no-readers]
 
 For each size N, `bench/corpus-Nx/` holds N copies of every seed under distinct names
 (`<stem>-cNNN.txt`). The build skips a file whose bytes equal another file's, so each copy gets
@@ -24,6 +24,9 @@ summed over files, so with several workers they add up to more than the wall tim
 Then amount extraction alone: every measure text of the 10× corpus (cleaned and segmented by
 the pipeline, see `compare_money.measure_paragraphs`), run through our `extract_amounts` and
 through JioNLP's `extract_money` (if installed), in MB of UTF-8 text per second.
+
+Then the readers (scripts/bench_readers.py): web pages, Word files and PDFs made from the seeds,
+in files or pages per second, alone and in the build.
 
 Writes `bench/results.md` and `bench/results.json` and prints the Markdown.
 """
@@ -296,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-seeds", action="store_true", help="skip the plain seeds/ builds")
     ap.add_argument("--no-extract", action="store_true", help="skip the extraction comparison")
     ap.add_argument("--extract-seconds", type=float, default=3.0, help="time per extractor")
+    ap.add_argument("--no-readers", action="store_true", help="skip the readers' case "
+                    "(web pages, Word files, PDFs; see scripts/bench_readers.py)")
     args = ap.parse_args(argv)
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -343,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
         n = 10 if 10 in sizes else sizes[0]
         report["extraction"] = extraction(make_corpus(seeds, out / f"corpus-{n}x", n), args.extract_seconds)
     text = markdown(report)
+    if not args.no_readers:
+        import bench_readers
+
+        report["readers"] = bench_readers.run(args.seeds, out, 20, 2, args.workers, args.repeat)
+        text += "\n" + bench_readers.markdown(report["readers"])
     (out / "results.md").write_text(text, encoding="utf-8")
     (out / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(text)

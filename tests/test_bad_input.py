@@ -290,20 +290,22 @@ def zip_archive() -> bytes:
     return buffer.getvalue()
 
 
+# A PDF or a DOCX named .txt goes to its reader (pipeline/readers), which names what is broken.
 BINARY = {
-    "png": (png(), "a PNG image"),
-    "zip": (zip_archive(), "a ZIP archive"),
-    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
-    "nul-bytes": (b"\x00\x01" + random.Random(2).randbytes(4096), "binary data (NUL bytes)"),
+    "png": (png(), "binary", "a PNG image"),
+    "zip": (zip_archive(), "unreadable", "not a readable DOCX document"),
+    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "unreadable", "not a readable PDF"),
+    "nul-bytes": (b"\x00\x01" + random.Random(2).randbytes(4096), "binary", "binary data (NUL bytes)"),
 }
-for _label, (_data, _) in BINARY.items():
+for _label, (_data, _, _) in BINARY.items():
     CASES[f"binary {_label}"] = lambda ws, data=_data: (ws.write("base.txt", BASE), ws.write("scan.txt", data))
 
 
 @pytest.mark.parametrize("label", list(BINARY))
 def test_binary_file_fails(built, label):
-    message = built(f"binary {label}").assert_failed("scan.txt", code="binary")
-    assert BINARY[label][1] in message
+    _, code, what = BINARY[label]
+    message = built(f"binary {label}").assert_failed("scan.txt", code=code)
+    assert what in message
 
 
 @case
@@ -531,14 +533,16 @@ def test_a_file_name_that_is_not_utf8_fails_naming_it(built):
 
 
 @case
-def no_txt_files(ws):
-    (ws.seeds / "notes.md").write_text("不是种子", encoding="utf-8")
+def no_readable_files(ws):
+    (ws.seeds / "budget.xlsx").write_bytes(zip_archive())
+    (ws.seeds / ".notes.txt").write_text(BASE, encoding="utf-8")  # hidden: left out
 
 
-def test_a_seed_folder_without_txt_files_is_exit_6(built):
-    ws = built(no_txt_files)
+def test_a_seed_folder_without_files_a_reader_takes_is_exit_6(built):
+    ws = built(no_readable_files)
     assert ws.run.returncode == EXIT_NO_INPUT and "Traceback" not in ws.run.stderr
-    assert ws.run.stderr.strip() == f"error: {ws.seeds}: no *.txt seed files"
+    assert ws.run.stderr.strip() == (f"error: {ws.seeds}: no seed files (.txt, .md, .html, .htm, .docx, .pdf)"
+                                     " (1 other file(s): budget.xlsx)")
     assert snapshot(ws.out) == ws.before
 
 

@@ -3,7 +3,7 @@ PDF extraction flattened cell by cell, with wrapped cells, page numbers and blan
 
 Cells are told apart by their form: the serial number is a bare integer continuing the
 sequence, agency cells are lists of names of bodies, the deadline starts with a year, the task
-is the rest. On one line, cells are separated by whitespace between two CJK characters; a cell
+is the rest. A tab always separates two cells (a table read from its real cells). On one line, cells are separated by whitespace between two CJK characters; a cell
 wraps onto the next line while its text is unfinished (an agency list ending in `、` or in a
 name cut short such as `市政务服务`), which is how the narrow 责任单位 cell is told from the
 配合落实部门 cell beside it.
@@ -21,8 +21,9 @@ CELLS = ("task", "lead", "support", "deadline")
 _LABEL = re.compile(r"^(?P<label>\d{1,3})(?:\s+(?P<rest>.*))?$")
 _PAGE_NUMBER = re.compile(r"^[—\-－]*\s*\d{1,3}\s*[—\-－]*$")
 # Whitespace between two non-ASCII characters separates cells; next to digits it does not
-# (`2014-2017 年`).
-_CELL_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+# (`2014-2017 年`). A tab always does: the readers of web pages, Word files and PDF tables
+# write a row's real cells tab-separated (`经济和信息化厅\t2025年底前`).
+_CELL_GAP = re.compile(r"\t+|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _WHITESPACE = re.compile(r"\s+")
 _DEADLINE = re.compile(
     r"^(?:19|20)\d{2}年?(?:\d{1,2}月)?(?:[-—–~～至到](?:19|20)?\d{2,4}年?(?:\d{1,2}月)?)?"
