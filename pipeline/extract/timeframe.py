@@ -2,9 +2,14 @@
 
 A year statement (`到2017年`, `2020年前`, `2013年`) sets the frame for what follows it up to the
 end of its paragraph (`\\n`); a relative period does the same (`今后3年` a goal without a year,
-`近3年` the past). A sentence holding a status cue (`截至`, `同比`, `已` …) reports figures unless
-it also states a deadline. A goal adverb (`力争`, `确保` …) makes the rest of its sentence a goal.
-The cue words live in `lexicons/time_cues.csv`.
+`近3年`, `一年来` the past, `今年` a goal for the document's year). A sentence holding a status cue
+(`截至`, `同比`, `已` …) reports figures unless it also states a deadline or a goal adverb opens
+it. A goal adverb (`力争`, `确保` …) makes the rest of its sentence a goal.
+
+A section sets the frame its items start from (`section_frame`): a review (`2025年工作回顾`,
+`发展现状`) reports; in a government work report, the plan (`2026年工作安排`, `主要预期目标`,
+`“十五五”时期的主要目标`) sets goals for the year its heading names, else the report's year (none
+for a period of several years). The cue words live in `lexicons/time_cues.csv`.
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ HEADING_MAX = 10  # a first sentence this short, without a comma, is a heading (
 class Frame:
     mode: str  # "goal": a value to reach by `year`; "past": a reported figure; "none": unknown
     year: int | None
+    by_status: bool = False  # past only for a status cue of its sentence (`已`, `累计`, `同比`)
 
 
 UNKNOWN = Frame("none", None)
@@ -110,10 +116,55 @@ def stated_year(text: str) -> int | None:
     return None
 
 
-def item_timeline(text: str, doc_year: int | None, inherited_year: int | None) -> Timeline:
+def named_year(text: str) -> int | None:
+    """The first year a heading names (`2026年工作安排` → 2026), a date's excepted."""
+    for m in year_regex().finditer(text):
+        if not m.group("day"):
+            return int(m.group("year"))
+    return None
+
+
+def section_frame(heading: str, doc_year: int | None, is_work_report: bool) -> Frame | None:
+    """The frame a section heading sets for the items under it; None when it sets none.
+
+    A review (`review_section` cue: `工作回顾`, `发展现状`) reports, in any document. In a
+    government work report, the plan (`plan_section` cue: `工作安排`, `预期目标`) sets goals for
+    the year the heading names, else for the report's year, but for none when it names a period
+    of several years (`“十五五”时期`, `period_section` cue); a heading naming only a year is a
+    review when the year is before the report's, a plan otherwise."""
+    if not heading:
+        return None
+    if any(cue in heading for cue in cues("review_section")):
+        return Frame("past", None)
+    if not is_work_report:
+        return None
+    year = named_year(heading)
+    if any(cue in heading for cue in cues("plan_section")):
+        if year is None and any(cue in heading for cue in cues("period_section")):
+            return Frame("goal", None)
+        return Frame("goal", year if year is not None else doc_year)
+    if year is not None and doc_year is not None:
+        return Frame("past", year) if year < doc_year else Frame("goal", year)
+    return None
+
+
+def is_work_report(title: str | None, opening: str) -> bool:
+    """A government work report: its title ends like one (`2026年政府工作报告`), or its opening
+    paragraphs hold the address every such report opens with (`向大会报告工作`)."""
+    if title and title.endswith(cues("report_title")):
+        return True
+    return any(cue in opening for cue in cues("report_opening"))
+
+
+def item_timeline(text: str, doc_year: int | None, inherited: int | Frame | None) -> Timeline:
     """The timeline of one item: a deadline stated at its head holds for all of it, else the
-    one its section hands down."""
-    return Timeline(text, doc_year, stated_year(text) or inherited_year)
+    frame (or the deadline year) its section hands down."""
+    own = stated_year(text)
+    if own is not None:
+        return Timeline(text, doc_year, Frame("goal", own))
+    if isinstance(inherited, int):
+        inherited = Frame("goal", inherited)
+    return Timeline(text, doc_year, inherited)
 
 
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -160,7 +211,7 @@ def matches_by_piece(
     return found
 
 
-EVENT_KINDS = ("relative_future", "relative_past", "goal_adverb")
+EVENT_KINDS = ("relative_future", "this_year", "relative_past", "goal_adverb")
 
 
 def sentence_events(
@@ -187,10 +238,11 @@ class Timeline:
     The text is read on the first question: most items print no amount and no figure, and
     then nothing asks."""
 
-    def __init__(self, text: str, doc_year: int | None = None, base_year: int | None = None):
+    def __init__(self, text: str, doc_year: int | None = None, base: int | Frame | None = None):
+        """`base`: the frame every paragraph starts from (a deadline year stands for a goal)."""
         self._text = text
         self._doc_year = doc_year
-        self._base_year = base_year
+        self._base = Frame("goal", base) if isinstance(base, int) else (base or UNKNOWN)
         self._positions: list[int] = []
         self._frames: list[Frame] = []
         self._is_read = False
@@ -203,39 +255,55 @@ class Timeline:
         # Each cue regex searches the whole text once: a search per sentence costs more.
         events = sentence_events(text, sentences)
         statistics = matches_by_piece(cue_regex("statistic"), text, sentences)
-        base = Frame("goal", self._base_year) if self._base_year is not None else UNKNOWN
+        base = self._base
         state = base
         for i, (start, _) in enumerate(sentences):
             if start > 0 and text[start - 1] == "\n":
                 state = base  # a year stated in one paragraph does not reach the next
-            state = self._read_sentence(start, events.get(i, ()), i in statistics, state)
+            first_statistic = statistics[i][0].start() if i in statistics else None
+            state = self._read_sentence(start, events.get(i, ()), first_statistic, state)
 
     def _read_sentence(
-        self, start: int, events: Iterable[tuple[int, str, re.Match[str]]], has_statistic: bool, state: Frame
+        self, start: int, events: Iterable[tuple[int, str, re.Match[str]]], first_statistic: int | None,
+        state: Frame,
     ) -> Frame:
         """Record the frames of one sentence from its time statements in text order
-        ((offset, kind, match)); return the state carried to the next sentence."""
+        ((offset, kind, match)); return the state carried to the next sentence. A status cue
+        (at `first_statistic`) makes the sentence report, unless it states a deadline or a
+        commitment (`确保…较上年再降…`) comes before the cue."""
         steps: list[tuple[int, Frame, bool]] = [(start, state, False)]
         adverb = deadline = False
         for pos, kind, m in events:
             if kind == "goal_adverb":
                 adverb = True
+                committed = m.group() in cues("commitment") and first_statistic is not None
+                deadline = deadline or (committed and pos < first_statistic)
             elif kind == "relative_future":
                 state, deadline = Frame("goal", None), True
+            elif kind == "this_year":
+                state, deadline = Frame("goal", self.this_year(state)), True
             elif kind == "relative_past":
                 state = Frame("past", None)
             elif (frame := classify_year(m, self._doc_year, state)) is not None:
+                if self._doc_year is None and self._base.mode == "past" and frame.mode != "past":
+                    frame = Frame("past", frame.year)  # `到2025年` in a review tells what was reached
                 state = frame
                 deadline = deadline or (frame.mode == "goal" and is_deadline(m))
             steps.append((pos, state, adverb))
-        reporting = not deadline and has_statistic
+        reporting = not deadline and first_statistic is not None
         for pos, frame, after_adverb in steps:
             if reporting:
-                frame = Frame("past", frame.year)
+                frame = frame if frame.mode == "past" else Frame("past", frame.year, by_status=True)
             elif after_adverb and frame.mode == "none":
                 frame = Frame("goal", frame.year)
             self._mark(pos, frame)
         return state
+
+    def this_year(self, state: Frame) -> int | None:
+        """The year `今年` names: the document's, else the one its section names."""
+        if self._doc_year is not None:
+            return self._doc_year
+        return self._base.year if self._base.mode == "goal" else state.year if state.mode == "goal" else None
 
     def _mark(self, pos: int, frame: Frame) -> None:
         if self._positions and self._positions[-1] == pos:
