@@ -203,7 +203,7 @@ def classify_document(
         text = item.body.text
         separated = with_breaks(text, item.breaks)
         # One timeline and one amount reading serve both extractors (targets need the roles).
-        timeline = item_timeline(separated, doc_year, frame)
+        timeline = item_timeline(separated, doc_year, frame, reports)
         found = extract_amounts(separated, timeline=timeline, reports=reports)
         amounts = [unbreak(m, item.breaks) for m in found]
         targets = [unbreak(m, item.breaks) for m in extract_targets(

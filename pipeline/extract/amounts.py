@@ -273,7 +273,10 @@ def grant_role(text: str, mention: Mention, timeline: Timeline, list_end: int) -
     sentence_start, sentence_end = piece_bounds(text, mention.start, mention.end, SENTENCE_END)
     if mention.bound_after and opens_condition(text[list_end : list_end + 4].lstrip()):
         return "threshold"
-    granted = role_after(grant_part(text[mention.end : clause_end]))
+    after = text[mention.end : clause_end]
+    condition = grant_part(after)
+    # `按100元/吨给予补贴`: an amount right before the grant verb is what the grant pays
+    granted = role_after(condition if condition.strip(" \t的") else after)
     if granted:
         return granted
     if is_threshold(text, mention, clause_start, list_end) or in_condition_clause(
@@ -309,8 +312,10 @@ def classify_role(text: str, mention: Mention, timeline: Timeline, list_end: int
     dated_past = frame.mode == "past" and not frame.by_status  # a status cue may sit in a condition
     if dated_past or (reports and frame.mode != "goal" and role in PROMISED):
         return "statistic"
-    if role in PROMISED and mention.high < 0:
-        return "deduction"
+    clause_start, _ = piece_bounds(text, mention.start, mention.end, CLAUSE_END)
+    deducted = any(w in text[clause_start : mention.start] for w in words("roles", "role", "deduction"))
+    if role in PROMISED and (mention.high < 0 or deducted):
+        return "deduction"  # `扣减补助资金100万元`: the subsidy named is what is taken back
     return role
 
 
@@ -482,7 +487,7 @@ def extract_amounts(
     `max_cny` repeat them for yuan and are None for any other currency.
     """
     if timeline is None:
-        timeline = item_timeline(text, doc_year, inherited_year)
+        timeline = item_timeline(text, doc_year, inherited_year, reports)
     mentions = shared_qualifiers(text, find_mentions(text))
     ends = list_ends(text, mentions)
     amounts = []

@@ -472,6 +472,8 @@ class GoalReader:
             return False
         if longest_suffix(lead.rstrip(" \t" + QUOTES), cue_words("ordinal_prefix")):
             return False  # `第6位`
+        if longest_suffix(lead.rstrip(" \t" + QUOTES), trim_words("from_value")):
+            return False  # `从53.4%提高到63%`: where a change starts
         rest = following.lstrip(" \t" + QUOTES)
         if longest_prefix(rest, cue_words("class_mark")):
             return False  # `30万千瓦级煤电机组`: a class of things, not a count
@@ -635,7 +637,7 @@ def extract_targets(
     call it one, and each is then computed once.
     """
     if timeline is None:
-        timeline = item_timeline(text, doc_year, inherited_year)
+        timeline = item_timeline(text, doc_year, inherited_year, reports)
     if amounts is None:
-        amounts = extract_amounts(text, timeline=timeline)
+        amounts = extract_amounts(text, timeline=timeline, reports=reports)
     return GoalReader(text, timeline, amounts, reports).read()

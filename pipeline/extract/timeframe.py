@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
-from pipeline.extract.lexicon import alternation, first_characters, words
+from pipeline.extract.lexicon import alternation, first_characters, rows, words
 
 END_OF_TIME = float("inf")
 
@@ -71,11 +71,12 @@ def cue_regex(kind: str) -> re.Pattern[str]:
 @cache
 def time_phrase_regex() -> re.Pattern[str]:
     """Year statements and relative periods as they open a goal clause, for removal."""
-    return re.compile(rf"(?:{year_regex().pattern})|{alternation(cues('relative_future'))}")
+    return re.compile(rf"(?:{year_regex().pattern})|{alternation(cues('relative_future') + cues('this_year'))}")
 
 
-def classify_year(m: re.Match[str], doc_year: int | None, current: Frame) -> Frame | None:
-    """The frame a year mention opens; None when it is only a reference point or a date."""
+def classify_year(m: re.Match[str], doc_year: int | None, current: Frame, reports: bool = False) -> Frame | None:
+    """The frame a year mention opens; None when it is only a reference point or a date. In a
+    text that `reports` (an article), the document's own year is the present, not a deadline."""
     year = int(m.group("year"))
     prefix, suffix = m.group("prefix"), m.group("suffix")
     if suffix in cues("since_suffix"):
@@ -86,6 +87,8 @@ def classify_year(m: re.Match[str], doc_year: int | None, current: Frame) -> Fra
         future = doc_year is not None and year > doc_year
         return Frame("goal", year) if future else Frame("past", year)
     if doc_year is not None:
+        if reports and year == doc_year and not is_deadline(m):
+            return Frame("past", year)  # `2024年…入选` in an article of 2024 tells what happened
         return Frame("goal", year) if year >= doc_year else Frame("past", year)
     if prefix in cues("deadline_prefix") or suffix in cues("deadline_suffix"):
         return Frame("goal", year)
@@ -156,15 +159,17 @@ def is_work_report(title: str | None, opening: str) -> bool:
     return any(cue in opening for cue in cues("report_opening"))
 
 
-def item_timeline(text: str, doc_year: int | None, inherited: int | Frame | None) -> Timeline:
+def item_timeline(text: str, doc_year: int | None, inherited: int | Frame | None,
+                  reports: bool = False) -> Timeline:
     """The timeline of one item: a deadline stated at its head holds for all of it, else the
-    frame (or the deadline year) its section hands down."""
-    own = stated_year(text)
-    if own is not None:
-        return Timeline(text, doc_year, Frame("goal", own))
+    frame (or the deadline year) its section hands down; in a review section (a past frame
+    handed down) a deadline tells what was reached."""
     if isinstance(inherited, int):
         inherited = Frame("goal", inherited)
-    return Timeline(text, doc_year, inherited)
+    own = stated_year(text)
+    if own is not None and (inherited is None or inherited.mode != "past"):
+        return Timeline(text, doc_year, Frame("goal", own), reports)
+    return Timeline(text, doc_year, inherited, reports)
 
 
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -211,7 +216,22 @@ def matches_by_piece(
     return found
 
 
-EVENT_KINDS = ("relative_future", "this_year", "relative_past", "goal_adverb")
+EVENT_KINDS = ("relative_future", "plan_period", "this_year", "relative_past", "goal_adverb")
+
+
+@cache
+def plan_periods() -> dict[str, tuple[int, int]]:
+    """A five-year plan's name → its first and last year (`十四五` → 2021, 2025)."""
+    return {row["word"]: (int(row["first_year"]), int(row["last_year"])) for row in rows("plan_periods")}
+
+
+def plan_period_frame(printed: str, doc_year: int | None, goal: Frame) -> Frame:
+    """`“十四五”期间`, `十四五时期`: a five-year plan wholly before the document's year is the
+    past; any other is a goal without a year (`goal`, or the state for a bare period name)."""
+    name = next((word for word in plan_periods() if word in printed.replace("“", "").replace("”", "")), None)
+    if name is not None and doc_year is not None and plan_periods()[name][1] < doc_year:
+        return Frame("past", None)
+    return goal
 
 
 def sentence_events(
@@ -238,10 +258,13 @@ class Timeline:
     The text is read on the first question: most items print no amount and no figure, and
     then nothing asks."""
 
-    def __init__(self, text: str, doc_year: int | None = None, base: int | Frame | None = None):
-        """`base`: the frame every paragraph starts from (a deadline year stands for a goal)."""
+    def __init__(self, text: str, doc_year: int | None = None, base: int | Frame | None = None,
+                 reports: bool = False):
+        """`base`: the frame every paragraph starts from (a deadline year stands for a goal);
+        `reports`: the text reports (an article)."""
         self._text = text
         self._doc_year = doc_year
+        self._reports = reports
         self._base = Frame("goal", base) if isinstance(base, int) else (base or UNKNOWN)
         self._positions: list[int] = []
         self._frames: list[Frame] = []
@@ -279,12 +302,15 @@ class Timeline:
                 committed = m.group() in cues("commitment") and first_statistic is not None
                 deadline = deadline or (committed and pos < first_statistic)
             elif kind == "relative_future":
-                state, deadline = Frame("goal", None), True
+                state = plan_period_frame(m.group(), self._doc_year, Frame("goal", None))
+                deadline = deadline or state.mode == "goal"
+            elif kind == "plan_period":
+                state = plan_period_frame(m.group(), self._doc_year, state)
             elif kind == "this_year":
                 state, deadline = Frame("goal", self.this_year(state)), True
             elif kind == "relative_past":
                 state = Frame("past", None)
-            elif (frame := classify_year(m, self._doc_year, state)) is not None:
+            elif (frame := classify_year(m, self._doc_year, state, self._reports)) is not None:
                 if self._doc_year is None and self._base.mode == "past" and frame.mode != "past":
                     frame = Frame("past", frame.year)  # `到2025年` in a review tells what was reached
                 state = frame
