@@ -29,7 +29,7 @@ MONEY_RECIPE = '''## Recipe: the money a document promises
 
 `amounts` holds every sum of money a text prints, whatever it is. Before adding any up:
 
-- **Roles.** `fund` is money a document sets aside (`安排资金30亿元`, `设立…资金池`); `subsidy`
+- **Roles** (`role`). `fund` is money a document sets aside (`安排资金30亿元`, `设立…资金池`); `subsidy`
   and `award` are what one beneficiary may receive (`对…给予最高不超过100万元的补助`), nearly
   always a ceiling (`qualifier` `max`) per enterprise, project or person (`per`). A `deduction`
   is money taken back; a `threshold` a condition (`投资额达到2000万元以上的`); a `target` a goal;
