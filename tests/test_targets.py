@@ -443,3 +443,28 @@ def test_a_commitment_before_a_status_word_is_a_goal():
     assert [(g["year"], g["value"], g["unit"], g["change"]) for g in goals] == [(2020, 0.5, "pp", "decrease")]
     # a status word with no commitment before it reports
     assert extract_targets("综合融资成本较上年下降0.5个百分点。", doc_year=2020) == []
+
+
+def test_odd_values_never_fail_the_records_of_a_file():
+    from pipeline.classify import classify_file
+    from pipeline.clean import clean_lines
+    from pipeline.segment import segment_file
+    from pipeline.validate import validate_records
+
+    # 003_b7f4ec8c69ce3500.txt line 1852 with 0%, a value with nothing before it, and money
+    # in three currencies, one negative
+    text = (
+        "关于加强城镇基础设施建设的实施意见\n"
+        "一、建成投入运行的污水处理厂 1 年内实际处理能力不得低于设计能力的 0%，3 年内达到 75%。\n"
+        "二、到2025年，的80%。\n"
+        "三、引进外资2亿美元，预算调整-100万元，给予100万元港币奖励。\n"
+    )
+    docs = segment_file(clean_lines(text), text.split("\n"))
+    records = classify_file(docs, "odd.txt", "0" * 64)
+    doc_files = {row["document_id"]: "odd.txt" for row in records.rows["documents"]}
+    for name in ("documents", "measures", "amounts", "targets"):
+        validate_records(name, records.rows[name], doc_files)  # raises on any broken record
+    assert [t["value"] for t in records.rows["targets"]] == [0, 75, 80]
+    assert any(w.startswith("odd.txt:3: target “的80%”") for w in records.warnings)
+    assert [(a["currency"], a["min_cny"]) for a in records.rows["amounts"]] == [
+        ("USD", None), ("CNY", -1e6), ("HKD", None)]

@@ -18,8 +18,11 @@ DIGIT = "[0-9０-９]"
 # Thousands separators: a comma, or a space as in `2 000` (only in groups of exactly three, so
 # that `2. 4` and a list `1，2` are not read as one number).
 GROUPED = rf"{DIGIT}{{1,3}}(?:(?:[,，]{DIGIT}{{3}})+|(?:[ \u00a0\u2009\u202f]{DIGIT}{{3}})+)(?!{DIGIT})"
+# Only a run of at most three digits and a separator can start a grouped number: the lookahead
+# spares every other number the attempt (the possessive quantifiers never give digits back).
+GROUPED_AHEAD = rf"(?={DIGIT}{{1,3}}+[,， \u00a0\u2009\u202f]{DIGIT})"
 # An Arabic number; PDF extraction may leave spaces around the decimal point (`2. 4`).
-ARABIC = rf"(?:{GROUPED}|{DIGIT}+)(?:[ \t]*[.．][ \t]*{DIGIT}+)?"
+ARABIC = rf"(?:{GROUPED_AHEAD}{GROUPED}|{DIGIT}++)(?:[ \t]*[.．][ \t]*{DIGIT}+)?"
 # Financial numerals (大写) are written in contracts and budgets: `壹佰万元`.
 FINANCIAL_DIGITS = "壹贰叁肆伍陆柒捌玖拾佰仟"
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千" + FINANCIAL_DIGITS
@@ -34,12 +37,10 @@ NUMBER_START = rf"(?<![0-9A-Za-z.．０-９])(?<!{DIGIT}[,，])"
 MULTIPLIER_VALUES = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8)}
 # Multiplier suffixes written after an Arabic number: `2万亿`, `1.5万`, `3千万`.
 MULTIPLIERS = "[百千万亿]*"
-# The leading parts of a mixed number, each an Arabic number with its multiplier and followed by
-# the next part: the `1亿` of `1亿2千万`, the `3万` of `3万5千`, the `1亿零` of `1亿零500万`.
-MIXED_HEAD = rf"(?:{ARABIC}\s*[百千万亿]+\s*零?\s*(?=[0-9０-９]))*"
-# A number as the extractors look for it: a mixed head, then an Arabic or a Chinese numeral (its
-# own multiplier suffix is matched separately by the callers).
-NUMBER = f"(?:{MIXED_HEAD}{ARABIC}|{CHINESE})"
+# A number as the extractors look for it: an Arabic number, with the further parts of a mixed
+# number (`1亿2` of `1亿2千万`, `3万5` of `3万5千`, `1亿零500` of `1亿零500万`), or a Chinese
+# numeral. The multiplier suffix of the last part is matched separately by the callers.
+NUMBER = rf"(?:{ARABIC}(?:\s*[百千万亿]+\s*零?\s*{ARABIC})*|{CHINESE})"
 
 CHINESE_RE = re.compile(f"(?:{CHINESE})(?:点[{CHINESE_DIGITS}]+)?")
 SEPARATOR = re.compile(r"(?<=\d)[,，](?=\d{3})")
