@@ -399,6 +399,8 @@ def test_conditions_before_a_grant_are_thresholds():
         # money paid on a loan is a subsidy, not credit
         ("给予贷款贴息50万元", None, "subsidy"),
         ("设立融资担保基金100亿元", None, "fund"),
+        # a credit word far before the amount names something else
+        ("对获得贷款支持的企业，营业收入达到1亿元以上的", None, "threshold"),
     ],
 )
 def test_loans_and_guarantees_are_credit(text, credit, role):

@@ -37,6 +37,7 @@ MINUS = "-－−"
 YUAN = "CNY"
 PROMISED = ("subsidy", "award", "fund")  # money a text grants, never money it reports
 GRANT_REACH = 4  # how far after a period cue a grant word may stand (`一次性配套奖励`)
+CREDIT_REACH = 10  # how far before an amount a credit word may name it (`单户担保金额500万元`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,12 +322,14 @@ def classify_role(text: str, mention: Mention, timeline: Timeline, list_end: int
 
 def credit_of(text: str, mention: Mention, role: str) -> str | None:
     """`loan` or `guarantee` for money lent or guaranteed (`单户担保金额500万元`, `贷款余额13万亿元`,
-    `创业担保贷款最高30万元`): the credit word nearest before the amount in its clause, or named
-    right after it (`500万元的贷款`). Money paid on credit (`贷款贴息50万元`) is a subsidy, not credit."""
+    `创业担保贷款最高30万元`): the credit word nearest before the amount in its clause (at most
+    CREDIT_REACH characters before it: `贷款企业营业收入达到1亿元以上的` names no loan of 1亿元), or
+    named right after it (`500万元的贷款`). Money paid on credit (`贷款贴息50万元`) is a subsidy,
+    not credit."""
     if role in PROMISED:
         return None
     clause_start, clause_end = piece_bounds(text, mention.start, mention.end, CLAUSE_END)
-    lead = text[clause_start : mention.start]
+    lead = text[max(clause_start, mention.start - CREDIT_REACH) : mention.start]
     ends = [(at + len(row["word"]), len(row["word"]), row["credit"])
             for row in rows("credit") if (at := lead.rfind(row["word"])) >= 0]
     if ends:
