@@ -73,7 +73,7 @@ def implausible_amounts(records: FileRecords, text: str, name: str) -> list[str]
     """Amounts no budget can hold (`100000000000000000000亿元`) are not published, with a
     warning naming the line; nor is a sum written in scientific notation (`1e20 元`) read."""
     warnings = []
-    for table, low, high in (("amounts", "min_cny", "max_cny"), ("targets", "min_value", "max_value")):
+    for table, low, high in (("amounts", "min_value", "max_value"), ("targets", "min_value", "max_value")):
         kept = []
         for row in records.rows.get(table, []):
             values = [row[low], row[high]]

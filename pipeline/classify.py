@@ -24,7 +24,13 @@ from pipeline.extract.deadlines import stated_deadline
 from pipeline.extract.instruments import aggregate_instrument, classify_instrument
 from pipeline.extract.targets import extract_targets, stated_year
 from pipeline.extract.task_table import parse_task_table
-from pipeline.extract.timeframe import item_timeline
+from pipeline.extract.timeframe import (
+    Frame,
+    is_work_report,
+    item_timeline,
+    named_year,
+    section_frame,
+)
 from pipeline.segment import Document, Item
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -125,15 +131,59 @@ def measure_paths(items: list[Item]) -> list[str]:
     return paths
 
 
-def inherited_years(items: list[Item]) -> list[int | None]:
-    """Per item, the deadline year an enclosing item states once for everything under it."""
-    passed_down: list[int | None] = []  # what each item hands to its children
-    inherited: list[int | None] = []
+HEADING_PARAGRAPH_MAX = 30  # a first paragraph this short, without a sentence end, is a heading
+OPENING_ITEMS = 30  # how many items before the first numbered one may hold a report's address
+
+
+def heading_text(item: Item, work_report: bool) -> str:
+    """The item's heading; else its first paragraph when that is as short as a heading
+    (`2025年工作回顾` printed on a line of its own, unnumbered); else, in a work report, whose
+    section headings a reflowed text may run into the first sentence, the opening words."""
+    if item.heading:
+        return item.heading
+    first = item.body.text[: item.breaks[0]] if item.breaks else item.body.text
+    if len(first) <= HEADING_PARAGRAPH_MAX and not any(mark in first[:-1] for mark in "。；;！？!?"):
+        return first
+    if not work_report:
+        return ""
+    return re.split(r"[，,。；;：:！？!?]", first, maxsplit=1)[0][:HEADING_PARAGRAPH_MAX]
+
+
+def section_frames(items: list[Item], doc_year: int | None, work_report: bool) -> list[Frame | None]:
+    """Per item, the frame its text starts from: what an enclosing item hands down (its section
+    time, `2026年工作安排`, or a deadline it states once for everything under it, `到2025年`), else
+    what its own heading says, else what the last unnumbered heading paragraph before it under
+    the same parent says (`2025年工作回顾` printed on a line of its own)."""
+    passed_down: list[Frame | None] = []  # what each item hands to its children
+    frames: list[Frame | None] = []
+    since_heading: dict[int | None, Frame] = {}  # parent → frame of its last heading paragraph
     for item in items:
         from_parent = passed_down[item.parent] if item.parent is not None else None
-        inherited.append(from_parent)
-        passed_down.append(from_parent if from_parent is not None else stated_year(item.body.text))
-    return inherited
+        own = section_frame(heading_text(item, work_report), doc_year, work_report)
+        if own is not None and item.label is None and not item.breaks:
+            since_heading[item.parent] = own
+        start = from_parent or own or since_heading.get(item.parent)
+        frames.append(start)
+        deadline = stated_year(item.body.text)
+        passed_down.append(start or (Frame("goal", deadline) if deadline is not None else None))
+    return frames
+
+
+def report_year(doc: Document, work_report: bool) -> int | None:
+    """The year a document speaks from: its date or 文号, else a work report's title year."""
+    year = document_year(doc)
+    if year is None and work_report and doc.title:
+        year = named_year(doc.title)
+    return year
+
+
+def opening_text(items: list[Item]) -> str:
+    opening = []
+    for item in items[:OPENING_ITEMS]:
+        if item.label is not None:
+            break
+        opening.append(item.body.text)
+    return "".join(opening)
 
 
 def with_breaks(text: str, breaks: tuple[int, ...]) -> str:
@@ -170,26 +220,32 @@ def classify_document(doc: Document, doc_ids: list[str], source: Source, out: Fi
     for item in items:
         if item.label is not None and item.parent is not None:
             children.setdefault(item.parent, []).append(item.ordinal)
-    doc_year = document_year(doc)
+    work_report = is_work_report(doc.title, opening_text(items))
+    doc_year = report_year(doc, work_report)
+    reports = doc.kind == "article"
     rule_in_force: str | None = None
     first_amount, first_target = len(out.rows["amounts"]), len(out.rows["targets"])
     leaf_classes: dict[int, Instrument] = {}
     rows = []
-    for item, measure_id, path, year in zip(items, measure_ids, measure_paths(items), inherited_years(items)):
+    frames = section_frames(items, doc_year, work_report)
+    for item, measure_id, path, frame in zip(items, measure_ids, measure_paths(items), frames):
         text = item.body.text
         separated = with_breaks(text, item.breaks)
         # One timeline and one amount reading serve both extractors (targets need the roles).
-        timeline = item_timeline(separated, doc_year, year)
-        found = extract_amounts(separated, timeline=timeline)
+        timeline = item_timeline(separated, doc_year, frame, reports)
+        found = extract_amounts(separated, timeline=timeline, reports=reports)
         amounts = [unbreak(m, item.breaks) for m in found]
         targets = [unbreak(m, item.breaks) for m in extract_targets(
-            separated, timeline=timeline, amounts=found, reports=doc.kind == "article")]
+            separated, timeline=timeline, amounts=found, reports=reports)]
         for mention in amounts:
             number = len(out.rows["amounts"]) - first_amount + 1
             out.rows["amounts"].append(amount_row(mention, f"{doc_id}-a{number:04d}", doc_id, measure_id, item))
         for mention in targets:
             number = len(out.rows["targets"]) - first_target + 1
-            out.rows["targets"].append(target_row(mention, f"{doc_id}-t{number:04d}", doc_id, measure_id, item))
+            row = target_row(mention, f"{doc_id}-t{number:04d}", doc_id, measure_id, item)
+            out.rows["targets"].append(row)
+            if mention.get("warning"):
+                out.warnings.append(f"{source_file}:{row['line']}: target “{row['text']}”: {mention['warning']}")
         if item.table_row is not None:
             add_table_agencies(item.table_row, measure_id, doc, out)
         else:
@@ -240,18 +296,27 @@ def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None,
     }
 
 
+def optional_float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def amount_row(mention: dict, amount_id: str, doc_id: str, measure_id: str, item: Item) -> dict:
     return {
         "amount_id": amount_id,
         "document_id": doc_id,
         "measure_id": measure_id,
         "text": mention["text"],
-        "min_cny": float(mention["min_cny"]),
-        "max_cny": float(mention["max_cny"]),
+        "min_cny": optional_float(mention["min_cny"]),
+        "max_cny": optional_float(mention["max_cny"]),
+        "currency": mention["currency"],
+        "min_value": float(mention["min_value"]),
+        "max_value": float(mention["max_value"]),
         "qualifier": mention["qualifier"],
         "period": mention["period"],
         "per": mention["per"],
         "role": mention["role"],
+        "credit": mention["credit"],
+        "paired_with": mention["paired_with"],
         "line": item.body.line_at(mention["start"]),
     }
 

@@ -25,6 +25,44 @@ def row_counts(folder: Path) -> dict[str, int]:
     return {name: pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows for name in resource_names()}
 
 
+MONEY_RECIPE = '''## Recipe: the money a document promises
+
+`amounts` holds every sum of money a text prints, whatever it is. Before adding any up:
+
+- **Roles** (`role`). `fund` is money a document sets aside (`安排资金30亿元`, `设立…资金池`); `subsidy`
+  and `award` are what one beneficiary may receive (`对…给予最高不超过100万元的补助`), nearly
+  always a ceiling (`qualifier` `max`) per enterprise, project or person (`per`). A `deduction`
+  is money taken back; a `threshold` a condition (`投资额达到2000万元以上的`); a `target` a goal;
+  a `statistic` a figure reported, past or current, including money an article or the review
+  part of a work report says was granted. Only `fund` rows add up to what a document spends;
+  `subsidy` and `award` rows tell what each beneficiary can get.
+- **Documents.** An `article` (`documents.kind`) reports: its money is never `fund`, `subsidy`
+  or `award`. A government work report promises only in its plan for the year.
+- **Per unit and per period.** `per` (`enterprise`, `person`, `mu`, `吨` …) marks an amount paid
+  per unit, `paired_with` one choice of a `分别` list (`三星级` 20万元, `四星级` 50万元): neither
+  is a total. `period` (`one_off`, `per_year`, `per_quarter`, `per_month`, `per_day`) says how
+  often a sum recurs.
+- **Currencies.** `min_cny`/`max_cny` are null for another `currency` (`USD`, `HKD` …), so that a
+  sum of them never mixes dollars into yuan; `min_value`/`max_value` hold every amount in its
+  own currency. A range (`qualifier` `range`) runs from `min_cny` to `max_cny`.
+- **Credit.** `credit` is `loan` or `guarantee` for money lent or guaranteed (a loan or
+  guarantee amount, ceiling or balance), which is not money paid.
+
+```python
+from pandas import read_csv
+amounts = read_csv("amounts.csv")
+documents = read_csv("documents.csv")[["document_id", "title", "kind"]]
+money = amounts.merge(documents, on="document_id")
+granted = money[money.role.isin(["fund", "subsidy", "award"]) & (money.kind != "article")
+                & money.max_cny.notna() & money.credit.isna()]
+set_aside = granted[(granted.role == "fund") & granted.per.isna() & granted.paired_with.isna()]
+print(set_aside.groupby("title")["max_cny"].sum())  # yuan each document sets aside
+entitlements = granted[granted.role != "fund"]  # what one beneficiary may get, not a total
+print(entitlements[["text", "qualifier", "per", "paired_with", "period", "max_cny"]].to_string())
+```
+'''
+
+
 LOADING = '''## Browsing and tracing a row to its source
 
 Open `index.html` in a browser (no network needed): an overview with charts, searchable and
@@ -144,6 +182,7 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
         "|---|---|---|",
         *(f"| {c['instrument']} | {c['subtype']} | {c['covers']} |" for c in instrument_codebook()),
         "",
+        MONEY_RECIPE,
         LOADING,
     ]
     return "\n".join(lines)

@@ -165,13 +165,14 @@ def test_a_record_breaking_its_schema_names_record_rule_and_source():
 
     record = {
         "amount_id": "003_x-d02-a0001", "document_id": "003_x-d02", "measure_id": None,
-        "text": "最高不超过100万元", "min_cny": -5.0, "max_cny": 1e6, "qualifier": "max",
-        "period": None, "per": None, "role": "subsidy", "line": 31,
+        "text": "最高不超过100万元", "min_cny": 1e6, "max_cny": 1e6, "currency": "CNY",
+        "min_value": 1e6, "max_value": 1e6, "qualifier": "max", "period": None, "per": None,
+        "role": "grant", "credit": None, "paired_with": None, "line": 31,
     }
     with pytest.raises(ValidationFailure) as caught:
         validate_records("amounts", [record], {"003_x-d02": "003_x.txt"})
     message = str(caught.value)
-    assert "003_x-d02-a0001" in message and "minimum" in message and "003_x.txt:31" in message
+    assert "003_x-d02-a0001" in message and "enum" in message and "003_x.txt:31" in message
 
 
 def test_a_dangling_foreign_key_is_refused():

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import cn2an
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,13 +28,29 @@ FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
         ("3亿", 300_000_000),
         ("3千万", 30_000_000),
         ("51284.4亿", 5_128_440_000_000),
+        # thousands separators, and a decimal after them
+        ("1,000", 1000),
+        ("12,000,000", 12_000_000),
+        ("12，000", 12_000),
+        ("2 000", 2000),
+        ("1,000.5万", 10_005_000),
+        # mixed numbers: the parts add up, each with its own multiplier
+        ("1亿2千万", 120_000_000),
+        ("1亿2000万", 120_000_000),
+        ("3万5千", 35_000),
+        ("1亿零500万", 105_000_000),
+        # financial numerals (大写)
+        ("壹佰万", 1_000_000),
+        ("贰拾万", 200_000),
+        ("壹亿贰仟万", 120_000_000),
+        ("伍佰", 500),
     ],
 )
 def test_parse_number(printed, value):
     assert parse_number(printed) == value
 
 
-@pytest.mark.parametrize("printed", ["", "abc", "3.5.6", "万元", "2万G"])
+@pytest.mark.parametrize("printed", ["", "abc", "3.5.6", "万元", "2万G", "1,00", "1万2万", "2亿3亿"])
 def test_not_a_number(printed):
     assert parse_number(printed) is None
 
@@ -56,3 +73,37 @@ def test_arabic_with_multipliers(whole, decimals, multiplier, full_width):
     factor = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}[multiplier]
     printed = digits.translate(FULL_WIDTH) if full_width else digits
     assert parse_number(printed + multiplier) == float(Decimal(digits) * factor)
+
+
+def grouped(n: int, separator: str) -> str:
+    return f"{n:,}".replace(",", separator)
+
+
+@settings(max_examples=200)
+@given(
+    n=st.integers(min_value=0, max_value=10**12),
+    separator=st.sampled_from([",", "，", " "]),
+    multiplier=st.sampled_from(["", "万", "亿"]),
+)
+def test_a_number_with_separators_is_its_arabic_value(n, separator, multiplier):
+    assert parse_number(grouped(n, separator) + multiplier) == parse_number(str(n) + multiplier)
+
+
+@settings(max_examples=200)
+@given(n=st.integers(min_value=1, max_value=10**12 - 1), case=st.sampled_from(["low", "up"]))
+def test_chinese_and_financial_numerals_are_their_arabic_value(n, case):
+    # cn2an writes the numeral (`一千二百万`, `壹仟贰佰万`); parse_number must read it back
+    assert parse_number(cn2an.an2cn(n, case)) == n
+
+
+@settings(max_examples=200)
+@given(
+    high=st.integers(min_value=1, max_value=9999),
+    low=st.integers(min_value=1, max_value=9999),
+    units=st.sampled_from([("亿", "万", 10**8, 10**4), ("万", "", 10**4, 1), ("万", "千", 10**4, 10**3)]),
+)
+def test_a_mixed_number_is_the_sum_of_its_parts(high, low, units):
+    big, small, big_value, small_value = units
+    if low * small_value >= big_value:
+        low = big_value // small_value - 1 or 1
+    assert parse_number(f"{high}{big}{low}{small}") == high * big_value + low * small_value

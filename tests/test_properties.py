@@ -235,7 +235,11 @@ def test_amounts_lie_inside_the_text(text):
     for amount in extract_amounts(text):
         assert 0 <= amount["start"] < amount["end"] <= len(text)
         assert amount["text"] == "".join(text[amount["start"] : amount["end"]].split())
-        assert 0 <= amount["min_cny"] <= amount["max_cny"]
+        assert amount["min_value"] <= amount["max_value"]
+        if amount["currency"] == "CNY":
+            assert (amount["min_cny"], amount["max_cny"]) == (amount["min_value"], amount["max_value"])
+        else:
+            assert amount["min_cny"] is None and amount["max_cny"] is None
 
 
 @SETTINGS

@@ -22,6 +22,7 @@ EXPECTED = {
     "import duckdb": ["measures_led", "四川省"],
     "from frictionless": ["target_id", "[5 rows"],
     "read.csv": ["environment", "supply", "demand"],
+    "from pandas import read_csv": ["max_cny", "paired_with"],
 }
 
 

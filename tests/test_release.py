@@ -217,14 +217,16 @@ def test_editing_a_value_is_a_patch_that_changes_only_that_documents_rows(base, 
         "documents": (0, 0, 1), "measures": (0, 0, 1), "amounts": (0, 0, 1),
         "targets": (0, 0, 0), "agencies": (0, 0, 0), "measure_agencies": (0, 0, 0),
     }
-    assert edited.resource("amounts").changed_columns == {"max_cny": 1, "min_cny": 1, "text": 1}
+    assert edited.resource("amounts").changed_columns == {
+        "max_cny": 1, "min_cny": 1, "max_value": 1, "min_value": 1, "text": 1}
     assert edited.resource("measures").changed_columns == {"instrument_evidence": 1, "text": 1}
     assert edited.resource("documents").changed_columns == {"source_sha256": 1}  # the seed's hash
     assert all(r.schema_changes == [] and r.other_changes == [] for r in edited.diff.resources)
     assert edited.resource("amounts").examples == [{
         "change": "changed", "key": f"{DOC_002}-a0001",
         "columns": {"text": ["不超过100万元", "不超过120万元"], "min_cny": ["1000000", "1200000"],
-                    "max_cny": ["1000000", "1200000"]},
+                    "max_cny": ["1000000", "1200000"], "min_value": ["1000000", "1200000"],
+                    "max_value": ["1000000", "1200000"]},
     }]
     for name in resource_names():
         # ids stable: the same keys on both sides; only rows of the edited document differ
@@ -242,8 +244,8 @@ def test_editing_a_value_appends_a_patch_section_to_the_changelog(edited):
     section = edited.section
     assert section.startswith(f"## 1.0.1 — {LATER_DAY}\n")
     assert "**PATCH**: corrected values or metadata" in section
-    assert "amounts: 1 row changed (max_cny, min_cny, text)" in section
-    assert "| amounts | 0 | 0 | 1 | max_cny (1), min_cny (1), text (1) |" in section
+    assert "amounts: 1 row changed (max_cny, max_value, min_cny, min_value, text)" in section
+    assert "| amounts | 0 | 0 | 1 | max_cny (1), max_value (1), min_cny (1), min_value (1), text (1) |" in section
     assert "| targets | 0 | 0 | 0 | — |" in section
     assert f"- amounts: changed {DOC_002}-a0001: text '不超过100万元' → '不超过120万元'" in section
     assert "'…企业,给予一次性不超过100万元资金奖励。" in section  # long texts cut around the change
@@ -408,22 +410,22 @@ def patch_amounts(monkeypatch, change) -> None:
 
 
 def test_adding_a_column_is_minor(base, base_seeds, schemas, tmp_path, monkeypatch):
-    def add_currency(schema):
-        schema["properties"]["currency"] = {"type": "string", "description": "ISO 4217 code of the amount."}
-        schema["required"].append("currency")
+    def add_source_page(schema):
+        schema["properties"]["source_page"] = {"type": "string", "description": "The page of the source."}
+        schema["required"].append("source_page")
 
-    edit_schema(schemas, "amounts", add_currency)
-    patch_amounts(monkeypatch, lambda row: row.update(currency="CNY"))
+    edit_schema(schemas, "amounts", add_source_page)
+    patch_amounts(monkeypatch, lambda row: row.update(source_page="1"))
     release = rebuild(base, base_seeds, tmp_path)
     assert (release.summary.bump, release.summary.version) == ("minor", "1.1.0")
-    assert release.resource("amounts").schema_changes == ["field added: currency"]
+    assert release.resource("amounts").schema_changes == ["field added: source_page"]
     assert set(release.counts().values()) == {(0, 0, 0)}  # a new column changes no existing value
     assert [r.name for r in release.diff.resources if r.schema_changes] == ["amounts"]
     header = (release.package / "amounts.csv").read_text("utf-8").splitlines()[0]
-    assert header.endswith(",line,currency")
+    assert header.endswith(",line,source_page")
     section = release.section
     assert section.startswith(f"## 1.1.0 — {LATER_DAY}\n")
-    assert "**MINOR**: additions only" in section and "amounts: field added: currency" in section
+    assert "**MINOR**: additions only" in section and "amounts: field added: source_page" in section
     assert "| amounts | 0 | 0 | 0 | — |" in section
 
 
@@ -581,7 +583,7 @@ def test_cli_diff_prints_the_counts_and_the_bump(base, edited):
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
     assert out.startswith("bump: patch (1.0.0 → 1.0.1)\n")
-    assert "| amounts | 0 | 0 | 1 | max_cny (1), min_cny (1), text (1) | — |" in out
+    assert "| amounts | 0 | 0 | 1 | max_cny (1), max_value (1), min_cny (1), min_value (1), text (1) | — |" in out
     assert "| measure_agencies | 0 | 0 | 0 | — | — |" in out
     assert f"- amounts: changed {DOC_002}-a0001: text '不超过100万元' → '不超过120万元'" in out
 
@@ -595,9 +597,9 @@ def test_cli_diff_json_is_for_scripts(base, edited):
     assert list(resources) == resource_names()
     amounts = resources["amounts"]
     assert (amounts["added"], amounts["removed"], amounts["changed"]) == (0, 0, 1)
-    assert amounts["changed_columns"] == {"max_cny": 1, "min_cny": 1, "text": 1}
+    assert amounts["changed_columns"] == {"max_cny": 1, "min_cny": 1, "max_value": 1, "min_value": 1, "text": 1}
     assert amounts["examples"][0]["columns"]["max_cny"] == ["1000000", "1200000"]
-    assert "amounts: 1 row changed (max_cny, min_cny, text)" in data["reasons"]
+    assert "amounts: 1 row changed (max_cny, max_value, min_cny, min_value, text)" in data["reasons"]
     assert data["metadata_changes"] == ["sources"]
 
 

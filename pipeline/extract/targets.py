@@ -23,7 +23,8 @@ from pipeline.extract.lexicon import (
     rows_where,
     words,
 )
-from pipeline.extract.numbers import ARABIC, CHINESE, MULTIPLIERS, NUMBER_AHEAD, scaled
+from pipeline.extract.numbers import MULTIPLIERS, NUMBER, NUMBER_AHEAD, NUMBER_START, scaled
+from pipeline.extract.parallel import parallel_split
 from pipeline.extract.timeframe import (
     Frame,
     Timeline,
@@ -39,8 +40,8 @@ CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
 QUOTES = "“”\"‘’'「」『』"
 PLUS = "+"
 MAX_CLAUSE = 200
+SLOGAN_MAX = 10  # how far a quotation naming a programme reaches around a number
 LEADING_ASIDE = re.compile(r"^[（(][^（()）]{1,8}[）)]")
-MONEY = "CNY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +85,20 @@ def indicator_verbs() -> tuple[str, ...]:
 
 @cache
 def unit_table() -> dict[str, str]:
-    """Printed unit → normalised unit; money units map to CNY, excluded words to ''."""
+    """Printed unit → normalised unit; money units map to their currency (CNY for 元, 万元 …),
+    excluded words to ''."""
     units = dict(mapping("target_units", "unit"))
-    units.update({word: MONEY for word in mapping("money_units", "multiplier")})
+    units.update(mapping("money_units", "currency"))
     return units
 
 
 @cache
 def quantity_regex() -> re.Pattern[str]:
-    number = f"(?:{ARABIC}|{CHINESE})"
+    """A number with its unit. A multiplier is read as such only where what follows is not a
+    unit word that starts like one: `400万千瓦` is 400万 of 千瓦, `171万贫困人口` 171万 of a noun."""
+    number = NUMBER
     units = alternation(tuple(unit_table()))
+    unit = rf"{units}(?:[（(]{units}[）)])?"  # `套（间）`: a unit with its alternative
     dashes = alternation(words("connectors", "kind", "range"))
     after = alternation(tuple(w for w in comparator_words("after") if w != PLUS))
     inner = alternation(comparator_words("inner"))
@@ -102,10 +107,12 @@ def quantity_regex() -> re.Pattern[str]:
         if row["per"] == "person"
     ))
     return re.compile(
-        rf"{NUMBER_AHEAD}(?<![0-9A-Za-z.．０-９])"
+        rf"{NUMBER_AHEAD}{NUMBER_START}"
         rf"(?:(?P<low>{number})\s*(?P<low_mult>{MULTIPLIERS})\s*(?P<low_unit>{units})?\s*{dashes}\s*)?"
-        rf"(?P<number>{number})\s*(?P<mult>{MULTIPLIERS})\s*(?P<inner>{inner})?\s*"
-        rf"(?:(?P<plus>\+)(?![0-9０-９])|(?P<unit>{units}))?"
+        rf"(?P<number>{number})\s*"
+        rf"(?:(?P<mult>{MULTIPLIERS})(?=\s*(?:{inner})?\s*(?:{unit}))|(?P<bare_mult>{MULTIPLIERS}))"
+        rf"\s*(?P<inner>{inner})?\s*"
+        rf"(?:(?P<plus>\+)(?![0-9０-９A-Za-z])|(?P<unit>{unit}))?"
         rf"(?:\s*[/／]\s*(?P<per_person>{per_person}))?"
         rf"(?:\s*(?P<after>{after}))?"
         rf"(?:\s*[{QUOTES}])?"
@@ -114,6 +121,18 @@ def quantity_regex() -> re.Pattern[str]:
 
 def compact(text: str) -> str:
     return "".join(text.split())
+
+
+def unit_of(printed: str) -> str | None:
+    """The unit written to the table for a printed unit: `套（间）` stays as printed when both
+    its words are units."""
+    table = unit_table()
+    if printed in table:
+        return table[printed]
+    main, _, alternative = printed.replace("(", "（").partition("（")
+    if table.get(main) and table.get(alternative.rstrip("）)")):
+        return printed
+    return table.get(main)
 
 
 def value_of(number: str, mult: str, unit: str | None) -> float | None:
@@ -134,31 +153,30 @@ def read_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     """The quantity a match of `quantity_regex` prints; None for a number without a unit,
     printed or implied (most matches: `一批`, `2. 加强…`), so that those are dropped first."""
     printed_unit = m.group("unit")
-    unit = unit_table().get(printed_unit) if printed_unit else None
+    unit = unit_of(printed_unit) if printed_unit else None
     if unit == "":
         return None  # `3个月`: a duration or a count that is never a goal
     number = m.group("number").strip()
-    implies_unit = unit is None and number[0].isdigit() and bool(
-        m.group("plus") or implies_count(m.group("mult"))
-    )
+    mult = m.group("mult") if m.group("mult") is not None else m.group("bare_mult")
+    implies_unit = unit is None and number[0].isdigit() and bool(m.group("plus") or implies_count(mult))
     if unit is None and not implies_unit:
         return None
-    if unit == MONEY and m.group("per_person"):
-        unit = f"{MONEY}/person"
-    high = value_of(m.group("number"), m.group("mult"), printed_unit)
-    if high is None or high <= 0:
+    if is_money(unit) and m.group("per_person"):
+        unit = f"{unit}/person"
+    high = value_of(m.group("number"), mult, printed_unit)
+    if high is None or high < 0:
         return None
     start = m.start("number")
     low = high
     if m.group("low"):
         low_unit = m.group("low_unit") or printed_unit
-        low = value_of(m.group("low"), m.group("low_mult") or m.group("mult"), low_unit)
-        if low is None or low <= 0:
+        low = value_of(m.group("low"), m.group("low_mult") or mult, low_unit)
+        if low is None or low < 0:
             return None
         start = m.start("low")
     before, _ = comparator_before(text, start)
     if not number[0].isdigit() and len(number) < 2 and not (
-        before or m.group("mult") or (number != "一" and unit and created_count(text, start))
+        before or mult or (number != "一" and unit and created_count(text, start))
     ):
         return None  # a lone Chinese digit is a word (`两个跨越`, `一批`), not a count
     after = m.group("after") or m.group("inner") or (PLUS if m.group("plus") else None)
@@ -189,8 +207,13 @@ def implies_count(mult: str) -> bool:
     return any(ch in mult for ch in "万亿")  # numeral grammar, not a cue list
 
 
+@cache
+def currency_codes() -> frozenset[str]:
+    return frozenset(mapping("money_units", "currency").values())
+
+
 def is_money(unit: str | None) -> bool:
-    return (unit or "").startswith(MONEY)
+    return (unit or "").split("/")[0] in currency_codes()
 
 
 def is_count(unit: str | None) -> bool:
@@ -268,6 +291,16 @@ def strip_words(text: str, leading: tuple[str, ...], trailing: tuple[str, ...]) 
             return text
 
 
+def without_start_value(name: str) -> str:
+    """`高等教育毛入学率从53.4%` → `高等教育毛入学率`: the value a change starts from is no part
+    of what is measured."""
+    for word in trim_words("from_value"):
+        at = name.rfind(word)
+        if at > 0 and re.match(NUMBER_AHEAD, name[at + len(word) :]):
+            return name[:at]
+    return name
+
+
 def subject_of(indicator: str) -> str:
     """What an indicator measures before its comparison or rate words (`金融业增加值`)."""
     for pos in range(1, len(indicator)):
@@ -328,6 +361,7 @@ class GoalReader:
         self.previous_goal_clause = -1
         self.previous_goal_end = -1
         self.previous_unit: str | None = None
+        self.splits: dict[int, tuple[list[str], str] | None] = {}  # first of a `分别` list → its items
 
     # The clauses are cut when a quantity asks for them: most texts print none.
     @cached_property
@@ -351,7 +385,7 @@ class GoalReader:
             goal = self.read_goal(i, q, clause)
             if goal is not None:
                 goals.append(goal)
-                if goal["indicator"]:
+                if not goal["warning"]:
                     self.indicators.append(goal["indicator"])
                 self.previous_goal_clause, self.previous_goal_end = clause, goal["end"]
                 self.previous_unit = goal["unit"]
@@ -384,11 +418,17 @@ class GoalReader:
         first, last = self.quantities[self.group[i]], self.last_of_group(i)
         lead_words = compact(text[seg_start:words_end])
         before = q.before or first.before or share_comparator(lead_words) or comparator_before_verb(lead_words)
+        indicator = self.parallel_indicator(i, indicator, compact(text[clause_start:words_end]))
+        warning = None
+        if not indicator:  # `…的0%` after a value that is no goal: the clause says what is measured
+            indicator = compact(text[clause_start:clause_end])
+            warning = "no indicator could be read: the clause stands for it"
         return {
             "start": seg_start,
             "end": end,
             "text": compact(text[seg_start:end]),
             "indicator": indicator,
+            "warning": warning,
             "year": frame.year,
             "value": None if q.is_range else q.high,
             "min_value": q.low,
@@ -397,6 +437,21 @@ class GoalReader:
             "comparator": comparator(before, q.after or last.after, q.is_range),
             "change": change(compact(text[seg_start:words_end])),
         }
+
+    def parallel_indicator(self, i: int, indicator: str, lead: str) -> str:
+        """`中心城区、县城和建制镇燃气普及率分别达到92%、75%、60%`: each value of a list after
+        `分别` measures its own item of the parallel list before it (`县城燃气普及率`)."""
+        members = [k for k, g in enumerate(self.group) if g == self.group[i]]
+        if len(members) < 2 or not any(w in lead for w in words("connectors", "kind", "parallel")):
+            return indicator
+        first = members[0]
+        if first not in self.splits:
+            self.splits[first] = parallel_split(indicator, len(members))
+        split = self.splits[first]
+        if split is None:
+            return indicator
+        items, shared = split
+        return items[members.index(i)] + shared
 
     def last_of_group(self, i: int) -> Quantity:
         j = i
@@ -417,7 +472,17 @@ class GoalReader:
             return False
         if longest_suffix(lead.rstrip(" \t" + QUOTES), cue_words("ordinal_prefix")):
             return False  # `第6位`
+        if longest_suffix(lead.rstrip(" \t" + QUOTES), trim_words("from_value")):
+            return False  # `从53.4%提高到63%`: where a change starts
         rest = following.lstrip(" \t" + QUOTES)
+        if longest_prefix(rest, cue_words("class_mark")):
+            return False  # `30万千瓦级煤电机组`: a class of things, not a count
+        if self.in_slogan(q):
+            return False  # `“3个100万”`: numbers that name a programme
+        if any(w in rest for w in cue_words("group_of")):
+            return False  # `…的4个省份之一`: the group a thing belongs to
+        if longest_prefix(rest, cue_words("policy_text")) or longest_suffix(rest.rstrip(), cue_words("policy_text")):
+            return False  # `21条措施`: a count of the rules a text sets, not of what they achieve
         if any(w in rest for w in cue_words("policy_parameter")) or any(
             w in lead for w in cue_words("policy_lead")
         ):
@@ -436,7 +501,18 @@ class GoalReader:
             return False  # money granted, a threshold or a figure: the amounts table says which
         if frame.mode == "goal" or governed:
             return True
-        return q.before in cue_words("requirement")
+        return q.before in cue_words("requirement") or (not self.reports and changes_to(lead))
+
+    def in_slogan(self, q: Quantity) -> bool:
+        """A quantity inside a short quotation that holds another number too (`“3个100万”`,
+        `“1+2+4+N”`) names a programme; a quoted count alone (`“100+”`) is a count."""
+        text = self.text
+        opening = text.rfind("“", max(0, q.start - SLOGAN_MAX), q.start)
+        closing = text.find("”", q.end - 1, q.end + SLOGAN_MAX)
+        if opening < 0 or closing < 0 or "”" in text[opening:q.start]:
+            return False
+        quoted = text[opening + 1 : q.start] + text[q.end : closing]
+        return any(ch.isdigit() for ch in quoted)
 
     def noun_span(self, i: int, q: Quantity, clause_end: int) -> tuple[int, int] | None:
         """The noun a count stands before (`打造30个区块链典型场景应用示范`).
@@ -467,7 +543,7 @@ class GoalReader:
         """What is measured, from the words before the value, verbs and time phrases removed."""
         trailing, verbs = indicator_trailing(), indicator_verbs()
         core = strip_words(time_phrase_regex().sub("", compact(segment)), (), verbs)
-        name = strip_words(core, trim_words("leading"), trailing)
+        name = without_start_value(strip_words(core, trim_words("leading"), trailing))
         if not name:
             return self.indicators[-1] if self.indicators else ""
         if longest_prefix(name, trim_words("elided_subject")):
@@ -521,6 +597,12 @@ def share_comparator(lead: str) -> str | None:
     return max(found)[2] if found else None  # the last one, and of two ending together the longer
 
 
+def changes_to(lead: str) -> bool:
+    """`将平均担保费率降至1%以下`: a value a level is to be brought to is a goal."""
+    word = longest_suffix(compact(lead).rstrip(QUOTES), tuple(mapping("changes", "change")))
+    return word is not None and mapping("changes", "change")[word] == "level"
+
+
 def change(lead: str) -> str:
     """`逐年递减` → decrease, `提高` → increase, `下降到` or anything else → level."""
     word = longest_suffix(
@@ -555,7 +637,7 @@ def extract_targets(
     call it one, and each is then computed once.
     """
     if timeline is None:
-        timeline = item_timeline(text, doc_year, inherited_year)
+        timeline = item_timeline(text, doc_year, inherited_year, reports)
     if amounts is None:
-        amounts = extract_amounts(text, timeline=timeline)
+        amounts = extract_amounts(text, timeline=timeline, reports=reports)
     return GoalReader(text, timeline, amounts, reports).read()

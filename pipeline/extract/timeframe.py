@@ -2,9 +2,14 @@
 
 A year statement (`到2017年`, `2020年前`, `2013年`) sets the frame for what follows it up to the
 end of its paragraph (`\\n`); a relative period does the same (`今后3年` a goal without a year,
-`近3年` the past). A sentence holding a status cue (`截至`, `同比`, `已` …) reports figures unless
-it also states a deadline. A goal adverb (`力争`, `确保` …) makes the rest of its sentence a goal.
-The cue words live in `lexicons/time_cues.csv`.
+`近3年`, `一年来` the past, `今年` a goal for the document's year). A sentence holding a status cue
+(`截至`, `同比`, `已` …) reports figures unless it also states a deadline or a goal adverb opens
+it. A goal adverb (`力争`, `确保` …) makes the rest of its sentence a goal.
+
+A section sets the frame its items start from (`section_frame`): a review (`2025年工作回顾`,
+`发展现状`) reports; in a government work report, the plan (`2026年工作安排`, `主要预期目标`,
+`“十五五”时期的主要目标`) sets goals for the year its heading names, else the report's year (none
+for a period of several years). The cue words live in `lexicons/time_cues.csv`.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
-from pipeline.extract.lexicon import alternation, first_characters, words
+from pipeline.extract.lexicon import alternation, first_characters, rows, words
 
 END_OF_TIME = float("inf")
 
@@ -29,6 +34,7 @@ HEADING_MAX = 10  # a first sentence this short, without a comma, is a heading (
 class Frame:
     mode: str  # "goal": a value to reach by `year`; "past": a reported figure; "none": unknown
     year: int | None
+    by_status: bool = False  # past only for a status cue of its sentence (`已`, `累计`, `同比`)
 
 
 UNKNOWN = Frame("none", None)
@@ -65,11 +71,12 @@ def cue_regex(kind: str) -> re.Pattern[str]:
 @cache
 def time_phrase_regex() -> re.Pattern[str]:
     """Year statements and relative periods as they open a goal clause, for removal."""
-    return re.compile(rf"(?:{year_regex().pattern})|{alternation(cues('relative_future'))}")
+    return re.compile(rf"(?:{year_regex().pattern})|{alternation(cues('relative_future') + cues('this_year'))}")
 
 
-def classify_year(m: re.Match[str], doc_year: int | None, current: Frame) -> Frame | None:
-    """The frame a year mention opens; None when it is only a reference point or a date."""
+def classify_year(m: re.Match[str], doc_year: int | None, current: Frame, reports: bool = False) -> Frame | None:
+    """The frame a year mention opens; None when it is only a reference point or a date. In a
+    text that `reports` (an article), the document's own year is the present, not a deadline."""
     year = int(m.group("year"))
     prefix, suffix = m.group("prefix"), m.group("suffix")
     if suffix in cues("since_suffix"):
@@ -80,6 +87,8 @@ def classify_year(m: re.Match[str], doc_year: int | None, current: Frame) -> Fra
         future = doc_year is not None and year > doc_year
         return Frame("goal", year) if future else Frame("past", year)
     if doc_year is not None:
+        if reports and year == doc_year and not is_deadline(m):
+            return Frame("past", year)  # `2024年…入选` in an article of 2024 tells what happened
         return Frame("goal", year) if year >= doc_year else Frame("past", year)
     if prefix in cues("deadline_prefix") or suffix in cues("deadline_suffix"):
         return Frame("goal", year)
@@ -110,10 +119,57 @@ def stated_year(text: str) -> int | None:
     return None
 
 
-def item_timeline(text: str, doc_year: int | None, inherited_year: int | None) -> Timeline:
+def named_year(text: str) -> int | None:
+    """The first year a heading names (`2026年工作安排` → 2026), a date's excepted."""
+    for m in year_regex().finditer(text):
+        if not m.group("day"):
+            return int(m.group("year"))
+    return None
+
+
+def section_frame(heading: str, doc_year: int | None, is_work_report: bool) -> Frame | None:
+    """The frame a section heading sets for the items under it; None when it sets none.
+
+    A review (`review_section` cue: `工作回顾`, `发展现状`) reports, in any document. In a
+    government work report, the plan (`plan_section` cue: `工作安排`, `预期目标`) sets goals for
+    the year the heading names, else for the report's year, but for none when it names a period
+    of several years (`“十五五”时期`, `period_section` cue); a heading naming only a year is a
+    review when the year is before the report's, a plan otherwise."""
+    if not heading:
+        return None
+    if any(cue in heading for cue in cues("review_section")):
+        return Frame("past", None)
+    if not is_work_report:
+        return None
+    year = named_year(heading)
+    if any(cue in heading for cue in cues("plan_section")):
+        if year is None and any(cue in heading for cue in cues("period_section")):
+            return Frame("goal", None)
+        return Frame("goal", year if year is not None else doc_year)
+    if year is not None and doc_year is not None:
+        return Frame("past", year) if year < doc_year else Frame("goal", year)
+    return None
+
+
+def is_work_report(title: str | None, opening: str) -> bool:
+    """A government work report: its title ends like one (`2026年政府工作报告`), or its opening
+    paragraphs hold the address every such report opens with (`向大会报告工作`)."""
+    if title and title.endswith(cues("report_title")):
+        return True
+    return any(cue in opening for cue in cues("report_opening"))
+
+
+def item_timeline(text: str, doc_year: int | None, inherited: int | Frame | None,
+                  reports: bool = False) -> Timeline:
     """The timeline of one item: a deadline stated at its head holds for all of it, else the
-    one its section hands down."""
-    return Timeline(text, doc_year, stated_year(text) or inherited_year)
+    frame (or the deadline year) its section hands down; in a review section (a past frame
+    handed down) a deadline tells what was reached."""
+    if isinstance(inherited, int):
+        inherited = Frame("goal", inherited)
+    own = stated_year(text)
+    if own is not None and (inherited is None or inherited.mode != "past"):
+        return Timeline(text, doc_year, Frame("goal", own), reports)
+    return Timeline(text, doc_year, inherited, reports)
 
 
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -160,7 +216,22 @@ def matches_by_piece(
     return found
 
 
-EVENT_KINDS = ("relative_future", "relative_past", "goal_adverb")
+EVENT_KINDS = ("relative_future", "plan_period", "this_year", "relative_past", "goal_adverb")
+
+
+@cache
+def plan_periods() -> dict[str, tuple[int, int]]:
+    """A five-year plan's name → its first and last year (`十四五` → 2021, 2025)."""
+    return {row["word"]: (int(row["first_year"]), int(row["last_year"])) for row in rows("plan_periods")}
+
+
+def plan_period_frame(printed: str, doc_year: int | None, goal: Frame) -> Frame:
+    """`“十四五”期间`, `十四五时期`: a five-year plan wholly before the document's year is the
+    past; any other is a goal without a year (`goal`, or the state for a bare period name)."""
+    name = next((word for word in plan_periods() if word in printed.replace("“", "").replace("”", "")), None)
+    if name is not None and doc_year is not None and plan_periods()[name][1] < doc_year:
+        return Frame("past", None)
+    return goal
 
 
 def sentence_events(
@@ -187,10 +258,14 @@ class Timeline:
     The text is read on the first question: most items print no amount and no figure, and
     then nothing asks."""
 
-    def __init__(self, text: str, doc_year: int | None = None, base_year: int | None = None):
+    def __init__(self, text: str, doc_year: int | None = None, base: int | Frame | None = None,
+                 reports: bool = False):
+        """`base`: the frame every paragraph starts from (a deadline year stands for a goal);
+        `reports`: the text reports (an article)."""
         self._text = text
         self._doc_year = doc_year
-        self._base_year = base_year
+        self._reports = reports
+        self._base = Frame("goal", base) if isinstance(base, int) else (base or UNKNOWN)
         self._positions: list[int] = []
         self._frames: list[Frame] = []
         self._is_read = False
@@ -203,39 +278,58 @@ class Timeline:
         # Each cue regex searches the whole text once: a search per sentence costs more.
         events = sentence_events(text, sentences)
         statistics = matches_by_piece(cue_regex("statistic"), text, sentences)
-        base = Frame("goal", self._base_year) if self._base_year is not None else UNKNOWN
+        base = self._base
         state = base
         for i, (start, _) in enumerate(sentences):
             if start > 0 and text[start - 1] == "\n":
                 state = base  # a year stated in one paragraph does not reach the next
-            state = self._read_sentence(start, events.get(i, ()), i in statistics, state)
+            first_statistic = statistics[i][0].start() if i in statistics else None
+            state = self._read_sentence(start, events.get(i, ()), first_statistic, state)
 
     def _read_sentence(
-        self, start: int, events: Iterable[tuple[int, str, re.Match[str]]], has_statistic: bool, state: Frame
+        self, start: int, events: Iterable[tuple[int, str, re.Match[str]]], first_statistic: int | None,
+        state: Frame,
     ) -> Frame:
         """Record the frames of one sentence from its time statements in text order
-        ((offset, kind, match)); return the state carried to the next sentence."""
+        ((offset, kind, match)); return the state carried to the next sentence. A status cue
+        (at `first_statistic`) makes the sentence report, unless it states a deadline or a
+        commitment (`确保…较上年再降…`) comes before the cue."""
         steps: list[tuple[int, Frame, bool]] = [(start, state, False)]
         adverb = deadline = False
         for pos, kind, m in events:
             if kind == "goal_adverb":
                 adverb = True
+                committed = m.group() in cues("commitment") and first_statistic is not None
+                deadline = deadline or (committed and pos < first_statistic)
             elif kind == "relative_future":
-                state, deadline = Frame("goal", None), True
+                state = plan_period_frame(m.group(), self._doc_year, Frame("goal", None))
+                deadline = deadline or state.mode == "goal"
+            elif kind == "plan_period":
+                state = plan_period_frame(m.group(), self._doc_year, state)
+            elif kind == "this_year":
+                state, deadline = Frame("goal", self.this_year(state)), True
             elif kind == "relative_past":
                 state = Frame("past", None)
-            elif (frame := classify_year(m, self._doc_year, state)) is not None:
+            elif (frame := classify_year(m, self._doc_year, state, self._reports)) is not None:
+                if self._doc_year is None and self._base.mode == "past" and frame.mode != "past":
+                    frame = Frame("past", frame.year)  # `到2025年` in a review tells what was reached
                 state = frame
                 deadline = deadline or (frame.mode == "goal" and is_deadline(m))
             steps.append((pos, state, adverb))
-        reporting = not deadline and has_statistic
+        reporting = not deadline and first_statistic is not None
         for pos, frame, after_adverb in steps:
             if reporting:
-                frame = Frame("past", frame.year)
+                frame = frame if frame.mode == "past" else Frame("past", frame.year, by_status=True)
             elif after_adverb and frame.mode == "none":
                 frame = Frame("goal", frame.year)
             self._mark(pos, frame)
         return state
+
+    def this_year(self, state: Frame) -> int | None:
+        """The year `今年` names: the document's, else the one its section names."""
+        if self._doc_year is not None:
+            return self._doc_year
+        return self._base.year if self._base.mode == "goal" else state.year if state.mode == "goal" else None
 
     def _mark(self, pos: int, frame: Frame) -> None:
         if self._positions and self._positions[-1] == pos:
