@@ -22,7 +22,6 @@ from pipeline.segment import Document, Item
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 Instrument = tuple[str | None, str | None, str | None]  # (instrument, subtype, evidence)
-UNTITLED = "（无标题）"
 
 
 @dataclass
@@ -55,7 +54,7 @@ def document_row(doc: Document, doc_ids: list[str], source_file: str, sha256: st
         "document_id": doc_ids[doc.ordinal],
         "source_file": source_file,
         "source_sha256": sha256,
-        "title": doc.title or UNTITLED,
+        "title": doc.title,
         "doc_number": doc.doc_number,
         "issuer": doc.issuer,
         "issue_date": doc.issue_date,

@@ -33,7 +33,36 @@ CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一�
 DRAFT = re.compile(r"征求意见稿|送审稿|讨论稿")
 SALUTATION_END = re.compile(r"[：:]$")
 ANNEX_MARK = re.compile(r"^附件\s*\d*$")
-JURISDICTION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|县|区))")
+# A place name ends at its type (省, 市, 州 …), unless another type follows: 贵州省, 广州市
+# (but 上海市市长 is the mayor of 上海市).
+PLACE_TYPE = "(?:省|自治区|特别行政区|市|州|盟|县|区|旗)(?![省市县区](?!长))"
+JURISDICTION = re.compile(rf"^(?:中共)?([\u4e00-\u9fff]{{1,8}}?{PLACE_TYPE})")
+# The issuer printed before the verb of a title: 国务院办公厅关于…, 国务院办公厅转发…, 省政府印发….
+TITLE_ISSUER = re.compile(r"^(.{2,30}?)(?:关于|转发|批转|印发)")
+# A government work report (2026年四川省人民政府工作报告, 政府工作报告) and the lines under its
+# title: the delivery line (——2026年1月26日在广东省第十四届人民代表大会第五次会议上) and the
+# speaker (广东省省长 孟凡利, 省长 李炳军, 自治区主席 …).
+WORK_REPORT = re.compile(r"^(?:(?:19|20)\d{2}年)?(?P<place>[\u4e00-\u9fff]{0,12}?)(?:人民)?政府工作报告$")
+DELIVERY = re.compile(
+    r"^(?:(?P<dash>[—－\-–]+)|[（(])?(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)?在(?P<venue>.{2,40}?)上"
+    r"(?:的(?:讲话|报告|工作报告|发言|致辞|说明))?[）)]?$"
+)
+PLACE = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,10}}?{PLACE_TYPE})")
+SPEAKER = re.compile(
+    rf"^(?P<place>(?!自治区|特别行政区)[\u4e00-\u9fff]{{2,12}}?{PLACE_TYPE})?(?:人民政府)?代?"
+    r"(?:省长|自治区主席|主席|市长|州长|盟长|县长|区长|旗长)(?P<name>[\u4e00-\u9fff·]{2,10})$"
+)
+# Lines printed after the signature: (此件公开发布), (本文有删减), 抄送：…, 联系人：….
+CLOSING_NOTE = re.compile(r"^(?:[（(][^（()）]{2,30}[）)]|(?:抄送|抄报|联系人|联系电话|印发)[：:].*)$")
+# A notice's transmittal sentence names what it issues: 《…若干措施》已经省政府同意，现印发给你们.
+TRANSMITTAL = re.compile(r"《([^《》]{4,80})》[^。]{0,40}?(?:现|特)?(?:印发|转发|发)给你们")
+# What an untitled document says it is (现提出以下实施意见, 通知如下, 现印发给你们 …).
+UNTITLED_KIND = (
+    (re.compile(r"(?:印发|转发)给你们|(?:通知|通报)如下"), "notice"),
+    (re.compile(r"提出(?:以下|如下)(?:实施|指导)?意见|意见如下"), "opinion"),
+    (re.compile(r"(?:以下|如下)[^。]{0,6}?(?:措施|举措)"), "measures"),
+    (re.compile(r"决定如下"), "decision"),
+)
 TRAILING_QUALIFIER = re.compile(r"[（(](?:试行|暂行|征求意见稿|送审稿|讨论稿|草案)[）)]$")
 HEADING_MAX = 30
 QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
@@ -58,7 +87,7 @@ class Item:
 @dataclass(slots=True)
 class Document:
     ordinal: int
-    title: str | None
+    title: str | None  # None when the text prints no title
     kind: str
     start: int  # index of the first paragraph of the header
     header_end: int  # index of the first body paragraph
@@ -69,6 +98,8 @@ class Document:
     is_draft: bool = False
     parent: int | None = None
     jurisdiction: str | None = None
+    delivered_in: str | None = None  # the place a work report or speech names as its venue
+    issued_title: str | None = None  # the title a notice's transmittal names (《…》现印发给你们)
     line_start: int = 0
     line_end: int = 0
     items: list[Item] = field(default_factory=list)
@@ -107,8 +138,39 @@ def kind_by_suffix() -> dict[str, str]:
     return dict(kind_suffixes())
 
 
+@cache
+def doc_number_issuers() -> dict[str, str]:
+    """`doc_number_issuers.csv`: the organ part of a 文号 (国办发, 川府) → the body that issues it."""
+    with resources.files("pipeline.lexicons").joinpath("doc_number_issuers.csv").open(encoding="utf-8") as fh:
+        return {row["prefix"]: row["issuer"] for row in csv.DictReader(fh)}
+
+
+@cache
+def known_issuers() -> frozenset[str]:
+    """Issuers named whole, whatever their ending (国务院)."""
+    return frozenset(doc_number_issuers().values())
+
+
+def issuer_from_doc_number(doc_number: str | None) -> str | None:
+    """The issuer a 文号 names by its prefix: the longest prefix of its organ part in the lexicon
+    (国办发〔2019〕6号 → 国办 → 国务院办公厅; 赣府字 → 赣府 → 江西省人民政府)."""
+    if not doc_number:
+        return None
+    organ = doc_number.split("〔", 1)[0]
+    lexicon = doc_number_issuers()
+    for end in range(len(organ), 1, -1):
+        if (issuer := lexicon.get(organ[:end])) is not None:
+            return issuer
+    return None
+
+
+# A line naming a body never holds the verb of a title (国务院办公厅转发国家地震局 opens a title).
+NOT_AN_ISSUER = re.compile("关于|转发|批转|印发")
+
+
 def is_issuer(text: str) -> bool:
-    return len(text) <= 26 and issuer_pattern().match(text) is not None
+    return len(text) <= 26 and (text in known_issuers() or (
+        issuer_pattern().match(text) is not None and not NOT_AN_ISSUER.search(text)))
 
 
 def is_unfinished_short(text: str, limit: int = 40) -> bool:
@@ -151,10 +213,22 @@ def is_date_line(text: str) -> bool:
 
 
 def jurisdiction_of(issuer: str | None) -> str | None:
+    """The place an issuer governs: 四川省 for 四川省人民政府办公厅, 绵阳市 for 绵阳市财政局; None for
+    a national body (国务院), whose jurisdiction is the whole country."""
     if not issuer:
         return None
     m = JURISDICTION.match(issuer)
     return m.group(1) if m else None
+
+
+def report_issuer(doc: Document) -> str | None:
+    """A work report is the report of the people's government of the place named in its title,
+    its delivery line or its speaker line (2026年浙江省政府工作报告 → 浙江省人民政府)."""
+    m = WORK_REPORT.match(doc.title or "")
+    if not m:
+        return None
+    place = m.group("place") if PLACE.fullmatch(m.group("place") or "") else doc.delivered_in
+    return place + "人民政府" if place else None
 
 
 # ---------------------------------------------------------------- interleaved articles
@@ -250,11 +324,15 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
     while i < n:
         doc = header_at(paragraphs, i, len(docs), after_date=bool(docs) and ends_with_date(paragraphs, i),
                         referenced=referenced)
+        if doc is None and docs and (issued := issued_after_signature(paragraphs, i, docs[-1])):
+            doc = Document(len(docs), issued, kind_of(issued) or "other", i, i)
         referenced.update(normalise_title(t) for t in QUOTED_TITLE.findall(paragraphs[i].text))
         if doc is None:
-            if not docs:  # text before any title: a fragment whose start is missing
-                kind = "article" if any(q.doubled for q in paragraphs) else "other"
-                docs.append(Document(0, None, kind, 0, 0))
+            if not docs:  # text before any title: a fragment whose start is missing, or a text
+                # printed without its title (a crawler dropped it): read what it says it is
+                docs.append(Document(0, None, untitled_kind(paragraphs), 0, 0))
+            if m := TRANSMITTAL.search(paragraphs[i].text):
+                docs[-1].issued_title = normalise_title(m.group(1))
             i += 1
             continue
         docs.append(doc)
@@ -262,8 +340,33 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
     return docs
 
 
+def untitled_kind(paragraphs: list[Paragraph]) -> str:
+    """The kind of a document printed without its title, from its opening sentences."""
+    if any(q.doubled for q in paragraphs):
+        return "article"
+    opening = "".join(p.text for p in paragraphs[:3])
+    for pattern, kind in UNTITLED_KIND:
+        if pattern.search(opening):
+            return kind
+    return "other"
+
+
+def issued_after_signature(paragraphs: list[Paragraph], i: int, notice: Document) -> str | None:
+    """The title of the document a notice issues, when its text starts here without its title:
+    the notice named it (《X》…现印发给你们) and signed off (date, closing notes) just before."""
+    if notice.issued_title is None or notice.start == i:
+        return None
+    if not ends_with_date(paragraphs, i) or CLOSING_NOTE.match(paragraphs[i].text) or is_date_line(paragraphs[i].text):
+        return None
+    return notice.issued_title
+
+
 def ends_with_date(paragraphs: list[Paragraph], i: int) -> bool:
-    return i > 0 and is_date_line(paragraphs[i - 1].text)
+    """Is paragraph i preceded by a signature date (closing notes such as （此件公开发布） between)?"""
+    k = i - 1
+    while k >= 0 and CLOSING_NOTE.match(paragraphs[k].text) and not parse_date(paragraphs[k].text):
+        k -= 1
+    return k >= 0 and is_date_line(paragraphs[k].text)
 
 
 def header_at(
@@ -306,17 +409,27 @@ def header_at(
 
 
 def read_header_tail(paragraphs: list[Paragraph], doc: Document) -> Document:
-    """After the title: 文号, draft mark, adoption note with its date, salutation."""
-    k = doc.header_end
+    """After the title: 文号, draft mark, a date under the title, the delivery line and speaker
+    of a report or speech, an adoption note with its date, the salutation."""
+    k = title_end = doc.header_end
     while k < len(paragraphs):
         text = paragraphs[k].text
+        delivery, width = delivery_line(paragraphs, k)
         if m := DOC_NUMBER.fullmatch(text):
             doc.doc_number = normalise_doc_number(m)
         elif DRAFT.search(text) and len(text) <= 12:
             doc.is_draft = True
-        elif re.fullmatch(r"[（(].{0,60}[）)]", text) and parse_date(text):
-            doc.issue_date = parse_date(text)
-        elif SALUTATION_END.search(text) and len(text) <= 80 and k <= doc.header_end + 2:
+        elif delivery:
+            doc.issue_date = doc.issue_date or (parse_date(delivery.group("date") or ""))
+            venue = PLACE.match(delivery.group("venue"))
+            doc.delivered_in = doc.delivered_in or (venue.group("place") if venue else None)
+            k += width
+            continue
+        elif m := SPEAKER.fullmatch(text):
+            doc.delivered_in = doc.delivered_in or m.group("place")
+        elif (re.fullmatch(r"[（(].{0,60}[）)]", text) or is_date_line(text)) and parse_date(text):
+            doc.issue_date = doc.issue_date or parse_date(text)
+        elif SALUTATION_END.search(text) and len(text) <= 80 and k <= title_end + 4:
             pass
         else:
             break
@@ -325,16 +438,33 @@ def read_header_tail(paragraphs: list[Paragraph], doc: Document) -> Document:
     return doc
 
 
-def signature_at(paragraphs: list[Paragraph], doc: Document) -> tuple[int, str | None]:
-    """A closing signature and date: return the body end and the date found there."""
+def delivery_line(paragraphs: list[Paragraph], k: int) -> tuple[re.Match[str] | None, int]:
+    """The delivery line of a report or speech at paragraph k, printed on one line or broken over
+    two (——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上): (match, paragraphs used)."""
+    text = paragraphs[k].text
+    for width, candidate in ((1, text), (2, text + paragraphs[k + 1].text if k + 1 < len(paragraphs) else "")):
+        m = DELIVERY.fullmatch(candidate)
+        if m and (m.group("dash") or m.group("date")):
+            return m, width
+    return None, 0
+
+
+def signature_at(paragraphs: list[Paragraph], doc: Document) -> tuple[int, str | None, str | None]:
+    """The closing signature: (body end, date, issuer) from its date line, the issuer lines above
+    it and the closing notes below it (国务院 / 2018年12月12日 / （此件公开发布）)."""
     end = doc.end
-    if end - 1 >= doc.header_end and is_date_line(paragraphs[end - 1].text):
-        date = parse_date(paragraphs[end - 1].text)
+    while end - 1 >= doc.header_end and CLOSING_NOTE.match(paragraphs[end - 1].text) \
+            and not parse_date(paragraphs[end - 1].text):
         end -= 1
-        if end - 1 >= doc.header_end and is_issuer(paragraphs[end - 1].text):
-            end -= 1
-        return end, date
-    return end, None
+    if end - 1 < doc.header_end or not is_date_line(paragraphs[end - 1].text):
+        return doc.end, None, None
+    date = parse_date(paragraphs[end - 1].text)
+    end -= 1
+    issuer = None
+    if end - 1 >= doc.header_end and is_issuer(paragraphs[end - 1].text):
+        end -= 1
+        issuer = paragraphs[end].text
+    return end, date, issuer
 
 
 def link_parents(docs: list[Document], paragraphs: list[Paragraph]) -> None:
@@ -366,27 +496,38 @@ def inherit_from_parents(docs: list[Document]) -> None:
 
 
 def issuer_from_title(title: str | None) -> str | None:
-    """`中共四川省委关于…的决定` names its issuer before `关于`."""
-    if not title or "关于" not in title:
-        return None
-    prefix = title.split("关于", 1)[0]
-    return prefix if prefix and is_issuer(prefix) else None
+    """`中共四川省委关于…的决定`, `国务院办公厅转发…的通知` name their issuer before the verb."""
+    m = TITLE_ISSUER.match(title or "")
+    return m.group(1) if m and is_issuer(m.group(1)) else None
 
 
 # ---------------------------------------------------------------- items
 
 
 def label_style(m: re.Match[str]) -> str:
+    """The numbering style of a label; items of one style are siblings (see split_items)."""
     if m.group("cn"):
         return "cn、"
     if m.group("cnp"):
         return "(cn)"
+    if m.group("outline"):
+        return f"outline{m.group('outline').count('.') + 1}"
     if m.group("num"):
         return "num" + {"．": "."}.get(m.group("num_mark"), m.group("num_mark"))
+    if m.group("num_close"):
+        return "num)"
     if m.group("nump"):
         return "(num)"
     if m.group("circled"):
         return "circled"
+    if m.group("latinp"):
+        return "(latin)"
+    if m.group("latin"):
+        return "latin)"
+    if m.group("roman"):
+        return "roman."
+    if m.group("upper_roman"):
+        return "ROMAN"
     return "第" + m.group("article_mark")
 
 
@@ -470,9 +611,10 @@ def segment_file(lines: list[Line], raw_lines: list[str]) -> list[Document]:
     for k, doc in enumerate(docs):
         doc.end = docs[k + 1].start if k + 1 < len(docs) else len(paragraphs)
     for doc in docs:
-        body_end, date = signature_at(paragraphs, doc)
+        body_end, date, signed_by = signature_at(paragraphs, doc)
         doc.issue_date = doc.issue_date or date
-        doc.issuer = doc.issuer or issuer_from_title(doc.title)
+        doc.issuer = (doc.issuer or issuer_from_title(doc.title) or issuer_from_doc_number(doc.doc_number)
+                      or report_issuer(doc) or signed_by)
         span = paragraphs[doc.start : doc.end]
         numbers = [n for p in span for n in p.line_numbers]
         doc.line_start, doc.line_end = (min(numbers), max(numbers)) if numbers else (0, 0)

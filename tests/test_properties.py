@@ -15,6 +15,8 @@ from pipeline.classify import SAFE_ID, classify_file
 from pipeline.clean import (
     BOOKMARK,
     CREDIT,
+    FURNITURE_MAX,
+    LINK_MAX,
     MIN_CJK_SHARE,
     PAGE_NUMBER,
     WHITESPACE,
@@ -22,6 +24,7 @@ from pipeline.clean import (
     decode,
     is_page_number,
     join_paragraphs,
+    layout_lines,
     looks_chinese,
     squeeze,
 )
@@ -120,27 +123,31 @@ def test_squeeze_removes_only_whitespace(text):
 @SETTINGS
 @given(TEXT)
 def test_clean_lines_removes_only_whitespace_and_artefacts(text):
+    """Every kept line is a piece of the raw line it is numbered with, in order, whole; what is
+    dropped is a page number, a credit, a running title or a short line of web-page furniture."""
     raw = text.split("\n")
     lines = clean_lines(text)
-    kept = {line.number: line for line in lines}
     numbers = [line.number for line in lines]
-    assert numbers == sorted(set(numbers)) and all(1 <= n <= len(raw) for n in numbers)
-    page_starts = [content(BOOKMARK.sub("", r)) for r in raw]
-    for number, raw_line in enumerate(raw, start=1):
-        expected = content(BOOKMARK.sub("", raw_line.rstrip("\r")))
-        if number in kept:
-            line = kept[number]
+    assert numbers == sorted(numbers) and all(1 <= n <= len(raw) for n in numbers)
+    pieces = {number: [content(BOOKMARK.sub("", piece)) for piece, _ in layout_lines(raw_line.removesuffix("\r"))]
+              for number, raw_line in enumerate(raw, start=1)}
+    page_starts = [p for number in pieces for p in pieces[number]]
+    for number, expected in pieces.items():
+        kept = [line for line in lines if line.number == number]
+        remaining = iter(expected)
+        for line in kept:
             got = content(line.text)
-            # A title printed twice is read once; anything else is kept whole.
-            assert got == expected or (line.doubled and got * 2 == expected), (raw_line, line)
-        elif expected:
-            # Dropped: a page number, a credit line, or a running title repeated at page starts.
-            squeezed = WHITESPACE.sub("", BOOKMARK.sub("", raw_line).strip())
+            # A title printed twice is read once; anything else is kept whole, in order.
+            assert any(got == piece or (line.doubled and got * 2 == piece) for piece in remaining), (number, line)
+        dropped = [piece for piece in expected if piece and piece not in
+                   {content(line.text) for line in kept} | {content(line.text) * 2 for line in kept}]
+        for piece in dropped:
             assert (
-                PAGE_NUMBER.match(squeezed)
-                or CREDIT.match(BOOKMARK.sub("", raw_line).strip())
-                or page_starts.count(expected) >= 3
-            ), raw_line
+                PAGE_NUMBER.match(piece)
+                or CREDIT.match(piece)
+                or page_starts.count(piece) >= 3
+                or len(piece) <= max(FURNITURE_MAX, LINK_MAX)
+            ), piece
 
 
 PAGE_LINE = st.text(alphabet=st.sampled_from(list("—-－–―~～0123456789٣²一 \u3000\u200b\ufeff\t页第")),
