@@ -121,7 +121,7 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
         notes: list[str] = []
         text = decode(data, name, notes)
         result.text_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        lines = clean_lines(text)
+        lines = clean_lines(text, name, notes)  # notes: how much web-page furniture was dropped
         if not lines:
             raise InputError(name, None, "empty", "nothing left after removing page artefacts")
         result.seconds["clean"] = time.perf_counter() - started

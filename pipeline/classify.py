@@ -105,6 +105,21 @@ def inherited_years(items: list[Item]) -> list[int | None]:
     return inherited
 
 
+def item_contexts(items: list[Item]) -> list[str]:
+    """Per item, the headings it stands under, one a line: its notes or glossary section (注：,
+    名词解释), then its enclosing items' headings from the nearest out."""
+    contexts = []
+    for item in items:
+        lines = [item.section] if item.section else []
+        parent = item.parent
+        while parent is not None:
+            if items[parent].heading:
+                lines.append(items[parent].heading)
+            parent = items[parent].parent
+        contexts.append("\n".join(lines))
+    return contexts
+
+
 def with_breaks(text: str, breaks: tuple[int, ...]) -> str:
     """The item text with a newline at each paragraph break, as the extractors expect."""
     if not breaks:
@@ -145,7 +160,8 @@ def classify_document(
     first_amount, first_target = len(out.rows["amounts"]), len(out.rows["targets"])
     leaf_classes: dict[int, Instrument] = {}
     rows = []
-    for item, measure_id, path, year in zip(items, measure_ids, measure_paths(items), inherited_years(items)):
+    for item, measure_id, path, year, context in zip(items, measure_ids, measure_paths(items),
+                                                     inherited_years(items), item_contexts(items)):
         text = item.body.text
         separated = with_breaks(text, item.breaks)
         # One timeline and one amount reading serve both extractors (targets need the roles).
@@ -165,7 +181,7 @@ def classify_document(
         else:
             rule_in_force = add_clause_agencies(text, item, measure_id, doc, rule_in_force, out)
         if item.ordinal not in children:
-            leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts)
+            leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts, context)
         parent_id = measure_ids[item.parent] if item.parent is not None else None
         rows.append(measure_row(item, measure_id, doc_id, parent_id, path, item.ordinal not in children))
     classes = instrument_classes(items, children, leaf_classes)

@@ -68,6 +68,19 @@ STANDALONE_NEXT = re.compile(
 STANDALONE = re.compile(r"^[（(][^（()）：:]{1,60}[）)]$")
 
 
+@cache
+def section_break() -> re.Pattern[str]:
+    """`section_breaks.csv`: a heading alone on its line that closes the numbering before it
+    and opens notes or a glossary (注：, 名词解释), whose items count from 1 again."""
+    with resources.files("pipeline.lexicons").joinpath("section_breaks.csv").open(encoding="utf-8") as fh:
+        patterns = [row["pattern"] for row in csv.DictReader(fh)]
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def is_section_break(text: str) -> bool:
+    return len(text) <= 8 and section_break().fullmatch(text) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """One raw line after artefact removal; `text` keeps its inner spaces for layout."""
@@ -79,6 +92,7 @@ class Line:
     compact: str  # the text squeezed (see `squeeze`), computed once
     spaced_number: bool = False  # opens with a number and a gap (`7　附则`): an outline's top level
     gap_before: bool = False  # more blank lines before it than the file's usual line spacing
+    table_row: bool = False  # three or more cells apart by tabs or wide gaps (`1\t新增就业\t10万人`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +105,7 @@ class Paragraph:
     page_start: bool
     doubled: bool
     spaced_number: bool = False  # its first line opens with a number and a gap (see Line)
+    table_row: bool = False  # its first line is a row of table cells (see Line)
 
     @property
     def line_start(self) -> int:
@@ -507,7 +522,9 @@ def is_page_number(stripped: str) -> bool:
 LAYOUT_BREAK = re.compile("([\r\x0b\x0c\x85\u2028\u2029])")
 # A line opening with a number, a gap and text (`7　附则`, `2.1 目标`): the printed label of a
 # decimal outline, whose gap squeezing removes.
-SPACED_NUMBER = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}[ \t\u3000\u00a0]+[^\x00-\x7f]")
+SPACED_NUMBER = re.compile(rf"[0-9]{{1,4}}(?:\.[0-9]{{1,2}}){{0,3}}[ \t\u3000\u00a0]+{NOT_A_QUANTITY}[^\x00-\x7f]")
+# The gap between two cells of a table row: a tab or a run of spaces.
+CELL_GAP = re.compile(r"\t|[ \u3000\u00a0]{2,}")
 
 
 def layout_lines(raw_line: str) -> list[tuple[str, bool]]:
@@ -549,8 +566,9 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
             spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
             content, doubled = undouble(stripped, WHITESPACE.sub("", stripped) if spaced else stripped)
             spaced_number = spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None
+            table_row = spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3
             lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content,
-                              spaced_number))
+                              spaced_number, table_row=table_row))
     lines = with_gaps(lines, blank_runs)
     lines, furniture = drop_furniture(lines)
     if furniture and warnings is not None:
@@ -740,9 +758,12 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
     next_text = next_line.compact
     if STANDALONE_NEXT.match(next_text) or STANDALONE.match(line.compact):
         return True
+    if is_section_break(next_text) or is_section_break(line.compact):
+        return True
     closed = text[-1:] in CLOSERS
-    opens_item = LABEL.match(line.compact) is not None
-    if LABEL.match(next_text) and (finished or closed or opens_item or width < typical - 3):
+    opens_item = LABEL.match(line.compact) is not None or line.spaced_number
+    if (LABEL.match(next_text) or next_line.spaced_number) and (
+            finished or closed or opens_item or width < typical - 3):
         return True
     if not finished:
         return width < typical * 4 // 5
@@ -773,7 +794,8 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
         next_line = lines[i + 1] if i + 1 < len(lines) else None
         if ends_paragraph(line, widths[i], typical[i], next_line):
             paragraphs.append(
-                Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled)
+                Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
+                          first.spaced_number, first.table_row)
             )
             text, offsets, numbers, first = "", [], [], None
     return paragraphs

@@ -22,6 +22,7 @@ from pipeline.clean import (
     TERMINAL,
     Line,
     Paragraph,
+    is_section_break,
     join_paragraphs,
 )
 
@@ -82,6 +83,7 @@ class Item:
     breaks: tuple[int, ...] = ()  # offsets in body.text where a further paragraph begins
     deadline: str | None = None
     table_row: dict | None = None  # the rebuilt row, for items read from a table
+    section: str | None = None  # the notes or glossary heading it stands under (注：, 名词解释)
 
 
 @dataclass(slots=True)
@@ -569,34 +571,61 @@ def heading_of(first_paragraph: str) -> str | None:
     return None
 
 
+# The number a decimal outline or a table row opens with (`7　附则`, `2.1　目标`, `3\t…\t…`).
+LEADING_NUMBER = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,2}){0,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    text: str  # as printed, whitespace removed
+    style: str
+    end: int  # offset in the paragraph text where the item's own text starts
+
+
+def label_of(p: Paragraph, outline: bool) -> Label | None:
+    """The label a paragraph opens with: a printed mark (一、 （一） 1. 第X条 …), or a bare number
+    followed by a gap when the document is a decimal outline or the line is a table row."""
+    if m := LABEL.match(p.text):
+        return Label(re.sub(r"\s", "", m.group(0)), label_style(m), m.end())
+    if p.spaced_number and (outline or p.table_row) and (m := LEADING_NUMBER.match(p.text)):
+        style = f"outline{m.group().count('.') + 1}" if outline else "row"
+        return Label(m.group(), style, m.end())
+    return None
+
+
 def split_items(paragraphs: list[Paragraph]) -> list[Item]:
     """Numbered items at every level, by the order in which label styles first appear."""
-    groups: list[tuple[re.Match[str] | None, list[Paragraph]]] = []
+    outline = any((m := LABEL.match(p.text)) and m.group("outline") for p in paragraphs)
+    groups: list[tuple[Label | None, list[Paragraph]]] = []
     for p in paragraphs:
-        m = LABEL.match(p.text)
-        if m or not groups or groups[-1][0] is None:
-            groups.append((m, [p]))
+        label = label_of(p, outline)
+        if label or not groups or groups[-1][0] is None or is_section_break(p.text):
+            groups.append((label, [p]))
         else:
             groups[-1][1].append(p)
     items: list[Item] = []
     stack: list[tuple[str, int]] = []  # (style, ordinal) from the outermost level down
-    for m, paras in groups:
+    section = None
+    for label, paras in groups:
         ordinal = len(items)
-        if m is None:  # unnumbered paragraphs before any numbering: one row each
+        if label is None:  # unnumbered paragraphs before any numbering: one row each
+            if is_section_break(paras[0].text):  # notes or a glossary: numbering starts again
+                stack.clear()
+                section = paras[0].text
             for p in paras:
                 parent = stack[-1][1] if stack else None
-                items.append(Item(len(items), None, None, len(stack) + 1, parent, None, concat([p])))
+                items.append(Item(len(items), None, None, len(stack) + 1, parent, None, concat([p]),
+                                  section=section))
             continue
-        style = label_style(m)
         styles = [s for s, _ in stack]
-        if style in styles:
-            del stack[styles.index(style):]
+        if label.style in styles:
+            del stack[styles.index(label.style):]
         parent = stack[-1][1] if stack else None
-        stack.append((style, ordinal))
-        label = re.sub(r"\s", "", m.group(0))
-        body = concat(paras, skip=m.end())
-        heading = heading_of(paras[0].text[m.end():])
-        items.append(Item(ordinal, label, style, len(stack), parent, heading, body, paragraph_breaks(paras, m.end())))
+        stack.append((label.style, ordinal))
+        body = concat(paras, skip=label.end)
+        heading = heading_of(paras[0].text[label.end:])
+        items.append(Item(ordinal, label.text, label.style, len(stack), parent, heading, body,
+                          paragraph_breaks(paras, label.end), section=section))
     return items
 
 
