@@ -213,7 +213,7 @@ def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None,
         "level": item.level,
         "is_leaf": is_leaf,
         "heading": item.heading,
-        "text": text,
+        "text": text or None,  # an item printing only its label
         "deadline": item.deadline or stated_deadline(text),
         "instrument": None,
         "instrument_subtype": None,

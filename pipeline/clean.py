@@ -380,7 +380,7 @@ ENTITY_SPACE = str.maketrans({"\n": " ", "\r": " ", "\x0b": " ", "\x0c": " ", "\
                               "\u2028": " ", "\u2029": " "})
 ENTITY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # Tag residue of a page saved as text. Block tags end a line of layout (a lone CR, see the
-# module docstring), cells are separated by a tab, inline tags and comments disappear. Only
+# module docstring), a cell opens with a tab, inline tags and comments disappear. Only
 # the names of HTML tags are read as tags, so `<5%` or `<一>` stay text.
 BLOCK_TAGS = "p|div|br|hr|li|ul|ol|dl|dt|dd|tr|table|tbody|thead|tfoot|caption|h[1-6]|section|article|" \
              "header|footer|nav|aside|main|blockquote|center|pre|form|html|head|body|title"
@@ -390,7 +390,7 @@ INLINE_TAGS = "span|font|strong|b|i|u|em|a|img|sup|sub|small|big|s|strike|del|in
               "cite|q|mark|o:p|v:[a-z]+|w:[a-z]+|st1:[a-z]+"
 TAG = re.compile(
     rf"<(?P<script>script|style)\b[^<>\n]*>[^\n]*?</(?P=script)\s*>"
-    rf"|<\s*/?\s*(?:(?P<block>{BLOCK_TAGS})|(?P<cell>{CELL_TAGS})|(?:{INLINE_TAGS}))(?![A-Za-z0-9-])[^<>\n]*>"
+    rf"|<\s*(?P<close>/)?\s*(?:(?P<block>{BLOCK_TAGS})|(?P<cell>{CELL_TAGS})|(?:{INLINE_TAGS}))(?![A-Za-z0-9-])[^<>\n]*>"
     r"|<!--[^\n]*?-->|<!\[[^<>\n]*\]>",
     re.IGNORECASE,
 )
@@ -434,7 +434,7 @@ def decoded_entity(match: re.Match[str]) -> str:
 def tag_replacement(match: re.Match[str]) -> str:
     if match.group("block"):
         return "\r"
-    if match.group("cell"):
+    if match.group("cell") and not match.group("close"):
         return "\t"
     return ""
 
@@ -760,10 +760,11 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
         return True
     if is_section_break(next_text) or is_section_break(line.compact):
         return True
+    if LABEL.match(next_text):  # a printed label never continues a sentence
+        return True
     closed = text[-1:] in CLOSERS
     opens_item = LABEL.match(line.compact) is not None or line.spaced_number
-    if (LABEL.match(next_text) or next_line.spaced_number) and (
-            finished or closed or opens_item or width < typical - 3):
+    if next_line.spaced_number and (finished or closed or opens_item or width < typical - 3):
         return True
     if not finished:
         return width < typical * 4 // 5

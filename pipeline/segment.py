@@ -34,9 +34,9 @@ CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一�
 DRAFT = re.compile(r"征求意见稿|送审稿|讨论稿")
 SALUTATION_END = re.compile(r"[：:]$")
 ANNEX_MARK = re.compile(r"^附件\s*\d*$")
-# A place name ends at its type (省, 市, 州 …), unless another type follows: 贵州省, 广州市
-# (but 上海市市长 is the mayor of 上海市).
-PLACE_TYPE = "(?:省|自治区|特别行政区|市|州|盟|县|区|旗)(?![省市县区](?!长))"
+# A place name ends at its type (省, 市, 州 …); 州 followed by 省 or 市 is part of the name
+# (贵州省, 广州市), while 省 or 区 followed by 市 is not (江西省市场监管局).
+PLACE_TYPE = "(?:省|自治区|特别行政区|市|州(?![省市])|盟|县|区|旗)"
 JURISDICTION = re.compile(rf"^(?:中共)?([\u4e00-\u9fff]{{1,8}}?{PLACE_TYPE})")
 # The issuer printed before the verb of a title: 国务院办公厅关于…, 国务院办公厅转发…, 省政府印发….
 TITLE_ISSUER = re.compile(r"^(.{2,30}?)(?:关于|转发|批转|印发)")
