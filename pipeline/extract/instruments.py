@@ -2,7 +2,8 @@
 
 A transparent cue lexicon decides the class. Every cue of `pipeline/lexicons/instrument_cues.csv`
 found in a measure adds its weight to its (instrument, subtype); a cue found in the heading
-counts HEADING_FACTOR times, because the heading states what the item makes happen. The highest
+counts HEADING_FACTOR times, because the heading states what the item makes happen; `context`
+cues are looked for only in the headings the item stands under (基本原则, 注：, 名词解释). The highest
 score wins, ties going to the class listed first in `instrument_codebook.csv`. The pseudo-class
 `none` collects the cues of items that set out no instrument (guiding ideology, significance,
 trends, current situation, preambles, transmittal paragraphs, attachment lists): the measure gets
