@@ -30,6 +30,7 @@ DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
 )
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 DRAFT = re.compile(r"征求意见稿|送审稿|讨论稿")
 SALUTATION_END = re.compile(r"[：:]$")
@@ -196,8 +197,9 @@ def normalise_doc_number(match: re.Match[str]) -> str:
     return f"{match.group(1)}〔{match.group(2)}〕{int(match.group(3))}号"
 
 
-def parse_date(text: str) -> str | None:
-    if m := DATE.search(text):
+def parse_date(text: str, iso: bool = False) -> str | None:
+    """The first date written 2014年10月8日 or 二〇一四年十月八日 (also 2014-10-08 when `iso`)."""
+    if (m := DATE.search(text)) or (iso and (m := ISO_DATE.search(text))):
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif m := CHINESE_DATE.search(text):
         digits = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
@@ -208,6 +210,13 @@ def parse_date(text: str) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def latest_date(text: str) -> str | None:
+    """The latest date a note prints: an adoption note listing a first version and its revisions
+    (（1991年3月4日…发布　根据2018年11月6日…修订）) dates the version printed."""
+    dates = [d for m in DATE.finditer(text) if (d := parse_date(m.group()))]
+    return max(dates) if dates else parse_date(text)
 
 
 def is_date_line(text: str) -> bool:
@@ -321,9 +330,15 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
     """Scan paragraphs for document starts, in order."""
     docs: list[Document] = []
     referenced: set[str] = set()  # titles quoted in 《》 so far: a notice names what it issues
+    page: dict[str, str] = {}  # what a government web page's metadata table says
     i = 0
     n = len(paragraphs)
     while i < n:
+        if not docs and (field := metadata_at(paragraphs, i)):
+            name, value, width = field
+            page.setdefault(name, value)
+            i += width
+            continue
         doc = header_at(paragraphs, i, len(docs), after_date=bool(docs) and ends_with_date(paragraphs, i),
                         referenced=referenced)
         if doc is None and docs and (issued := issued_after_signature(paragraphs, i, docs[-1])):
@@ -332,14 +347,48 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
         if doc is None:
             if not docs:  # text before any title: a fragment whose start is missing, or a text
                 # printed without its title (a crawler dropped it): read what it says it is
-                docs.append(Document(0, None, untitled_kind(paragraphs), 0, 0))
+                docs.append(Document(0, None, untitled_kind(paragraphs[i:]), i, i))
             if m := TRANSMITTAL.search(paragraphs[i].text):
                 docs[-1].issued_title = normalise_title(m.group(1))
             i += 1
             continue
         docs.append(doc)
         i = doc.header_end
+    if docs and page:
+        with_page_metadata(docs[0], page)
     return docs
+
+
+@cache
+def metadata_fields() -> dict[str, str]:
+    """`page_metadata.csv`: the labels of a government web page's metadata table → field."""
+    with resources.files("pipeline.lexicons").joinpath("page_metadata.csv").open(encoding="utf-8") as fh:
+        return {row["label"]: row["field"] for row in csv.DictReader(fh)}
+
+
+def metadata_at(paragraphs: list[Paragraph], i: int) -> tuple[str, str, int] | None:
+    """(field, value, paragraphs used) of a metadata line (`发文字号：国办发〔2019〕6号`, or the
+    label alone with its value on the next line), else None."""
+    label, colon, value = paragraphs[i].text.partition("：") if "：" in paragraphs[i].text \
+        else paragraphs[i].text.partition(":")
+    field = metadata_fields().get(label) if colon else None
+    if field is None:
+        return None
+    if value or i + 1 >= len(paragraphs) or metadata_at(paragraphs, i + 1):
+        return field, value, 1
+    return field, paragraphs[i + 1].text, 2
+
+
+def with_page_metadata(doc: Document, page: dict[str, str]) -> None:
+    """Fill what the document does not print itself from its web page's metadata table."""
+    if doc.title is None and page.get("title"):
+        doc.title = normalise_title(page["title"])
+        doc.kind = kind_of(doc.title) or doc.kind
+    if doc.issuer is None and is_issuer(page.get("issuer", "")):
+        doc.issuer = page["issuer"]
+    if doc.doc_number is None and (m := DOC_NUMBER.fullmatch(page.get("doc_number", ""))):
+        doc.doc_number = normalise_doc_number(m)
+    doc.issue_date = doc.issue_date or parse_date(page.get("issue_date", ""), iso=True)
 
 
 def untitled_kind(paragraphs: list[Paragraph]) -> str:
@@ -429,8 +478,8 @@ def read_header_tail(paragraphs: list[Paragraph], doc: Document) -> Document:
             continue
         elif m := SPEAKER.fullmatch(text):
             doc.delivered_in = doc.delivered_in or m.group("place")
-        elif (re.fullmatch(r"[（(].{0,60}[）)]", text) or is_date_line(text)) and parse_date(text):
-            doc.issue_date = doc.issue_date or parse_date(text)
+        elif (re.fullmatch(r"[（(].{0,120}[）)]", text) or is_date_line(text)) and parse_date(text):
+            doc.issue_date = doc.issue_date or latest_date(text)
         elif SALUTATION_END.search(text) and len(text) <= 80 and k <= title_end + 4:
             pass
         else:

@@ -336,3 +336,19 @@ def test_notes_and_a_glossary_start_their_numbering_again():
     rows = [(i.label, i.parent, i.section) for i in doc.items]
     assert rows == [("一、", None, None), ("（一）", 0, None), ("1.", 1, None), (None, None, "注："),
                     ("1.", None, "注："), (None, None, "名词解释"), ("1.", None, "名词解释")]
+
+
+def test_a_web_page_metadata_table_fills_what_the_text_does_not_print():
+    docs = segment_text("索 引 号：000014349/2024-00001\n发文机关：\n某某省人民政府\n成文日期：2024-03-05\n"
+                        "标　　题：某某省人民政府关于加快发展数字经济的意见\n发布日期：2024年03月20日\n"
+                        "各市人民政府：\n一、总体要求\n")
+    (doc,) = docs
+    assert (doc.title, doc.issuer, doc.issue_date, doc.kind, doc.jurisdiction) == (
+        "某某省人民政府关于加快发展数字经济的意见", "某某省人民政府", "2024-03-05", "opinion", "某某省")
+    assert [item.label for item in doc.items if item.label] == ["一、"]
+    assert doc.line_start == 7  # the metadata is the page's, not the document's text
+
+
+def test_an_adoption_note_with_revisions_dates_the_version_printed():
+    doc = only("某某条例\n（2001年3月4日某某省人民政府令第6号发布　根据2018年11月6日某某省人民政府令第70号修订）\n第一条 目的。\n")
+    assert doc.issue_date == "2018-11-06"
