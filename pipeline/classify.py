@@ -105,9 +105,10 @@ def inherited_years(items: list[Item]) -> list[int | None]:
     return inherited
 
 
-def item_contexts(items: list[Item]) -> list[str]:
+def item_contexts(items: list[Item], title: str | None) -> list[str]:
     """Per item, the headings it stands under, one a line: its notes or glossary section (注：,
-    名词解释), then its enclosing items' headings from the nearest out."""
+    名词解释), its enclosing items' headings from the nearest out, and its document's title (an
+    annex titled 名词解释)."""
     contexts = []
     for item in items:
         lines = [item.section] if item.section else []
@@ -116,7 +117,7 @@ def item_contexts(items: list[Item]) -> list[str]:
             if items[parent].heading:
                 lines.append(items[parent].heading)
             parent = items[parent].parent
-        contexts.append("\n".join(lines))
+        contexts.append("\n".join(lines + [title] if title else lines))
     return contexts
 
 
@@ -161,7 +162,7 @@ def classify_document(
     leaf_classes: dict[int, Instrument] = {}
     rows = []
     for item, measure_id, path, year, context in zip(items, measure_ids, measure_paths(items),
-                                                     inherited_years(items), item_contexts(items)):
+                                                     inherited_years(items), item_contexts(items, doc.title)):
         text = item.body.text
         separated = with_breaks(text, item.breaks)
         # One timeline and one amount reading serve both extractors (targets need the roles).

@@ -180,11 +180,18 @@ def is_unfinished_short(text: str, limit: int = 40) -> bool:
     return 0 < len(text) <= limit and text[-1] not in TERMINAL and not LABEL.match(text)
 
 
+# A title that issues another document, whatever its kind (关于印发…的函).
+ISSUING_TITLE = re.compile("印发|转发|批转")
+# A figure or table caption (图1 号牌编码规则) is no title.
+CAPTION = re.compile(r"^[图表]\s*[0-9一二三四五六七八九十]")
+
+
 def is_title(text: str) -> bool:
     return (
         is_unfinished_short(text, 60)
         and kind_of(text) is not None
         and not text.startswith("附件")
+        and not CAPTION.match(text)
         and "。" not in text
     )
 
@@ -528,7 +535,7 @@ def link_parents(docs: list[Document], paragraphs: list[Paragraph]) -> None:
             doc.parent = previous.ordinal
             continue
         for candidate in reversed(docs[: doc.ordinal]):
-            if candidate.kind != "notice":
+            if candidate.kind != "notice" and not ISSUING_TITLE.search(candidate.title or ""):
                 continue
             text = normalise_title("".join(p.text for p in paragraphs[candidate.start : candidate.end]))
             if doc.title in text or candidate.ordinal == doc.ordinal - 1:

@@ -352,3 +352,12 @@ def test_a_web_page_metadata_table_fills_what_the_text_does_not_print():
 def test_an_adoption_note_with_revisions_dates_the_version_printed():
     doc = only("某某条例\n（2001年3月4日某某省人民政府令第6号发布　根据2018年11月6日某某省人民政府令第70号修订）\n第一条 目的。\n")
     assert doc.issue_date == "2018-11-06"
+
+
+def test_a_figure_caption_is_no_title_and_a_letter_issuing_a_plan_is_its_parent():
+    docs = segment_text("国务院办公厅关于印发国家某某应急预案的函\n国办函〔2024〕5号\n各省人民政府：\n"
+                        "《国家某某应急预案》已经国务院同意，现印发给你们。\n国务院办公厅\n2024年6月11日\n"
+                        "国家某某应急预案\n1 总则\n图1 号牌编码规则\n")
+    letter, plan = docs
+    assert (letter.kind, plan.title, plan.parent, plan.issuer, plan.issue_date) == (
+        "other", "国家某某应急预案", 0, "国务院办公厅", "2024-06-11")
