@@ -325,6 +325,8 @@ def title_run(paragraphs: list[Paragraph], i: int, limit: int = 3) -> tuple[str,
             or DOC_NUMBER.search(piece)
             or is_date_line(piece)
             or re.fullmatch(r"[（(].*[）)]", piece)
+            or CAPTION.match(piece)
+            or paragraphs[k].spaced_number  # an outline's first heading (1　总则)
         ):
             break
         text += piece
