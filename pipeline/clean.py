@@ -21,9 +21,10 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 from pipeline.errors import InputError
 
@@ -81,9 +82,9 @@ def is_section_break(text: str) -> bool:
     return len(text) <= 8 and section_break().fullmatch(text) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One raw line after artefact removal; `text` keeps its inner spaces for layout."""
+class Line(NamedTuple):
+    """One raw line after artefact removal; `text` keeps its inner spaces for layout. (A named
+    tuple: there is one per line of every text, and a tuple is made fastest.)"""
 
     number: int  # 1-based, as `grep -n` counts (pieces of a line split by a lone CR share it)
     text: str
@@ -547,8 +548,9 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
     blank_runs: list[int] = []  # blank lines before each kept line; -1 across a dropped artefact
     after_page_number = False
     blank = 0
+    breaks = LAYOUT_BREAK.search(text) is not None  # nearly every text has only LF line ends
     for number, raw_line in enumerate(raw, start=1):
-        for piece, form_feed in layout_lines(raw_line.removesuffix("\r")):
+        for piece, form_feed in layout_lines(raw_line.removesuffix("\r")) if breaks else ((raw_line, False),):
             content = BOOKMARK.sub("", piece) if "[bookmark:" in piece else piece
             stripped = content.strip()
             if not stripped:
@@ -568,7 +570,7 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
             spaced_number = spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None
             table_row = spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3
             lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content,
-                              spaced_number, table_row=table_row))
+                              spaced_number, False, table_row))
     lines = with_gaps(lines, blank_runs)
     lines, furniture = drop_furniture(lines)
     if furniture and warnings is not None:
@@ -586,7 +588,7 @@ def with_gaps(lines: list[Line], blank_runs: list[int]) -> list[Line]:
     if not runs:
         return lines
     usual = max(runs, key=lambda run: (runs[run], -run))
-    return [replace(line, gap_before=True) if run > usual else line for line, run in zip(lines, blank_runs)]
+    return [line._replace(gap_before=True) if run > usual else line for line, run in zip(lines, blank_runs)]
 
 
 # ---------------------------------------------------------------- web-page furniture
@@ -599,6 +601,7 @@ LINK_MAX = 60
 
 @dataclass(frozen=True)
 class Furniture:
+    any: re.Pattern[str]  # anything below: most lines are ruled out by this one match
     line: re.Pattern[str]  # a whole line that is furniture
     labels: tuple[re.Pattern[str], ...]  # label lines; when `value` is empty it is the next line
     menu: re.Pattern[str]  # opens a menu of options (【字号：), closed by 】
@@ -628,7 +631,9 @@ def furniture_rules() -> Furniture:
         return re.compile("|".join(f"(?:{p})" for p in patterns[kind]) or "(?!)")
 
     labels = tuple(re.compile(p) for p in patterns["label"])
-    return Furniture(union("line"), labels, union("menu"), union("option"), union("trailer"))
+    anything = "|".join(f"(?:{p})" for kind in ("line", "label", "menu", "trailer") for p in patterns[kind])
+    return Furniture(re.compile(re.sub(r"\(\?P<\w+>", "(?:", anything)), union("line"), labels,
+                     union("menu"), union("option"), union("trailer"))
 
 
 def label_match(text: str, rules: Furniture) -> re.Match[str] | None:
@@ -660,7 +665,7 @@ def drop_furniture(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]
             kept.append(line)
             i += 1
             continue
-        end = furniture_end(lines, i, rules)
+        end = furniture_end(lines, i, rules) if rules.any.fullmatch(text) else i
         if end == i:
             kept.append(line)
             i += 1
