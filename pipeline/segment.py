@@ -54,8 +54,13 @@ SPEAKER = re.compile(
     rf"^(?P<place>(?!自治区|特别行政区)[\u4e00-\u9fff]{{2,12}}?{PLACE_TYPE})?(?:人民政府)?代?"
     r"(?:省长|自治区主席|主席|市长|州长|盟长|县长|区长|旗长)(?P<name>[\u4e00-\u9fff·]{2,10})$"
 )
-# Lines printed after the signature: (此件公开发布), (本文有删减), 抄送：…, 联系人：….
+# Lines printed after the signature: (此件公开发布), (本文有删减), 抄送：…, 联系人：…, and the
+# printing line of the 版记 (某某省人民政府办公厅　2019年1月9日印发), whose date is not the signing date.
 CLOSING_NOTE = re.compile(r"^(?:[（(][^（()）]{2,30}[）)]|(?:抄送|抄报|联系人|联系电话|印发)[：:].*)$")
+PRINTED = re.compile(r"^.{0,40}?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日印发(?:共印\d+份)?$")
+# The red header of an official document (四川省人民政府文件) and the signer line under its 文号.
+RED_HEADER = re.compile(r"^(.{2,40}?)文件$")
+SIGNER = re.compile(r"^签发人[：:]")
 # A notice's transmittal sentence names what it issues: 《…若干措施》已经省政府同意，现印发给你们.
 TRANSMITTAL = re.compile(r"《([^《》]{4,80})》[^。]{0,40}?(?:现|特)?(?:印发|转发|发)给你们")
 # What an untitled document says it is (现提出以下实施意见, 通知如下, 现印发给你们 …).
@@ -416,15 +421,19 @@ def issued_after_signature(paragraphs: list[Paragraph], i: int, notice: Document
     the notice named it (《X》…现印发给你们) and signed off (date, closing notes) just before."""
     if notice.issued_title is None or notice.start == i:
         return None
-    if not ends_with_date(paragraphs, i) or CLOSING_NOTE.match(paragraphs[i].text) or is_date_line(paragraphs[i].text):
+    if not ends_with_date(paragraphs, i) or is_closing_note(paragraphs[i].text) or is_date_line(paragraphs[i].text):
         return None
     return notice.issued_title
+
+
+def is_closing_note(text: str) -> bool:
+    return (CLOSING_NOTE.match(text) is not None and not parse_date(text)) or PRINTED.match(text) is not None
 
 
 def ends_with_date(paragraphs: list[Paragraph], i: int) -> bool:
     """Is paragraph i preceded by a signature date (closing notes such as （此件公开发布） between)?"""
     k = i - 1
-    while k >= 0 and CLOSING_NOTE.match(paragraphs[k].text) and not parse_date(paragraphs[k].text):
+    while k >= 0 and is_closing_note(paragraphs[k].text):
         k -= 1
     return k >= 0 and is_date_line(paragraphs[k].text)
 
@@ -443,6 +452,8 @@ def header_at(
             doc.issuer = paragraphs[k].text
             doc.header_end = k + 1
         return doc
+    if (m := RED_HEADER.fullmatch(p.text)) and is_issuer(m.group(1)):
+        return red_header_at(paragraphs, i, ordinal, m.group(1))
     if is_issuer(p.text) and i + 1 < len(paragraphs):
         run = title_run(paragraphs, i + 1)
         if run:
@@ -466,6 +477,27 @@ def header_at(
         doc = Document(ordinal, normalise_title(title), kind_of(title) or "other", i, end)
         return read_header_tail(paragraphs, doc)
     return None
+
+
+def red_header_at(paragraphs: list[Paragraph], i: int, ordinal: int, issuer: str) -> Document | None:
+    """A document under its red header: `X人民政府文件`, then its 文号 (and 签发人 of a report to a
+    higher body), then the title."""
+    k = i + 1
+    doc_number = None
+    while k < len(paragraphs) and (DOC_NUMBER.fullmatch(paragraphs[k].text) or SIGNER.match(paragraphs[k].text)):
+        if m := DOC_NUMBER.fullmatch(paragraphs[k].text):
+            doc_number = normalise_doc_number(m)
+        k += 1
+    if k + 1 < len(paragraphs) and is_issuer(paragraphs[k].text) and title_run(paragraphs, k + 1):
+        issuer = paragraphs[k].text  # the issuer line above the title
+        k += 1
+    run = title_run(paragraphs, k) if k < len(paragraphs) else None
+    if run is None:
+        return None
+    title, end = run
+    doc = Document(ordinal, normalise_title(title), kind_of(title) or "other", i, end)
+    doc.issuer, doc.doc_number = issuer, doc_number
+    return read_header_tail(paragraphs, doc)
 
 
 def read_header_tail(paragraphs: list[Paragraph], doc: Document) -> Document:
@@ -513,8 +545,7 @@ def signature_at(paragraphs: list[Paragraph], doc: Document) -> tuple[int, str |
     """The closing signature: (body end, date, issuer) from its date line, the issuer lines above
     it and the closing notes below it (国务院 / 2018年12月12日 / （此件公开发布）)."""
     end = doc.end
-    while end - 1 >= doc.header_end and CLOSING_NOTE.match(paragraphs[end - 1].text) \
-            and not parse_date(paragraphs[end - 1].text):
+    while end - 1 >= doc.header_end and is_closing_note(paragraphs[end - 1].text):
         end -= 1
     if end - 1 < doc.header_end or not is_date_line(paragraphs[end - 1].text):
         return doc.end, None, None

@@ -361,3 +361,12 @@ def test_a_figure_caption_is_no_title_and_a_letter_issuing_a_plan_is_its_parent(
     letter, plan = docs
     assert (letter.kind, plan.title, plan.parent, plan.issuer, plan.issue_date) == (
         "other", "国家某某应急预案", 0, "国务院办公厅", "2024-06-11")
+
+
+def test_a_red_header_document_and_its_printing_line():
+    doc = only("某某省人民政府文件\n某府发〔2024〕3号\n某某省人民政府\n关于加快发展数字经济的意见\n各市人民政府：\n"
+               "一、总体要求\n某某省人民政府\n2024年1月8日\n（此件公开发布）\n抄送：省委各部门。\n"
+               "某某省人民政府办公厅　2024年1月9日印发\n")
+    assert (doc.title, doc.issuer, doc.doc_number, doc.issue_date) == (
+        "关于加快发展数字经济的意见", "某某省人民政府", "某府发〔2024〕3号", "2024-01-08")
+    assert [item.label for item in doc.items] == ["一、"]
