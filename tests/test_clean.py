@@ -264,3 +264,11 @@ def test_a_page_number_between_blank_lines_is_no_gap():
     # 002:70-76 "…燃" / "—2—" (three blank lines around it) / "机、轨道交通…" is one paragraph
     para = paragraph_starting("002", "(一)加速突破前沿技术")
     assert "航空与燃机、轨道交通" in para.text
+
+
+def test_the_build_reports_the_furniture_it_dropped(tmp_path):
+    from pipeline.build import process_file
+
+    (tmp_path / "page.txt").write_text(WEB_PAGE, encoding="utf-8")
+    result = process_file(str(tmp_path / "page.txt"), str(tmp_path))
+    assert "page.txt:1: 19 line(s) of web-page furniture dropped" in " ".join(result.records.warnings)
