@@ -93,7 +93,8 @@ class Line(NamedTuple):
     compact: str  # the text squeezed (see `squeeze`), computed once
     spaced_number: bool = False  # opens with a number and a gap (`7　附则`): an outline's top level
     gap_before: bool = False  # more blank lines before it than the file's usual line spacing
-    table_row: bool = False  # three or more cells apart by tabs or wide gaps (`1\t新增就业\t10万人`)
+    table_row: bool = False  # a numbered table row: cells apart by tabs or wide gaps (`1\t新增就业\t10万人`),
+    # or the number of a row alone on its line under a 序号 column (cells one a line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,6 +549,7 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
     blank_runs: list[int] = []  # blank lines before each kept line; -1 across a dropped artefact
     after_page_number = False
     blank = 0
+    next_row = 0  # the number the next row of a table with a 序号 column has (0: no such table)
     breaks = LAYOUT_BREAK.search(text) is not None  # nearly every text has only LF line ends
     for number, raw_line in enumerate(raw, start=1):
         for piece, form_feed in layout_lines(raw_line.removesuffix("\r")) if breaks else ((raw_line, False),):
@@ -557,18 +559,24 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
                 after_page_number = after_page_number or form_feed
                 blank += 1
                 continue
-            if is_page_number(stripped) or CREDIT.match(stripped):
+            row_number = next_row and stripped.isdigit() and int(stripped) in (next_row, 1)
+            if (is_page_number(stripped) and not row_number) or CREDIT.match(stripped):
                 after_page_number = True
                 blank = -1
                 continue
+            if row_number:  # the 序号 cell of a table row, alone on its line: the row's label
+                next_row = int(stripped) + 1
+            elif stripped.startswith("序号"):
+                next_row = 1
             page_start = after_page_number or form_feed or (content.startswith(" ") and not content.startswith("  "))
             blank_runs.append(-1 if after_page_number or blank < 0 else blank)
             after_page_number = False
             blank = 0
             spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
             content, doubled = undouble(stripped, WHITESPACE.sub("", stripped) if spaced else stripped)
-            spaced_number = spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None
-            table_row = spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3
+            spaced_number = bool(row_number) or (
+                spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
+            table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)
             lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content,
                               spaced_number, False, table_row))
     lines = with_gaps(lines, blank_runs)
@@ -769,7 +777,7 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
         return True
     closed = text[-1:] in CLOSERS
     opens_item = LABEL.match(line.compact) is not None or line.spaced_number
-    if next_line.spaced_number and (finished or closed or opens_item or width < typical - 3):
+    if next_line.table_row or (next_line.spaced_number and (finished or closed or opens_item or width < typical - 3)):
         return True
     if not finished:
         return width < typical * 4 // 5

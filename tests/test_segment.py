@@ -370,3 +370,12 @@ def test_a_red_header_document_and_its_printing_line():
     assert (doc.title, doc.issuer, doc.doc_number, doc.issue_date) == (
         "关于加快发展数字经济的意见", "某某省人民政府", "某府发〔2024〕3号", "2024-01-08")
     assert [item.label for item in doc.items] == ["一、"]
+
+
+def test_rows_of_a_table_printed_one_cell_a_line_keep_their_numbers():
+    # an HTML table saved as text: each cell on its own line, the 序号 cell a lone number
+    got = labelled("序号\n改革举措\n推广范围\n一、知识产权方面\n1\n快速审判机制\n全国\n2\n专利保险机制\n全国\n"
+                   "二、科技金融方面\n3\n科技创新专板\n全国\n— 4 —\n")
+    assert [(label, level, text) for label, level, text in got] == [
+        ("一、", 1, "知识产权方面"), ("1", 2, "快速审判机制全国"), ("2", 2, "专利保险机制全国"),
+        ("二、", 1, "科技金融方面"), ("3", 2, "科技创新专板全国")]  # — 4 — stays a page number
