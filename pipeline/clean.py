@@ -603,7 +603,7 @@ def with_gaps(lines: list[Line], blank_runs: list[int]) -> list[Line]:
 
 FURNITURE_KINDS = ("line", "label", "menu", "option", "trailer")
 # Furniture lines are short; a longer line is text (a trailer's links are at most this long).
-FURNITURE_MAX = 40
+FURNITURE_MAX = 60
 LINK_MAX = 60
 
 

@@ -272,3 +272,9 @@ def test_the_build_reports_the_furniture_it_dropped(tmp_path):
     (tmp_path / "page.txt").write_text(WEB_PAGE, encoding="utf-8")
     result = process_file(str(tmp_path / "page.txt"), str(tmp_path))
     assert "page.txt:1: 19 line(s) of web-page furniture dropped" in " ".join(result.records.warnings)
+
+
+def test_breadcrumbs_button_rows_and_label_rows_are_furniture():
+    page = ("当前位置：首页 > 政务公开 > 政策文件\n【打印本页】【关闭窗口】\n打印本页 关闭窗口\n"
+            "发布时间：2024-03-01 来源：某市政府网 浏览次数：12\n关于加快发展的意见\n一、总体要求\n")
+    assert [line.text for line in clean_lines(page)] == ["关于加快发展的意见", "一、总体要求"]
