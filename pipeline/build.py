@@ -171,7 +171,7 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
         text = reading.text
         result.seconds["read"] = time.perf_counter() - started
         stage, started = "clean", time.perf_counter()
-        lines = clean_lines(text)
+        lines = clean_lines(text, name, notes)  # notes: how much web-page furniture was dropped
         if not lines:
             raise InputError(name, None, "empty", "nothing left after removing page artefacts")
         # What the text says, whatever its line breaks and furniture: the same document as

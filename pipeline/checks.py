@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from functools import lru_cache
 
 import cn2an
@@ -27,13 +28,24 @@ def cut_off_warning(lines: list[Line], name: str) -> list[str]:
     return [f"{name}:{last.number}: the text ends mid-sentence (“…{text[-12:]}”): is the file cut off?"]
 
 
+ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
 @lru_cache(maxsize=4096)  # a few dozen labels (一、 （二） 3.) recur in every text
 def label_value(label: str, style: str) -> int | None:
-    digits = re.sub(r"[^0-9一二三四五六七八九十百零〇两①-⑳]", "", label.removeprefix("第"))
+    """The number a label counts: 3 for `（三）`, `3.`, `c)`, `iii.`, `③`, `第3条`, `1.3`."""
+    if style.startswith("outline"):
+        return int(label.rsplit(".", 1)[-1])
+    if style in ("(latin)", "latin)"):
+        return ord(re.sub(r"[^a-z]", "", label)) - ord("a") + 1
+    if style in ("roman.", "ROMAN"):
+        values = [ROMAN_VALUES[ch] for ch in re.sub(r"[^ivx]", "", label.lower())]
+        return sum(-v if v < w else v for v, w in zip(values, values[1:] + [0]))
+    digits = re.sub(r"[^0-9一二三四五六七八九十百千零〇两]", "", label.removeprefix("第"))
+    if style == "circled":
+        return int(unicodedata.numeric(label[0]))
     if not digits:
         return None
-    if style == "circled":
-        return ord(digits) - ord("①") + 1
     if digits.isdigit():
         return int(digits)
     try:

@@ -35,7 +35,6 @@ from pipeline.segment import Document, Item
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 Instrument = tuple[str | None, str | None, str | None]  # (instrument, subtype, evidence)
-UNTITLED = "（无标题）"
 
 
 @dataclass
@@ -89,7 +88,7 @@ def document_row(doc: Document, doc_ids: list[str], source: Source) -> dict:
         "source_file": source.file,
         "source_format": source.source_format,
         "source_sha256": source.sha256,
-        "title": doc.title or UNTITLED,
+        "title": doc.title,
         "doc_number": doc.doc_number,
         "issuer": doc.issuer,
         "issue_date": doc.issue_date,
@@ -186,6 +185,22 @@ def opening_text(items: list[Item]) -> str:
     return "".join(opening)
 
 
+def item_contexts(items: list[Item], title: str | None) -> list[str]:
+    """Per item, the headings it stands under, one a line: its notes or glossary section (注：,
+    名词解释), its enclosing items' headings from the nearest out, and its document's title (an
+    annex titled 名词解释)."""
+    contexts = []
+    for item in items:
+        lines = [item.section] if item.section else []
+        parent = item.parent
+        while parent is not None:
+            if items[parent].heading:
+                lines.append(items[parent].heading)
+            parent = items[parent].parent
+        contexts.append("\n".join(lines + [title] if title else lines))
+    return contexts
+
+
 def with_breaks(text: str, breaks: tuple[int, ...]) -> str:
     """The item text with a newline at each paragraph break, as the extractors expect."""
     if not breaks:
@@ -228,7 +243,8 @@ def classify_document(doc: Document, doc_ids: list[str], source: Source, out: Fi
     leaf_classes: dict[int, Instrument] = {}
     rows = []
     frames = section_frames(items, doc_year, work_report)
-    for item, measure_id, path, frame in zip(items, measure_ids, measure_paths(items), frames):
+    for item, measure_id, path, frame, context in zip(items, measure_ids, measure_paths(items), frames,
+                                                      item_contexts(items, doc.title)):
         text = item.body.text
         separated = with_breaks(text, item.breaks)
         # One timeline and one amount reading serve both extractors (targets need the roles).
@@ -251,7 +267,7 @@ def classify_document(doc: Document, doc_ids: list[str], source: Source, out: Fi
         else:
             rule_in_force = add_clause_agencies(item, measure_id, doc, rule_in_force, out)
         if item.ordinal not in children:
-            leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts)
+            leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts, context)
         parent_id = measure_ids[item.parent] if item.parent is not None else None
         rows.append(measure_row(item, measure_id, doc_id, parent_id, path, item.ordinal not in children, source))
     classes = instrument_classes(items, children, leaf_classes)
@@ -284,7 +300,7 @@ def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None,
         "level": item.level,
         "is_leaf": is_leaf,
         "heading": item.heading,
-        "text": text,
+        "text": text or None,  # an item printing only its label
         "deadline": item.deadline or stated_deadline(text),
         "instrument": None,
         "instrument_subtype": None,

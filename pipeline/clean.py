@@ -1,38 +1,64 @@
 """Stage 1, clean: raw bytes → lines without extraction artefacts → paragraphs.
 
 PDF and DOCX extractions break lines inside words, scatter spaces inside words and numbers,
-and leave page numbers, running titles and bookmarks behind. Cleaning repairs that while
-keeping, for every character of the cleaned text, the raw line it came from.
+and leave page numbers, running titles and bookmarks behind; web pages saved as text leave
+HTML entities, tag residue and page furniture (下载 打印 【字号：大 中 小】, 来源：…). Cleaning
+repairs that while keeping, for every character of the cleaned text, the raw line it came from.
+
+Raw line numbers are those of `grep -n`, `nl -ba` and `sed -n Np`: a line ends at LF (a CRLF
+line is one line). A CR alone (or a form feed, vertical tab, U+2028/U+2029, a block tag such
+as `<br>`) inside such a line ends a line of layout but not a raw line: the pieces keep the
+number of the raw line they are on, so that `grep -n` finds every mention where the data says.
+Only a file without any LF (classic Mac text) is numbered by its CRs, since `grep -n` would see
+a single line there.
 """
 from __future__ import annotations
 
 import bisect
 import codecs
+import csv
+import html
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from typing import NamedTuple
 
 from pipeline.errors import InputError
 
 # Lines whose whole content is a page number: `—2—`, `- 12 -`, a lone `29`.
 PAGE_NUMBER = re.compile(r"^[—\-－–―~～]*\s*\d{1,4}\s*[—\-－–―~～]*$")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-# Magazine credits that belong to no paragraph.
-CREDIT = re.compile(r"^(责任编辑|责编|编辑|校对)[\s：:]")
+# Magazine credits that belong to no paragraph (a credit label alone, its name on the next
+# line, is web-page furniture: see `web_furniture.csv`).
+CREDIT = re.compile(r"^(责任编辑|责编|编辑|校对)[\s：:]+\S")
 WHITESPACE = re.compile(r"[\s\u3000\u2002-\u200b\ufeff]+")
 TERMINAL = frozenset("。！？；：!?;:")
 # A paragraph may also end after a closing bracket or quote that follows a terminal mark.
 CLOSERS = frozenset("）)〕】」』”’")
 # A numbered item's label at the start of a paragraph, by style (see segment.label_style).
+# Paragraph text is squeezed, so the only space left inside a label is one between two digits
+# (`第 1 0 条` reads `第1 0条`); the label in the data is the printed label without whitespace.
+CN_NUMBER = "[一二三四五六七八九十百千零〇两]{1,8}"
+DIGITS = "[0-9](?: ?[0-9]){0,3}"  # up to four digits: items numbered past 999
+ROMAN = "XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I"
+# After a decimal outline label (1.1, 2.3.1) comes its heading, never a unit of the number.
+NOT_A_QUANTITY = r"(?![0-9.%％‰年月日号个家万亿元千百倍项次人户座所件台套亩米吨余多])"
 LABEL = re.compile(
-    r"^(?:(?P<cn>[一二三四五六七八九十百零〇两]{1,4})(?P<cn_mark>、)"
-    r"|(?P<cnp_open>[（(])(?P<cnp>[一二三四五六七八九十百零〇两]{1,4})[）)]"
-    r"|(?P<num>[0-9０-９]{1,3})(?P<num_mark>[.．、])(?![0-9０-９])"
-    r"|(?P<nump_open>[（(])(?P<nump>[0-9０-９]{1,3})[）)]"
-    r"|(?P<circled>[①-⑳])"
-    r"|第(?P<article>[一二三四五六七八九十百零〇两]{1,4})(?P<article_mark>[条章节]))"
+    rf"^(?:(?P<cn>{CN_NUMBER})(?P<cn_mark>、)"
+    rf"|(?P<cnp_open>[（(])(?P<cnp>{CN_NUMBER})[）)]"
+    rf"|(?P<outline>[0-9]{{1,2}}(?:\.[0-9]{{1,2}}){{1,3}}){NOT_A_QUANTITY}(?=[^\x00-\x7f])"
+    rf"|(?P<num>{DIGITS})(?P<num_mark>[.．、])(?![0-9])"
+    rf"|(?P<num_close>{DIGITS})(?P<close_mark>[)）])"
+    rf"|(?P<nump_open>[（(])(?P<nump>{DIGITS})[）)]"
+    r"|(?P<circled>[①-⑳㉑-㉟㊱-㊿])"
+    r"|(?P<latin_open>[（(])(?P<latinp>[a-z])[）)]"
+    r"|(?P<latin>[a-z])\)"
+    r"|(?P<roman>(?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i))\.(?![A-Za-z0-9])"
+    rf"|(?P<upper_roman>(?:{ROMAN}))[.、](?![A-Za-z0-9])"
+    rf"|第(?P<article>{CN_NUMBER}|{DIGITS})(?P<article_mark>章|节|条|款|编|部分))"
 )
 
 
@@ -43,15 +69,32 @@ STANDALONE_NEXT = re.compile(
 STANDALONE = re.compile(r"^[（(][^（()）：:]{1,60}[）)]$")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One raw line after artefact removal; `text` keeps its inner spaces for layout."""
+@cache
+def section_break() -> re.Pattern[str]:
+    """`section_breaks.csv`: a heading alone on its line that closes the numbering before it
+    and opens notes or a glossary (注：, 名词解释), whose items count from 1 again."""
+    with resources.files("pipeline.lexicons").joinpath("section_breaks.csv").open(encoding="utf-8") as fh:
+        patterns = [row["pattern"] for row in csv.DictReader(fh)]
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
-    number: int  # 1-based, as `grep -n` counts
+
+def is_section_break(text: str) -> bool:
+    return len(text) <= 8 and section_break().fullmatch(text) is not None
+
+
+class Line(NamedTuple):
+    """One raw line after artefact removal; `text` keeps its inner spaces for layout. (A named
+    tuple: there is one per line of every text, and a tuple is made fastest.)"""
+
+    number: int  # 1-based, as `grep -n` counts (pieces of a line split by a lone CR share it)
     text: str
     page_start: bool
     doubled: bool  # the line printed its text twice (two-layer PDF titles)
     compact: str  # the text squeezed (see `squeeze`), computed once
+    spaced_number: bool = False  # opens with a number and a gap (`7　附则`): an outline's top level
+    gap_before: bool = False  # more blank lines before it than the file's usual line spacing
+    table_row: bool = False  # a numbered table row: cells apart by tabs or wide gaps (`1\t新增就业\t10万人`),
+    # or the number of a row alone on its line under a 序号 column (cells one a line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +106,8 @@ class Paragraph:
     line_numbers: tuple[int, ...]  # the raw line number for each offset
     page_start: bool
     doubled: bool
+    spaced_number: bool = False  # its first line opens with a number and a gap (see Line)
+    table_row: bool = False  # its first line is a row of table cells (see Line)
 
     @property
     def line_start(self) -> int:
@@ -102,7 +147,7 @@ def checked_text(text: str, name: str, warnings: list[str]) -> str:
     if not text.strip():
         raise InputError(name, None, "empty", "the file is empty or holds only whitespace")
     text = without_control_characters(text, name, warnings)
-    if "\r" in text and "\n" not in text:  # classic Mac line ends
+    if "\r" in text and "\n" not in text:  # classic Mac line ends: grep -n sees one line
         text = text.replace("\r", "\n")
     if not looks_chinese(text[:200_000]):
         raise InputError(name, None, "not_chinese", "no Chinese text found")
@@ -276,7 +321,7 @@ def check_line_lengths(text: str, name: str) -> None:
     """A line longer than any paragraph means the extraction lost its line breaks; reading it
     would take minutes for nothing useful, so it is refused."""
     for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > MAX_LINE_CHARS:
+        if len(line) > MAX_LINE_CHARS and max(map(len, LAYOUT_BREAK.split(line))) > MAX_LINE_CHARS:
             raise InputError(
                 name, number, "line_too_long",
                 f"line {number} has {len(line):,} characters, more than the {MAX_LINE_CHARS:,} "
@@ -305,7 +350,13 @@ def to_simplified():
 
 
 def normalise(text: str, name: str, warnings: list[str]) -> str:
-    """Full-width → ASCII, and traditional → simplified (with a warning), line by line."""
+    """Web residue out, invisible characters out, compatibility forms, full-width → ASCII and
+    traditional → simplified (with a warning), each within its raw line: no step ever adds or
+    removes a line feed, so every character keeps its raw line number."""
+    text = without_web_residue(text)
+    if INVISIBLE.search(text):
+        text = INVISIBLE.sub("", text)
+    text = with_compatible_forms(text)
     text = FULL_WIDTH_RUN.sub(lambda run: run.group().translate(FULL_WIDTH), text)
     converter = to_simplified()
     sample = text[:200_000]
@@ -326,6 +377,91 @@ def normalise(text: str, name: str, warnings: list[str]) -> str:
     warnings.append(f"{name}:{pairs[0][0]}: written in traditional characters; {len(pairs)} "
                     f"converted to simplified ({examples} …)")
     return "\n".join(simplified)
+
+# ---------------------------------------------------------------- web residue, invisible characters
+
+# An HTML entity: numeric (`&#12288;`, `&#x3000;`, the `;` often lost) or named with its `;`
+# (`&nbsp;`, `&ldquo;`); `&nbsp` also without it, as crawler dumps write it.
+ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};|nbsp(?![A-Za-z0-9]))")
+# What a line end or a control character decoded from an entity becomes: never a new raw line.
+ENTITY_SPACE = str.maketrans({"\n": " ", "\r": " ", "\x0b": " ", "\x0c": " ", "\x85": " ",
+                              "\u2028": " ", "\u2029": " "})
+ENTITY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Tag residue of a page saved as text. Block tags end a line of layout (a lone CR, see the
+# module docstring), a cell opens with a tab, inline tags and comments disappear. Only
+# the names of HTML tags are read as tags, so `<5%` or `<一>` stay text.
+BLOCK_TAGS = "p|div|br|hr|li|ul|ol|dl|dt|dd|tr|table|tbody|thead|tfoot|caption|h[1-6]|section|article|" \
+             "header|footer|nav|aside|main|blockquote|center|pre|form|html|head|body|title"
+CELL_TAGS = "td|th"
+INLINE_TAGS = "span|font|strong|b|i|u|em|a|img|sup|sub|small|big|s|strike|del|ins|label|input|" \
+              "button|select|option|textarea|iframe|meta|link|col|colgroup|nobr|wbr|code|tt|abbr|" \
+              "cite|q|mark|o:p|v:[a-z]+|w:[a-z]+|st1:[a-z]+"
+TAG = re.compile(
+    rf"<(?P<script>script|style)\b[^<>\n]*>[^\n]*?</(?P=script)\s*>"
+    rf"|<\s*(?P<close>/)?\s*(?:(?P<block>{BLOCK_TAGS})|(?P<cell>{CELL_TAGS})|(?:{INLINE_TAGS}))(?![A-Za-z0-9-])[^<>\n]*>"
+    r"|<!--[^\n]*?-->|<!\[[^<>\n]*\]>",
+    re.IGNORECASE,
+)
+# Invisible characters: zero-width space, non-joiner and joiner, word joiner and invisible
+# operators, soft hyphen, combining grapheme joiner, a byte-order mark inside the text,
+# bidirectional controls, variation selectors. Dropped, so that none splits a number, a label
+# or a name (`1\u200b0亿元`, `第\u00ad十条`).
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                       "\u2066-\u206f\ufe00-\ufe0f\ufeff]")
+# Compatibility characters whose NFKC form is the character meant, and safe to read as such:
+# Roman numerals (Ⅱ → II), parenthesised and period numbers (⑴ → (1), ⒈ → 1.), Kangxi radicals
+# a PDF extraction emits for ideographs (⼀⼆ → 一二), parenthesised ideographs (㈠ → (一)), CJK
+# compatibility ideographs and Latin ligatures. Circled numbers (①) are labels as printed and
+# full-width punctuation is kept as printed, so NFKC is not applied to the whole text.
+COMPATIBLE = re.compile("[\u2160-\u217f\u2474-\u249b\u2f00-\u2fdf\u3220-\u3243\uf900-\ufaff"
+                        "\ufb00-\ufb06\U0002f800-\U0002fa1f]+")
+RADICAL = re.compile("[\u2e80-\u2eff]")
+
+
+def without_web_residue(text: str) -> str:
+    """HTML entities decoded (`&nbsp;` is a space, `&ldquo;` is “, `&amp;nbsp;` a space too) and
+    tag residue dropped, within each raw line."""
+    if "&" in text:
+        for _ in range(3):  # `&amp;nbsp;` is an entity written as an entity
+            decoded = ENTITY.sub(decoded_entity, text)
+            if decoded == text:
+                break
+            text = decoded
+    if "<" in text:
+        text = TAG.sub(tag_replacement, text)
+    return text
+
+
+def decoded_entity(match: re.Match[str]) -> str:
+    decoded = html.unescape(match.group())
+    if decoded == match.group():  # not an entity HTML knows: text as printed
+        return decoded
+    return ENTITY_CONTROL.sub("", decoded.translate(ENTITY_SPACE))
+
+
+def tag_replacement(match: re.Match[str]) -> str:
+    if match.group("block"):
+        return "\r"
+    if match.group("cell") and not match.group("close"):
+        return "\t"
+    return ""
+
+
+@cache
+def radical_forms() -> dict[str, str]:
+    """CJK radical-supplement characters a PDF extraction emits for whole ideographs (⻓ → 长)."""
+    with resources.files("pipeline.lexicons").joinpath("radical_forms.csv").open(encoding="utf-8") as fh:
+        return {row["radical"]: row["character"] for row in csv.DictReader(fh)}
+
+
+def with_compatible_forms(text: str) -> str:
+    """Compatibility characters (see COMPATIBLE) and radical forms as the characters they stand for."""
+    if COMPATIBLE.search(text):
+        text = COMPATIBLE.sub(lambda run: unicodedata.normalize("NFKC", run.group()), text)
+    if RADICAL.search(text):
+        forms = radical_forms()
+        text = RADICAL.sub(lambda m: forms.get(m.group(), m.group()), text)
+    return text
 
 
 def is_cjk(ch: str) -> bool:
@@ -389,26 +525,199 @@ def is_page_number(stripped: str) -> bool:
     return (last.isdecimal() or last in PAGE_NUMBER_END) and PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) is not None
 
 
-def clean_lines(text: str) -> list[Line]:
-    """Raw text → lines without page numbers, bookmarks, credits and running titles."""
+# Ends of a line of layout inside a raw line (see the module docstring); a form feed also
+# starts a new page, as pdftotext writes it.
+LAYOUT_BREAK = re.compile("([\r\x0b\x0c\x85\u2028\u2029])")
+# A line opening with a number, a gap and text (`7　附则`, `2.1 目标`): the printed label of a
+# decimal outline, whose gap squeezing removes.
+SPACED_NUMBER = re.compile(rf"[0-9]{{1,4}}(?:\.[0-9]{{1,2}}){{0,3}}[ \t\u3000\u00a0]+{NOT_A_QUANTITY}[^\x00-\x7f]")
+# The gap between two cells of a table row: a tab or a run of spaces.
+CELL_GAP = re.compile(r"\t|[ \u3000\u00a0]{2,}")
+
+
+def layout_lines(raw_line: str) -> list[tuple[str, bool]]:
+    """The lines of layout of one raw line, each with whether a form feed starts it."""
+    if not LAYOUT_BREAK.search(raw_line):
+        return [(raw_line, False)]
+    parts = LAYOUT_BREAK.split(raw_line)
+    pieces = [(parts[0], False)]
+    for separator, piece in zip(parts[1::2], parts[2::2]):
+        pieces.append((piece, separator == "\x0c"))
+    return pieces
+
+
+def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) -> list[Line]:
+    """Raw text → lines without page numbers, bookmarks, credits, web-page furniture and running
+    titles. How many lines were web-page furniture is appended to `warnings` (when given) as
+    `file:line: message`."""
     raw = text.split("\n")
     lines: list[Line] = []
+    blank_runs: list[int] = []  # blank lines before each kept line; -1 across a dropped artefact
     after_page_number = False
+    blank = 0
+    next_row = 0  # the number the next row of a table with a 序号 column has (0: no such table)
+    breaks = LAYOUT_BREAK.search(text) is not None  # nearly every text has only LF line ends
     for number, raw_line in enumerate(raw, start=1):
-        raw_line = raw_line.rstrip("\r")
-        content = BOOKMARK.sub("", raw_line) if "[bookmark:" in raw_line else raw_line
-        stripped = content.strip()
-        if not stripped:
-            continue
-        if is_page_number(stripped) or CREDIT.match(stripped):
-            after_page_number = True
-            continue
-        page_start = after_page_number or (content.startswith(" ") and not content.startswith("  "))
-        after_page_number = False
-        spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
-        content, doubled = undouble(stripped, WHITESPACE.sub("", stripped) if spaced else stripped)
-        lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content))
+        for piece, form_feed in layout_lines(raw_line.removesuffix("\r")) if breaks else ((raw_line, False),):
+            content = BOOKMARK.sub("", piece) if "[bookmark:" in piece else piece
+            stripped = content.strip()
+            if not stripped:
+                after_page_number = after_page_number or form_feed
+                blank += 1
+                continue
+            row_number = next_row and stripped.isdigit() and int(stripped) in (next_row, 1)
+            if (is_page_number(stripped) and not row_number) or CREDIT.match(stripped):
+                after_page_number = True
+                blank = -1
+                continue
+            if row_number:  # the 序号 cell of a table row, alone on its line: the row's label
+                next_row = int(stripped) + 1
+            elif stripped.startswith("序号"):
+                next_row = 1
+            page_start = after_page_number or form_feed or (content.startswith(" ") and not content.startswith("  "))
+            blank_runs.append(-1 if after_page_number or blank < 0 else blank)
+            after_page_number = False
+            blank = 0
+            spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
+            content, doubled = undouble(stripped, WHITESPACE.sub("", stripped) if spaced else stripped)
+            spaced_number = bool(row_number) or (
+                spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
+            table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)
+            lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content,
+                              spaced_number, False, table_row))
+    lines = with_gaps(lines, blank_runs)
+    lines, furniture = drop_furniture(lines)
+    if furniture and warnings is not None:
+        examples = "、".join(dict.fromkeys(text for _, text in furniture[:40]))[:60]
+        warnings.append(f"{name}:{furniture[0][0]}: {len(furniture)} line(s) of web-page furniture "
+                        f"dropped ({examples} …)")
     return drop_running_titles(lines)
+
+
+def with_gaps(lines: list[Line], blank_runs: list[int]) -> list[Line]:
+    """Mark the lines a wider gap than usual precedes. Some extractions put a blank line after
+    every line, others none: only more blank lines than the most common run is a paragraph
+    break the layout shows (a run across a dropped page number is no gap)."""
+    runs = Counter(run for run in blank_runs if run >= 0)
+    if not runs:
+        return lines
+    usual = max(runs, key=lambda run: (runs[run], -run))
+    return [line._replace(gap_before=True) if run > usual else line for line, run in zip(lines, blank_runs)]
+
+
+# ---------------------------------------------------------------- web-page furniture
+
+FURNITURE_KINDS = ("line", "label", "menu", "option", "trailer")
+# Furniture lines are short; a longer line is text (a trailer's links are at most this long).
+FURNITURE_MAX = 60
+LINK_MAX = 60
+
+
+@dataclass(frozen=True)
+class Furniture:
+    any: re.Pattern[str]  # anything below: most lines are ruled out by this one match
+    line: re.Pattern[str]  # a whole line that is furniture
+    labels: tuple[re.Pattern[str], ...]  # label lines; when `value` is empty it is the next line
+    menu: re.Pattern[str]  # opens a menu of options (【字号：), closed by 】
+    option: re.Pattern[str]  # one option of such a menu (大, 中, 小, 加大 …)
+    trailer: re.Pattern[str]  # a related-content heading: it and the link lines after it
+
+
+@cache
+def furniture_rules() -> Furniture:
+    """`pipeline/lexicons/web_furniture.csv`: one regular expression per row, by kind."""
+    patterns: dict[str, list[str]] = {kind: [] for kind in FURNITURE_KINDS}
+    path = resources.files("pipeline.lexicons").joinpath("web_furniture.csv")
+    with path.open(encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            kind, pattern = row["kind"].strip(), row["pattern"].strip()
+            if kind not in FURNITURE_KINDS:
+                raise ValueError(f"web_furniture.csv line {line}: kind {kind!r} is not one of {FURNITURE_KINDS}")
+            try:
+                compiled = re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"web_furniture.csv line {line}: bad pattern {pattern!r}: {error}") from None
+            if kind == "label" and "value" not in compiled.groupindex:
+                raise ValueError(f"web_furniture.csv line {line}: a label pattern needs a (?P<value>…) group")
+            patterns[kind].append(pattern)
+
+    def union(kind: str) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in patterns[kind]) or "(?!)")
+
+    labels = tuple(re.compile(p) for p in patterns["label"])
+    anything = "|".join(f"(?:{p})" for kind in ("line", "label", "menu", "trailer") for p in patterns[kind])
+    return Furniture(re.compile(re.sub(r"\(\?P<\w+>", "(?:", anything)), union("line"), labels,
+                     union("menu"), union("option"), union("trailer"))
+
+
+def label_match(text: str, rules: Furniture) -> re.Match[str] | None:
+    for label in rules.labels:
+        if m := label.fullmatch(text):
+            return m
+    return None
+
+
+def is_furniture_line(text: str, rules: Furniture) -> bool:
+    return len(text) <= FURNITURE_MAX and rules.line.fullmatch(text) is not None
+
+
+def is_unfinished_value(text: str) -> bool:
+    """The value of a label printed on the next line: short, not a sentence."""
+    return len(text) <= 24 and text[-1] not in TERMINAL and text[-1] not in "。，,"
+
+
+def drop_furniture(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
+    """Lines of a web page's frame (`web_furniture.csv`) out: (kept lines, (line, text) dropped)."""
+    rules = furniture_rules()
+    kept: list[Line] = []
+    dropped: list[tuple[int, str]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        text = line.compact
+        if len(text) > max(FURNITURE_MAX, LINK_MAX):
+            kept.append(line)
+            i += 1
+            continue
+        end = furniture_end(lines, i, rules) if rules.any.fullmatch(text) else i
+        if end == i:
+            kept.append(line)
+            i += 1
+            continue
+        dropped += [(ln.number, ln.compact) for ln in lines[i:end]]
+        i = end
+    return kept, dropped
+
+
+def furniture_end(lines: list[Line], i: int, rules: Furniture) -> int:
+    """Index past the furniture that starts at line i (i itself when it is not furniture)."""
+    text = lines[i].compact
+    n = len(lines)
+    if len(text) <= FURNITURE_MAX:
+        if rules.line.fullmatch(text):
+            return i + 1
+        if rules.menu.fullmatch(text):
+            k = i + 1
+            while k < n and len(lines[k].compact) <= 4 and rules.option.fullmatch(lines[k].compact):
+                k += 1
+            return k
+        if m := label_match(text, rules):
+            if not m.group("value") and i + 1 < n and is_unfinished_value(lines[i + 1].compact) \
+                    and not label_match(lines[i + 1].compact, rules):
+                return i + 2
+            return i + 1
+        if rules.trailer.fullmatch(text):
+            k = i + 1
+            while k < n and (is_link(lines[k].compact) or is_furniture_line(lines[k].compact, rules)):
+                k += 1
+            return k
+    return i
+
+
+def is_link(text: str) -> bool:
+    """A line of a related-content list: a short headline, not a sentence nor a numbered item."""
+    return (len(text) <= LINK_MAX and text[-1] not in TERMINAL and text[-1] not in CLOSERS
+            and not LABEL.match(text))
 
 
 def drop_running_titles(lines: list[Line]) -> list[Line]:
@@ -460,7 +769,7 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
     unfinished line ends one only when it is clearly short: a heading or a title line.
     Digits and first-line indents make full lines look a little short, hence the margins.
     """
-    if next_line is None or line.doubled or next_line.doubled or typical == 0:
+    if next_line is None or line.doubled or next_line.doubled or typical == 0 or next_line.gap_before:
         return True
     text = line.text.rstrip()
     last = text.rstrip("".join(CLOSERS))[-1:] or text[-1:]
@@ -468,9 +777,13 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
     next_text = next_line.compact
     if STANDALONE_NEXT.match(next_text) or STANDALONE.match(line.compact):
         return True
+    if is_section_break(next_text) or is_section_break(line.compact):
+        return True
+    if LABEL.match(next_text):  # a printed label never continues a sentence
+        return True
     closed = text[-1:] in CLOSERS
-    opens_item = LABEL.match(line.compact) is not None
-    if LABEL.match(next_text) and (finished or closed or opens_item or width < typical - 3):
+    opens_item = LABEL.match(line.compact) is not None or line.spaced_number
+    if next_line.table_row or (next_line.spaced_number and (finished or closed or opens_item or width < typical - 3)):
         return True
     if not finished:
         return width < typical * 4 // 5
@@ -501,7 +814,8 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
         next_line = lines[i + 1] if i + 1 < len(lines) else None
         if ends_paragraph(line, widths[i], typical[i], next_line):
             paragraphs.append(
-                Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled)
+                Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
+                          first.spaced_number, first.table_row)
             )
             text, offsets, numbers, first = "", [], [], None
     return paragraphs

@@ -25,7 +25,6 @@ from pipeline.schema import record_schema, resource_names
 
 MAX_LINES = 30
 MAX_RUN_ON = 12  # more lines of text to look through for a mention that is not on its line
-UNTITLED = "（无标题）"
 MENTION_SEPARATORS = "、，,；;"
 ANSI_ON, ANSI_OFF = "\x1b[1;30;43m", "\x1b[0m"
 BRACKET_ON, BRACKET_OFF = "[[", "]]"
@@ -114,7 +113,7 @@ def source_span(table: str, row: dict[str, str], documents: dict[str, dict[str, 
 def mention_of(table: str, row: dict[str, str]) -> list[str]:
     """What to highlight, most specific first."""
     if table == "documents":
-        return [row["title"] if row["title"] != UNTITLED else "", row["doc_number"]]
+        return [row["title"], row["doc_number"]]
     if table == "measures":
         return [row["heading"], row["text"][:24], row["label"]]
     if table in ("amounts", "targets"):

@@ -390,7 +390,7 @@ function fit(label, px) {
 }
 function plural(n, word) { return n + ' ' + (n === 1 ? word.replace(/ies$/, 'y').replace(/s$/, '') : word); }
 function sum(rows, key) { return rows.reduce((a, r) => a + (typeof r[key] === 'number' ? r[key] : 0), 0); }
-function docLabel(d) { return d ? d.title : ''; }
+function docLabel(d) { return d ? (d.title || d.document_id) : ''; }
 function measureLabel(m) {
   if (!m) return '';
   const head = m.heading || snippet(m.text, 36);
@@ -652,7 +652,7 @@ function mixItems(docs) {
   return docs.map(d => {
     const ms = M_BY_DOC.get(d.document_id) || [];
     const n = k => ms.filter(m => (m.instrument || 'none') === k).length;
-    return {label: d.title, href: href('document', d.document_id),
+    return {label: docLabel(d), href: href('document', d.document_id),
       note: plural(ms.length, 'items'),
       parts: [...INSTRUMENTS, 'none'].map(k => ({value: n(k), color: COLORS[k], title: k + ': ' + n(k) + ' items'}))};
   });
@@ -709,7 +709,7 @@ function overview() {
 }
 function documentList(docs, depth) {
   return h('ul', {class: 'outline'}, docs.map(d => h('li', {style: 'padding-left:' + depth * 1.5 + 'em'},
-    h('a', {href: href('document', d.document_id)}, d.title), ' ',
+    h('a', {href: href('document', d.document_id)}, docLabel(d)), ' ',
     h('span', {class: 'muted'}, [d.kind, d.doc_number, d.issue_date].filter(x => x).join(' · ')),
     h('span', {class: 'counts'}, plural((M_BY_DOC.get(d.document_id) || []).length, 'items')),
     SUBDOCS.has(d.document_id) ? documentList(SUBDOCS.get(d.document_id), depth + 1) : null)));
@@ -719,7 +719,7 @@ function documentList(docs, depth) {
 function documentPage(id) {
   const d = DOC.get(id);
   if (!d) return notFound('document', id);
-  setTitle(d.title);
+  setTitle(docLabel(d));
   const ms = M_BY_DOC.get(id) || [];
   const amounts = AMT_BY_DOC.get(id) || [];
   const promised = amounts.filter(a => PROMISED.includes(a.role));
@@ -728,13 +728,13 @@ function documentPage(id) {
   main.append(h('section', {id: 'document', 'data-id': id},
     h('div', {class: 'crumbs'}, h('a', {href: '#/'}, 'overview'), ' › ', h('a', {href: '#/table/documents'}, 'documents'),
       parent ? [' › ', h('a', {href: href('document', parent.document_id)}, snippet(parent.title, 30))] : null),
-    h('h1', null, d.title),
+    h('h1', null, docLabel(d)),
     meta([
       ['document_id', h('code', null, d.document_id)],
       ['kind', d.kind + (d.is_draft ? ' (draft for comment)' : '')],
       ['文号', d.doc_number], ['issuer', d.issuer], ['issue date', d.issue_date], ['jurisdiction', d.jurisdiction],
-      ['issued by', parent ? h('a', {href: href('document', parent.document_id)}, parent.title) : null],
-      SUBDOCS.has(id) ? ['attaches', SUBDOCS.get(id).map(c => h('div', null, h('a', {href: href('document', c.document_id)}, c.title)))] : null,
+      ['issued by', parent ? h('a', {href: href('document', parent.document_id)}, docLabel(parent)) : null],
+      SUBDOCS.has(id) ? ['attaches', SUBDOCS.get(id).map(c => h('div', null, h('a', {href: href('document', c.document_id)}, docLabel(c))))] : null,
       ['source', [h('code', null, d.source_file), ', lines ' + d.line_start + '–' + d.line_end]],
       ['source sha256', h('code', null, d.source_sha256)],
       ['contains', `${ms.length} items, ${amounts.length} amounts (${promised.length ? fmtCNY(sum(promised, 'max_cny')) : 'no money'} promised), ${(TGT_BY_DOC.get(id) || []).length} targets, ${agencies.size} agencies`],

@@ -22,6 +22,7 @@ from pipeline.clean import (
     TERMINAL,
     Line,
     Paragraph,
+    is_section_break,
     join_paragraphs,
 )
 
@@ -29,11 +30,46 @@ DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
 )
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 CHINESE_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 DRAFT = re.compile(r"征求意见稿|送审稿|讨论稿")
 SALUTATION_END = re.compile(r"[：:]$")
 ANNEX_MARK = re.compile(r"^附件\s*\d*$")
-JURISDICTION = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{1,8}?(?:省|自治区|市|州|县|区))")
+# A place name ends at its type (省, 市, 州 …); 州 followed by 省 or 市 is part of the name
+# (贵州省, 广州市), while 省 or 区 followed by 市 is not (江西省市场监管局).
+PLACE_TYPE = "(?:省|自治区|特别行政区|市|州(?![省市])|盟|县|区|旗)"
+JURISDICTION = re.compile(rf"^(?:中共)?([\u4e00-\u9fff]{{1,8}}?{PLACE_TYPE})")
+# The issuer printed before the verb of a title: 国务院办公厅关于…, 国务院办公厅转发…, 省政府印发….
+TITLE_ISSUER = re.compile(r"^(.{2,30}?)(?:关于|转发|批转|印发)")
+# A government work report (2026年四川省人民政府工作报告, 政府工作报告) and the lines under its
+# title: the delivery line (——2026年1月26日在广东省第十四届人民代表大会第五次会议上) and the
+# speaker (广东省省长 孟凡利, 省长 李炳军, 自治区主席 …).
+WORK_REPORT = re.compile(r"^(?:(?:19|20)\d{2}年)?(?P<place>[\u4e00-\u9fff]{0,12}?)(?:人民)?政府工作报告$")
+DELIVERY = re.compile(
+    r"^(?:(?P<dash>[—－\-–]+)|[（(])?(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)?在(?P<venue>.{2,40}?)上"
+    r"(?:的(?:讲话|报告|工作报告|发言|致辞|说明))?[）)]?$"
+)
+PLACE = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,10}}?{PLACE_TYPE})")
+SPEAKER = re.compile(
+    rf"^(?P<place>(?!自治区|特别行政区)[\u4e00-\u9fff]{{2,12}}?{PLACE_TYPE})?(?:人民政府)?代?"
+    r"(?:省长|自治区主席|主席|市长|州长|盟长|县长|区长|旗长)(?P<name>[\u4e00-\u9fff·]{2,10})$"
+)
+# Lines printed after the signature: (此件公开发布), (本文有删减), 抄送：…, 联系人：…, and the
+# printing line of the 版记 (某某省人民政府办公厅　2019年1月9日印发), whose date is not the signing date.
+CLOSING_NOTE = re.compile(r"^(?:[（(][^（()）]{2,30}[）)]|(?:抄送|抄报|联系人|联系电话|印发)[：:].*)$")
+PRINTED = re.compile(r"^.{0,40}?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日印发(?:共印\d+份)?$")
+# The red header of an official document (四川省人民政府文件) and the signer line under its 文号.
+RED_HEADER = re.compile(r"^(.{2,40}?)文件$")
+SIGNER = re.compile(r"^签发人[：:]")
+# A notice's transmittal sentence names what it issues: 《…若干措施》已经省政府同意，现印发给你们.
+TRANSMITTAL = re.compile(r"《([^《》]{4,80})》[^。]{0,40}?(?:现|特)?(?:印发|转发|发)给你们")
+# What an untitled document says it is (现提出以下实施意见, 通知如下, 现印发给你们 …).
+UNTITLED_KIND = (
+    (re.compile(r"(?:印发|转发)给你们|(?:通知|通报)如下"), "notice"),
+    (re.compile(r"提出(?:以下|如下)(?:实施|指导)?意见|意见如下"), "opinion"),
+    (re.compile(r"(?:以下|如下)[^。]{0,6}?(?:措施|举措)"), "measures"),
+    (re.compile(r"决定如下"), "decision"),
+)
 TRAILING_QUALIFIER = re.compile(r"[（(](?:试行|暂行|征求意见稿|送审稿|讨论稿|草案)[）)]$")
 HEADING_MAX = 30
 QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
@@ -53,12 +89,13 @@ class Item:
     breaks: tuple[int, ...] = ()  # offsets in body.text where a further paragraph begins
     deadline: str | None = None
     table_row: dict | None = None  # the rebuilt row, for items read from a table
+    section: str | None = None  # the notes or glossary heading it stands under (注：, 名词解释)
 
 
 @dataclass(slots=True)
 class Document:
     ordinal: int
-    title: str | None
+    title: str | None  # None when the text prints no title
     kind: str
     start: int  # index of the first paragraph of the header
     header_end: int  # index of the first body paragraph
@@ -69,6 +106,8 @@ class Document:
     is_draft: bool = False
     parent: int | None = None
     jurisdiction: str | None = None
+    delivered_in: str | None = None  # the place a work report or speech names as its venue
+    issued_title: str | None = None  # the title a notice's transmittal names (《…》现印发给你们)
     line_start: int = 0
     line_end: int = 0
     items: list[Item] = field(default_factory=list)
@@ -107,12 +146,49 @@ def kind_by_suffix() -> dict[str, str]:
     return dict(kind_suffixes())
 
 
+@cache
+def doc_number_issuers() -> dict[str, str]:
+    """`doc_number_issuers.csv`: the organ part of a 文号 (国办发, 川府) → the body that issues it."""
+    with resources.files("pipeline.lexicons").joinpath("doc_number_issuers.csv").open(encoding="utf-8") as fh:
+        return {row["prefix"]: row["issuer"] for row in csv.DictReader(fh)}
+
+
+@cache
+def known_issuers() -> frozenset[str]:
+    """Issuers named whole, whatever their ending (国务院)."""
+    return frozenset(doc_number_issuers().values())
+
+
+def issuer_from_doc_number(doc_number: str | None) -> str | None:
+    """The issuer a 文号 names by its prefix: the longest prefix of its organ part in the lexicon
+    (国办发〔2019〕6号 → 国办 → 国务院办公厅; 赣府字 → 赣府 → 江西省人民政府)."""
+    if not doc_number:
+        return None
+    organ = doc_number.split("〔", 1)[0]
+    lexicon = doc_number_issuers()
+    for end in range(len(organ), 1, -1):
+        if (issuer := lexicon.get(organ[:end])) is not None:
+            return issuer
+    return None
+
+
+# A line naming a body never holds the verb of a title (国务院办公厅转发国家地震局 opens a title).
+NOT_AN_ISSUER = re.compile("关于|转发|批转|印发")
+
+
 def is_issuer(text: str) -> bool:
-    return len(text) <= 26 and issuer_pattern().match(text) is not None
+    return len(text) <= 26 and (text in known_issuers() or (
+        issuer_pattern().match(text) is not None and not NOT_AN_ISSUER.search(text)))
 
 
 def is_unfinished_short(text: str, limit: int = 40) -> bool:
     return 0 < len(text) <= limit and text[-1] not in TERMINAL and not LABEL.match(text)
+
+
+# A title that issues another document, whatever its kind (关于印发…的函).
+ISSUING_TITLE = re.compile("印发|转发|批转")
+# A figure or table caption (图1 号牌编码规则) is no title.
+CAPTION = re.compile(r"^[图表]\s*[0-9一二三四五六七八九十]")
 
 
 def is_title(text: str) -> bool:
@@ -120,6 +196,7 @@ def is_title(text: str) -> bool:
         is_unfinished_short(text, 60)
         and kind_of(text) is not None
         and not text.startswith("附件")
+        and not CAPTION.match(text)
         and "。" not in text
     )
 
@@ -132,8 +209,9 @@ def normalise_doc_number(match: re.Match[str]) -> str:
     return f"{match.group(1)}〔{match.group(2)}〕{int(match.group(3))}号"
 
 
-def parse_date(text: str) -> str | None:
-    if m := DATE.search(text):
+def parse_date(text: str, iso: bool = False) -> str | None:
+    """The first date written 2014年10月8日 or 二〇一四年十月八日 (also 2014-10-08 when `iso`)."""
+    if (m := DATE.search(text)) or (iso and (m := ISO_DATE.search(text))):
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif m := CHINESE_DATE.search(text):
         digits = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
@@ -146,15 +224,34 @@ def parse_date(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def latest_date(text: str) -> str | None:
+    """The latest date a note prints: an adoption note listing a first version and its revisions
+    (（1991年3月4日…发布　根据2018年11月6日…修订）) dates the version printed."""
+    dates = [d for m in DATE.finditer(text) if (d := parse_date(m.group()))]
+    return max(dates) if dates else parse_date(text)
+
+
 def is_date_line(text: str) -> bool:
     return bool(DATE.fullmatch(text) or CHINESE_DATE.fullmatch(text))
 
 
 def jurisdiction_of(issuer: str | None) -> str | None:
+    """The place an issuer governs: 四川省 for 四川省人民政府办公厅, 绵阳市 for 绵阳市财政局; None for
+    a national body (国务院), whose jurisdiction is the whole country."""
     if not issuer:
         return None
     m = JURISDICTION.match(issuer)
     return m.group(1) if m else None
+
+
+def report_issuer(doc: Document) -> str | None:
+    """A work report is the report of the people's government of the place named in its title,
+    its delivery line or its speaker line (2026年浙江省政府工作报告 → 浙江省人民政府)."""
+    m = WORK_REPORT.match(doc.title or "")
+    if not m:
+        return None
+    place = m.group("place") if PLACE.fullmatch(m.group("place") or "") else doc.delivered_in
+    return place + "人民政府" if place else None
 
 
 # ---------------------------------------------------------------- interleaved articles
@@ -233,6 +330,8 @@ def title_run(paragraphs: list[Paragraph], i: int, limit: int = 3) -> tuple[str,
             or DOC_NUMBER.search(piece)
             or is_date_line(piece)
             or re.fullmatch(r"[（(].*[）)]", piece)
+            or CAPTION.match(piece)
+            or paragraphs[k].spaced_number  # an outline's first heading (1　总则)
         ):
             break
         text += piece
@@ -245,25 +344,98 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
     """Scan paragraphs for document starts, in order."""
     docs: list[Document] = []
     referenced: set[str] = set()  # titles quoted in 《》 so far: a notice names what it issues
+    page: dict[str, str] = {}  # what a government web page's metadata table says
     i = 0
     n = len(paragraphs)
     while i < n:
+        if not docs and (field := metadata_at(paragraphs, i)):
+            name, value, width = field
+            page.setdefault(name, value)
+            i += width
+            continue
         doc = header_at(paragraphs, i, len(docs), after_date=bool(docs) and ends_with_date(paragraphs, i),
                         referenced=referenced)
+        if doc is None and docs and (issued := issued_after_signature(paragraphs, i, docs[-1])):
+            doc = Document(len(docs), issued, kind_of(issued) or "other", i, i)
         referenced.update(normalise_title(t) for t in QUOTED_TITLE.findall(paragraphs[i].text))
         if doc is None:
-            if not docs:  # text before any title: a fragment whose start is missing
-                kind = "article" if any(q.doubled for q in paragraphs) else "other"
-                docs.append(Document(0, None, kind, 0, 0))
+            if not docs:  # text before any title: a fragment whose start is missing, or a text
+                # printed without its title (a crawler dropped it): read what it says it is
+                docs.append(Document(0, None, untitled_kind(paragraphs[i:]), i, i))
+            if m := TRANSMITTAL.search(paragraphs[i].text):
+                docs[-1].issued_title = normalise_title(m.group(1))
             i += 1
             continue
         docs.append(doc)
         i = doc.header_end
+    if docs and page:
+        with_page_metadata(docs[0], page)
     return docs
 
 
+@cache
+def metadata_fields() -> dict[str, str]:
+    """`page_metadata.csv`: the labels of a government web page's metadata table → field."""
+    with resources.files("pipeline.lexicons").joinpath("page_metadata.csv").open(encoding="utf-8") as fh:
+        return {row["label"]: row["field"] for row in csv.DictReader(fh)}
+
+
+def metadata_at(paragraphs: list[Paragraph], i: int) -> tuple[str, str, int] | None:
+    """(field, value, paragraphs used) of a metadata line (`发文字号：国办发〔2019〕6号`, or the
+    label alone with its value on the next line), else None."""
+    label, colon, value = paragraphs[i].text.partition("：") if "：" in paragraphs[i].text \
+        else paragraphs[i].text.partition(":")
+    field = metadata_fields().get(label) if colon else None
+    if field is None:
+        return None
+    if value or i + 1 >= len(paragraphs) or metadata_at(paragraphs, i + 1):
+        return field, value, 1
+    return field, paragraphs[i + 1].text, 2
+
+
+def with_page_metadata(doc: Document, page: dict[str, str]) -> None:
+    """Fill what the document does not print itself from its web page's metadata table."""
+    if doc.title is None and page.get("title"):
+        doc.title = normalise_title(page["title"])
+        doc.kind = kind_of(doc.title) or doc.kind
+    if doc.issuer is None and is_issuer(page.get("issuer", "")):
+        doc.issuer = page["issuer"]
+    if doc.doc_number is None and (m := DOC_NUMBER.fullmatch(page.get("doc_number", ""))):
+        doc.doc_number = normalise_doc_number(m)
+    doc.issue_date = doc.issue_date or parse_date(page.get("issue_date", ""), iso=True)
+
+
+def untitled_kind(paragraphs: list[Paragraph]) -> str:
+    """The kind of a document printed without its title, from its opening sentences."""
+    if any(q.doubled for q in paragraphs):
+        return "article"
+    opening = "".join(p.text for p in paragraphs[:3])
+    for pattern, kind in UNTITLED_KIND:
+        if pattern.search(opening):
+            return kind
+    return "other"
+
+
+def issued_after_signature(paragraphs: list[Paragraph], i: int, notice: Document) -> str | None:
+    """The title of the document a notice issues, when its text starts here without its title:
+    the notice named it (《X》…现印发给你们) and signed off (date, closing notes) just before."""
+    if notice.issued_title is None or notice.start == i:
+        return None
+    if not ends_with_date(paragraphs, i) or is_closing_note(paragraphs[i].text) or is_date_line(paragraphs[i].text):
+        return None
+    return notice.issued_title
+
+
+def is_closing_note(text: str) -> bool:
+    return (CLOSING_NOTE.match(text) is not None and not parse_date(text)) or PRINTED.match(text) is not None
+
+
 def ends_with_date(paragraphs: list[Paragraph], i: int) -> bool:
-    return i > 0 and is_date_line(paragraphs[i - 1].text)
+    """Is paragraph i preceded by a signature date (closing notes such as （此件公开发布） between)?"""
+    k = i - 1
+    while k >= 0 and is_closing_note(paragraphs[k].text):
+        k -= 1
+    return k >= 0 and is_date_line(paragraphs[k].text)
 
 
 def header_at(
@@ -280,6 +452,8 @@ def header_at(
             doc.issuer = paragraphs[k].text
             doc.header_end = k + 1
         return doc
+    if (m := RED_HEADER.fullmatch(p.text)) and is_issuer(m.group(1)):
+        return red_header_at(paragraphs, i, ordinal, m.group(1))
     if is_issuer(p.text) and i + 1 < len(paragraphs):
         run = title_run(paragraphs, i + 1)
         if run:
@@ -305,18 +479,49 @@ def header_at(
     return None
 
 
+def red_header_at(paragraphs: list[Paragraph], i: int, ordinal: int, issuer: str) -> Document | None:
+    """A document under its red header: `X人民政府文件`, then its 文号 (and 签发人 of a report to a
+    higher body), then the title."""
+    k = i + 1
+    doc_number = None
+    while k < len(paragraphs) and (DOC_NUMBER.fullmatch(paragraphs[k].text) or SIGNER.match(paragraphs[k].text)):
+        if m := DOC_NUMBER.fullmatch(paragraphs[k].text):
+            doc_number = normalise_doc_number(m)
+        k += 1
+    if k + 1 < len(paragraphs) and is_issuer(paragraphs[k].text) and title_run(paragraphs, k + 1):
+        issuer = paragraphs[k].text  # the issuer line above the title
+        k += 1
+    run = title_run(paragraphs, k) if k < len(paragraphs) else None
+    if run is None:
+        return None
+    title, end = run
+    doc = Document(ordinal, normalise_title(title), kind_of(title) or "other", i, end)
+    doc.issuer, doc.doc_number = issuer, doc_number
+    return read_header_tail(paragraphs, doc)
+
+
 def read_header_tail(paragraphs: list[Paragraph], doc: Document) -> Document:
-    """After the title: 文号, draft mark, adoption note with its date, salutation."""
-    k = doc.header_end
+    """After the title: 文号, draft mark, a date under the title, the delivery line and speaker
+    of a report or speech, an adoption note with its date, the salutation."""
+    k = title_end = doc.header_end
     while k < len(paragraphs):
         text = paragraphs[k].text
+        delivery, width = delivery_line(paragraphs, k)
         if m := DOC_NUMBER.fullmatch(text):
             doc.doc_number = normalise_doc_number(m)
         elif DRAFT.search(text) and len(text) <= 12:
             doc.is_draft = True
-        elif re.fullmatch(r"[（(].{0,60}[）)]", text) and parse_date(text):
-            doc.issue_date = parse_date(text)
-        elif SALUTATION_END.search(text) and len(text) <= 80 and k <= doc.header_end + 2:
+        elif delivery:
+            doc.issue_date = doc.issue_date or (parse_date(delivery.group("date") or ""))
+            venue = PLACE.match(delivery.group("venue"))
+            doc.delivered_in = doc.delivered_in or (venue.group("place") if venue else None)
+            k += width
+            continue
+        elif m := SPEAKER.fullmatch(text):
+            doc.delivered_in = doc.delivered_in or m.group("place")
+        elif (re.fullmatch(r"[（(].{0,120}[）)]", text) or is_date_line(text)) and parse_date(text):
+            doc.issue_date = doc.issue_date or latest_date(text)
+        elif SALUTATION_END.search(text) and len(text) <= 80 and k <= title_end + 4:
             pass
         else:
             break
@@ -325,16 +530,32 @@ def read_header_tail(paragraphs: list[Paragraph], doc: Document) -> Document:
     return doc
 
 
-def signature_at(paragraphs: list[Paragraph], doc: Document) -> tuple[int, str | None]:
-    """A closing signature and date: return the body end and the date found there."""
+def delivery_line(paragraphs: list[Paragraph], k: int) -> tuple[re.Match[str] | None, int]:
+    """The delivery line of a report or speech at paragraph k, printed on one line or broken over
+    two (——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上): (match, paragraphs used)."""
+    text = paragraphs[k].text
+    for width, candidate in ((1, text), (2, text + paragraphs[k + 1].text if k + 1 < len(paragraphs) else "")):
+        m = DELIVERY.fullmatch(candidate)
+        if m and (m.group("dash") or m.group("date")):
+            return m, width
+    return None, 0
+
+
+def signature_at(paragraphs: list[Paragraph], doc: Document) -> tuple[int, str | None, str | None]:
+    """The closing signature: (body end, date, issuer) from its date line, the issuer lines above
+    it and the closing notes below it (国务院 / 2018年12月12日 / （此件公开发布）)."""
     end = doc.end
-    if end - 1 >= doc.header_end and is_date_line(paragraphs[end - 1].text):
-        date = parse_date(paragraphs[end - 1].text)
+    while end - 1 >= doc.header_end and is_closing_note(paragraphs[end - 1].text):
         end -= 1
-        if end - 1 >= doc.header_end and is_issuer(paragraphs[end - 1].text):
-            end -= 1
-        return end, date
-    return end, None
+    if end - 1 < doc.header_end or not is_date_line(paragraphs[end - 1].text):
+        return doc.end, None, None
+    date = parse_date(paragraphs[end - 1].text)
+    end -= 1
+    issuer = None
+    if end - 1 >= doc.header_end and is_issuer(paragraphs[end - 1].text):
+        end -= 1
+        issuer = paragraphs[end].text
+    return end, date, issuer
 
 
 def link_parents(docs: list[Document], paragraphs: list[Paragraph]) -> None:
@@ -347,7 +568,7 @@ def link_parents(docs: list[Document], paragraphs: list[Paragraph]) -> None:
             doc.parent = previous.ordinal
             continue
         for candidate in reversed(docs[: doc.ordinal]):
-            if candidate.kind != "notice":
+            if candidate.kind != "notice" and not ISSUING_TITLE.search(candidate.title or ""):
                 continue
             text = normalise_title("".join(p.text for p in paragraphs[candidate.start : candidate.end]))
             if doc.title in text or candidate.ordinal == doc.ordinal - 1:
@@ -366,27 +587,38 @@ def inherit_from_parents(docs: list[Document]) -> None:
 
 
 def issuer_from_title(title: str | None) -> str | None:
-    """`中共四川省委关于…的决定` names its issuer before `关于`."""
-    if not title or "关于" not in title:
-        return None
-    prefix = title.split("关于", 1)[0]
-    return prefix if prefix and is_issuer(prefix) else None
+    """`中共四川省委关于…的决定`, `国务院办公厅转发…的通知` name their issuer before the verb."""
+    m = TITLE_ISSUER.match(title or "")
+    return m.group(1) if m and is_issuer(m.group(1)) else None
 
 
 # ---------------------------------------------------------------- items
 
 
 def label_style(m: re.Match[str]) -> str:
+    """The numbering style of a label; items of one style are siblings (see split_items)."""
     if m.group("cn"):
         return "cn、"
     if m.group("cnp"):
         return "(cn)"
+    if m.group("outline"):
+        return f"outline{m.group('outline').count('.') + 1}"
     if m.group("num"):
         return "num" + {"．": "."}.get(m.group("num_mark"), m.group("num_mark"))
+    if m.group("num_close"):
+        return "num)"
     if m.group("nump"):
         return "(num)"
     if m.group("circled"):
         return "circled"
+    if m.group("latinp"):
+        return "(latin)"
+    if m.group("latin"):
+        return "latin)"
+    if m.group("roman"):
+        return "roman."
+    if m.group("upper_roman"):
+        return "ROMAN"
     return "第" + m.group("article_mark")
 
 
@@ -428,34 +660,61 @@ def heading_of(first_paragraph: str) -> str | None:
     return None
 
 
+# The number a decimal outline or a table row opens with (`7　附则`, `2.1　目标`, `3\t…\t…`).
+LEADING_NUMBER = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,2}){0,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    text: str  # as printed, whitespace removed
+    style: str
+    end: int  # offset in the paragraph text where the item's own text starts
+
+
+def label_of(p: Paragraph, outline: bool) -> Label | None:
+    """The label a paragraph opens with: a printed mark (一、 （一） 1. 第X条 …), or a bare number
+    followed by a gap when the document is a decimal outline or the line is a table row."""
+    if m := LABEL.match(p.text):
+        return Label(re.sub(r"\s", "", m.group(0)), label_style(m), m.end())
+    if p.spaced_number and (outline or p.table_row) and (m := LEADING_NUMBER.match(p.text)):
+        style = f"outline{m.group().count('.') + 1}" if outline else "row"
+        return Label(m.group(), style, m.end())
+    return None
+
+
 def split_items(paragraphs: list[Paragraph]) -> list[Item]:
     """Numbered items at every level, by the order in which label styles first appear."""
-    groups: list[tuple[re.Match[str] | None, list[Paragraph]]] = []
+    outline = any((m := LABEL.match(p.text)) and m.group("outline") for p in paragraphs)
+    groups: list[tuple[Label | None, list[Paragraph]]] = []
     for p in paragraphs:
-        m = LABEL.match(p.text)
-        if m or not groups or groups[-1][0] is None:
-            groups.append((m, [p]))
+        label = label_of(p, outline)
+        if label or not groups or groups[-1][0] is None or is_section_break(p.text):
+            groups.append((label, [p]))
         else:
             groups[-1][1].append(p)
     items: list[Item] = []
     stack: list[tuple[str, int]] = []  # (style, ordinal) from the outermost level down
-    for m, paras in groups:
+    section = None
+    for label, paras in groups:
         ordinal = len(items)
-        if m is None:  # unnumbered paragraphs before any numbering: one row each
+        if label is None:  # unnumbered paragraphs before any numbering: one row each
+            if is_section_break(paras[0].text):  # notes or a glossary: numbering starts again
+                stack.clear()
+                section = paras[0].text
             for p in paras:
                 parent = stack[-1][1] if stack else None
-                items.append(Item(len(items), None, None, len(stack) + 1, parent, None, concat([p])))
+                items.append(Item(len(items), None, None, len(stack) + 1, parent, None, concat([p]),
+                                  section=section))
             continue
-        style = label_style(m)
         styles = [s for s, _ in stack]
-        if style in styles:
-            del stack[styles.index(style):]
+        if label.style in styles:
+            del stack[styles.index(label.style):]
         parent = stack[-1][1] if stack else None
-        stack.append((style, ordinal))
-        label = re.sub(r"\s", "", m.group(0))
-        body = concat(paras, skip=m.end())
-        heading = heading_of(paras[0].text[m.end():])
-        items.append(Item(ordinal, label, style, len(stack), parent, heading, body, paragraph_breaks(paras, m.end())))
+        stack.append((label.style, ordinal))
+        body = concat(paras, skip=label.end)
+        heading = heading_of(paras[0].text[label.end:])
+        items.append(Item(ordinal, label.text, label.style, len(stack), parent, heading, body,
+                          paragraph_breaks(paras, label.end), section=section))
     return items
 
 
@@ -470,9 +729,10 @@ def segment_file(lines: list[Line], raw_lines: list[str]) -> list[Document]:
     for k, doc in enumerate(docs):
         doc.end = docs[k + 1].start if k + 1 < len(docs) else len(paragraphs)
     for doc in docs:
-        body_end, date = signature_at(paragraphs, doc)
+        body_end, date, signed_by = signature_at(paragraphs, doc)
         doc.issue_date = doc.issue_date or date
-        doc.issuer = doc.issuer or issuer_from_title(doc.title)
+        doc.issuer = (doc.issuer or issuer_from_title(doc.title) or issuer_from_doc_number(doc.doc_number)
+                      or report_issuer(doc) or signed_by)
         span = paragraphs[doc.start : doc.end]
         numbers = [n for p in span for n in p.line_numbers]
         doc.line_start, doc.line_end = (min(numbers), max(numbers)) if numbers else (0, 0)

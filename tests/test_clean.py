@@ -8,6 +8,11 @@ from conftest import seed_text
 
 from pipeline.clean import clean_lines, decode, join_paragraphs, squeeze, undouble
 from pipeline.errors import InputError
+from pipeline.segment import segment_file
+
+
+def segment_text(text: str):
+    return segment_file(clean_lines(text), text.split("\n"))
 
 
 def paragraphs_of(prefix: str):
@@ -114,3 +119,162 @@ def test_unreadable_input_is_a_clear_error_naming_the_file(data, code):
         decode(data, "bad name.txt")
     assert caught.value.code == code
     assert "bad name.txt" in str(caught.value)
+
+
+# ---------------------------------------------------------------- web residue and characters
+# Small texts written for these tests: a county notice saved from a web page, a PDF extraction.
+
+
+def decoded(text: str) -> str:
+    return decode(text.encode("utf-8"), "x.txt")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("为推进&nbsp;旅游业发展", "为推进\u00a0旅游业发展"),
+        ("打造&ldquo;全域旅游&rdquo;品牌", "打造“全域旅游”品牌"),
+        ("&#12288;&#12288;一、总体要求", "\u3000\u3000一、总体要求"),
+        ("&#x3000;二、主要任务", "\u3000二、主要任务"),
+        ("给予&amp;nbsp;奖励", "给予\u00a0奖励"),  # an entity written as an entity
+        ("&nbsp&nbsp第一条", "\u00a0\u00a0第一条"),  # a crawler dropped the semicolons
+        ("研发&foo;投入", "研发&foo;投入"),  # not an entity HTML knows: kept as printed
+    ],
+)
+def test_html_entities_are_decoded(raw, clean):
+    assert decoded(raw) == clean
+
+
+def test_an_entity_never_adds_a_line():
+    # `&#10;` is a line feed: it becomes a space, so the raw line numbers stay those of grep -n
+    assert decoded("第一段&#10;正文。\n第二段。").split("\n") == ["第一段 正文。", "第二段。"]
+
+
+def test_tag_residue_is_dropped_and_blocks_end_lines_of_layout():
+    text = decoded('<p style="text-indent:2em">一、总体要求</p><br/><span>（一）指导思想。</span>\n'
+                   "<td>1</td><td>新增就业</td><!-- 注释 -->\n增长<5%以内。")
+    lines = clean_lines(text)
+    assert [(line.number, line.text) for line in lines] == [
+        (1, "一、总体要求"), (1, "（一）指导思想。"), (2, "1\t新增就业"), (3, "增长<5%以内。")]
+
+
+def test_invisible_characters_split_no_number_label_or_name():
+    text = decoded("第\u00ad十条\u200b 安排资金1\u200b0\u200d00万元，由省\u2060财政厅\u202a负责。\ufeff")
+    (doc,) = segment_text(text)
+    (item,) = doc.items
+    assert item.label == "第十条"
+    assert item.body.text == "安排资金1000万元，由省财政厅负责。"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("⼀、⼯作⽬标", "一、工作目标"),  # Kangxi radicals a PDF extraction emits for ideographs
+        ("⻓江经济带⻔户", "长江经济带门户"),  # radical-supplement forms (radical_forms.csv)
+        ("⑴加强领导", "(1)加强领导"),
+        ("⒉完善机制", "2.完善机制"),
+        ("㈢保障措施", "(三)保障措施"),
+        ("劣Ⅴ类水体", "劣V类水体"),  # 003:2260 "基本消除劣Ⅴ类水体"
+        ("①加强统筹（一）", "①加强统筹（一）"),  # circled labels and full-width brackets as printed
+        ("２０２５年达到１０％", "2025年达到10%"),
+    ],
+)
+def test_compatibility_forms_are_read_as_the_characters_meant(raw, clean):
+    assert decoded(raw) == clean
+
+
+def test_cr_crlf_and_lf_mixed_keep_grep_line_numbers():
+    # CRLF is one line end; a lone CR ends a line of layout inside the same raw line.
+    text = decoded("一、总体要求\r\n（一）指导思想。\r（二）基本原则。\n二、主要任务")
+    assert text.count("\n") == 2
+    assert [(line.number, line.text) for line in clean_lines(text)] == [
+        (1, "一、总体要求"), (2, "（一）指导思想。"), (2, "（二）基本原则。"), (3, "二、主要任务")]
+
+
+def test_a_file_ending_its_lines_with_cr_alone_is_numbered_by_them():
+    assert [line.number for line in clean_lines(decoded("一、甲\r二、乙\r三、丙"))] == [1, 2, 3]
+
+
+def test_a_form_feed_starts_a_page():
+    lines = clean_lines("第一页的正文。\n\x0c第二页的正文。")
+    assert [(line.text, line.page_start) for line in lines] == [("第一页的正文。", False), ("第二页的正文。", True)]
+
+
+# ---------------------------------------------------------------- web-page furniture
+
+WEB_PAGE = """下载
+打印
+全屏
+【字号：
+加大
+还原
+】
+某县关于加快旅游产业发展的若干意见
+2024年3月1日 09时30分
+来源：
+某县人民政府网
+时间：2024-03-01
+分享到：微信微博
+各乡镇人民政府：
+为加快旅游产业发展，提出如下意见。
+时间：2024年3月5日至8日
+一、旅游景区建设。
+责任编辑：
+张三
+扫一扫在手机打开当前页
+相关报道：
+某县召开旅游工作会议
+9f86d081884c7d659a2feaa0c55ad015:
+某县旅游产业发展综述
+"""
+
+
+def test_web_page_furniture_is_dropped_and_counted():
+    warnings: list[str] = []
+    lines = clean_lines(WEB_PAGE, "page.txt", warnings)
+    assert [line.text for line in lines] == [
+        "某县关于加快旅游产业发展的若干意见", "各乡镇人民政府：", "为加快旅游产业发展，提出如下意见。",
+        "时间：2024年3月5日至8日",  # a time in the text, not the page's timestamp
+        "一、旅游景区建设。"]
+    (warning,) = warnings
+    assert warning.startswith("page.txt:1: 19 line(s) of web-page furniture dropped (下载、打印")
+
+
+def test_a_photo_credit_and_a_one_line_font_menu_are_furniture():
+    lines = clean_lines("政府工作报告。 新华社记者 李四 摄\n【字号：大 中 小】\n政府工作报告\n各位代表：")
+    assert [line.text for line in lines] == ["政府工作报告", "各位代表："]
+
+
+def test_a_short_line_of_text_is_not_furniture():
+    # 002:18 "一、指导思想" and a lone 大 outside any font-size menu stay
+    assert [line.text for line in clean_lines("一、指导思想\n大\n收藏家协会")] == ["一、指导思想", "大", "收藏家协会"]
+
+
+def test_a_wider_gap_than_usual_ends_a_paragraph():
+    # Every line is followed by one blank line (as in the seeds); three blank lines are a break.
+    body = ["各地要加强组织领导，建立健全工作机制，明确", "责任分工，完善配套政策，加大资金投入力度，", "确保各项任务落到实处，取得实效。",
+            "各地要及时总结推广好的经验做法，加强宣传和", "舆论引导，营造良好氛围，推动工作取得实效。"]
+    text = "\n\n".join(body[:3]) + "\n\n\n\n" + "\n\n".join(body[3:])
+    assert [p.text for p in join_paragraphs(clean_lines(text))] == ["".join(body[:3]), "".join(body[3:])]
+    # the same lines with the usual spacing everywhere are joined as the layout shows
+    assert len(join_paragraphs(clean_lines("\n\n".join(body)))) == 2
+
+
+def test_a_page_number_between_blank_lines_is_no_gap():
+    # 002:70-76 "…燃" / "—2—" (three blank lines around it) / "机、轨道交通…" is one paragraph
+    para = paragraph_starting("002", "(一)加速突破前沿技术")
+    assert "航空与燃机、轨道交通" in para.text
+
+
+def test_the_build_reports_the_furniture_it_dropped(tmp_path):
+    from pipeline.build import process_file
+
+    (tmp_path / "page.txt").write_text(WEB_PAGE, encoding="utf-8")
+    result = process_file(str(tmp_path / "page.txt"), str(tmp_path))
+    assert "page.txt:1: 19 line(s) of web-page furniture dropped" in " ".join(result.records.warnings)
+
+
+def test_breadcrumbs_button_rows_and_label_rows_are_furniture():
+    page = ("当前位置：首页 > 政务公开 > 政策文件\n【打印本页】【关闭窗口】\n打印本页 关闭窗口\n"
+            "发布时间：2024-03-01 来源：某市政府网 浏览次数：12\n关于加快发展的意见\n一、总体要求\n")
+    assert [line.text for line in clean_lines(page)] == ["关于加快发展的意见", "一、总体要求"]

@@ -564,6 +564,47 @@ def test_statistics_paragraph_is_null_although_full_of_finance_words():
     assert (instrument, subtype) == ("environment", "finance")
 
 
+# Items that set out no instrument in other documents' forms (texts written for these tests):
+# the headings an item stands under decide for principles, notes and glossaries; definitions,
+# final and applicability provisions are recognised in the item's own text.
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "context"),
+    [
+        ("坚持创新驱动，转型升级。", "坚持创新驱动，转型升级。支持企业研发新技术，建设创新平台。", "基本原则"),
+        (None, "“两新”：是指大规模设备更新和消费品以旧换新，支持企业技术改造。", "名词解释"),
+        (None, "标记的26个指标为国家监测指标，由财务年报表获取。", "注："),
+        (None, "供应链金融是指银行围绕核心企业提供融资服务。", ""),
+        (None, "本办法所称专项资金，是指省级财政安排用于支持企业发展的资金。", ""),
+        ("附则。", "附则。本意见自2024年1月1日起施行，有效期5年。", ""),
+        (None, "本办法由省财政厅负责解释。", ""),
+        (None, "各项奖励政策如与国家相关规定不一致的，按国家规定执行。", ""),
+    ],
+    ids=["principle", "glossary", "note", "definition", "terms", "final", "interpretation", "applicability"],
+)
+def test_items_that_set_out_no_instrument_in_any_document(heading, text, context):
+    assert classify_instrument(heading, text, [], context) == (None, None, None)
+
+
+def test_context_decides_only_with_its_own_cues():
+    # The same principle outside a principles section is read by its words; words in the
+    # context (a parent heading 加大财政支持) are not read as the item's cues.
+    text = "坚持创新驱动，转型升级。支持企业研发新技术，建设创新平台。"
+    assert classify_instrument(None, text, [], "")[:2] == ("supply", "technology")
+    assert classify_instrument(None, "加强组织领导。", [], "加大财政支持")[:2] == ("environment", "organisation")
+
+
+def test_an_assessment_indicator_defined_by_its_computation_is_organisation():
+    text = "基本药物采购品种数占比定量计算方法：医院采购基本药物品种数/医院同期采购药物品种总数×100%。"
+    assert classify_instrument("基本药物采购品种数占比", text, [])[:2] == ("environment", "organisation")
+
+
+def test_a_permission_is_regulation():
+    text = "允许区内企业开展高技术含量、高附加值的检测维修业务。"
+    assert classify_instrument(None, text, [])[:2] == ("environment", "regulation")
+
+
 # --- what the scoring looks at ----------------------------------------------------------------
 
 

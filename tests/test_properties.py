@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import cn2an
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,9 @@ from pipeline.classify import SAFE_ID, classify_file
 from pipeline.clean import (
     BOOKMARK,
     CREDIT,
+    FURNITURE_MAX,
+    INVISIBLE,
+    LINK_MAX,
     MIN_CJK_SHARE,
     PAGE_NUMBER,
     WHITESPACE,
@@ -22,8 +26,11 @@ from pipeline.clean import (
     decode,
     is_page_number,
     join_paragraphs,
+    layout_lines,
     looks_chinese,
     squeeze,
+    with_compatible_forms,
+    without_web_residue,
 )
 from pipeline.errors import InputError
 from pipeline.extract.agencies import find_clauses
@@ -120,27 +127,31 @@ def test_squeeze_removes_only_whitespace(text):
 @SETTINGS
 @given(TEXT)
 def test_clean_lines_removes_only_whitespace_and_artefacts(text):
+    """Every kept line is a piece of the raw line it is numbered with, in order, whole; what is
+    dropped is a page number, a credit, a running title or a short line of web-page furniture."""
     raw = text.split("\n")
     lines = clean_lines(text)
-    kept = {line.number: line for line in lines}
     numbers = [line.number for line in lines]
-    assert numbers == sorted(set(numbers)) and all(1 <= n <= len(raw) for n in numbers)
-    page_starts = [content(BOOKMARK.sub("", r)) for r in raw]
-    for number, raw_line in enumerate(raw, start=1):
-        expected = content(BOOKMARK.sub("", raw_line.rstrip("\r")))
-        if number in kept:
-            line = kept[number]
+    assert numbers == sorted(numbers) and all(1 <= n <= len(raw) for n in numbers)
+    pieces = {number: [content(BOOKMARK.sub("", piece)) for piece, _ in layout_lines(raw_line.removesuffix("\r"))]
+              for number, raw_line in enumerate(raw, start=1)}
+    page_starts = [p for number in pieces for p in pieces[number]]
+    for number, expected in pieces.items():
+        kept = [line for line in lines if line.number == number]
+        remaining = iter(expected)
+        for line in kept:
             got = content(line.text)
-            # A title printed twice is read once; anything else is kept whole.
-            assert got == expected or (line.doubled and got * 2 == expected), (raw_line, line)
-        elif expected:
-            # Dropped: a page number, a credit line, or a running title repeated at page starts.
-            squeezed = WHITESPACE.sub("", BOOKMARK.sub("", raw_line).strip())
+            # A title printed twice is read once; anything else is kept whole, in order.
+            assert any(got == piece or (line.doubled and got * 2 == piece) for piece in remaining), (number, line)
+        dropped = [piece for piece in expected if piece and piece not in
+                   {content(line.text) for line in kept} | {content(line.text) * 2 for line in kept}]
+        for piece in dropped:
             assert (
-                PAGE_NUMBER.match(squeezed)
-                or CREDIT.match(BOOKMARK.sub("", raw_line).strip())
-                or page_starts.count(expected) >= 3
-            ), raw_line
+                PAGE_NUMBER.match(piece)
+                or CREDIT.match(piece)
+                or page_starts.count(piece) >= 3
+                or len(piece) <= max(FURNITURE_MAX, LINK_MAX)
+            ), piece
 
 
 PAGE_LINE = st.text(alphabet=st.sampled_from(list("—-－–―~～0123456789٣²一 \u3000\u200b\ufeff\t页第")),
@@ -261,3 +272,76 @@ def test_clauses_and_their_names_lie_inside_the_text(text):
         for name in clause["names"]:
             assert clause["start"] <= name["start"] < name["end"] <= clause["end"]
             assert name["mention"]
+
+
+# ---------------------------------------------------------------- cleaning keeps raw lines
+
+WEB_PIECE = st.one_of(
+    PIECE,
+    st.sampled_from(["&nbsp;", "&nbsp", "&ldquo;", "&rdquo;", "&#12288;", "&#x3000;", "&amp;nbsp;", "&#10;",
+                     "&#13;", "&#8232;", "&#0;", "&lt;p&gt;", "&unknown;", "&", "<p>", "</p>", "<br/>",
+                     '<span style="x">', "</span>", "<td>", "</td>", "<tr>", "<!-- c -->", "<5%", "<一>",
+                     "\r", "\r\n", "\x0c", "\x0b", "\u2028", "\u200b", "\u00ad", "\u200d", "\ufeff", "\u202e",
+                     "⼀", "⻓", "⑴", "⒈", "㈠", "Ⅱ", "①", "﹙", "（", "ﬁ"]),
+)
+WEB_TEXT = st.lists(WEB_PIECE, max_size=120).map("".join)
+
+
+@SETTINGS
+@given(WEB_TEXT)
+def test_cleaning_never_moves_a_character_to_another_raw_line(text):
+    """Each normalising step works inside a raw line: applied to the whole text or to each
+    line alone, it gives the same lines, so every character keeps its raw line number."""
+    lines = text.split("\n")
+    for step in (without_web_residue, with_compatible_forms, lambda t: INVISIBLE.sub("", t)):
+        assert step(text).split("\n") == [step(line) for line in lines]
+    try:
+        decoded = decode(text.encode("utf-8", errors="replace"), "x.txt")
+    except InputError:
+        return
+    assert decoded.count("\n") == (text.count("\n") if "\n" in text or "\r" not in text else text.count("\r"))
+    for line in clean_lines(decoded):
+        assert 1 <= line.number <= decoded.count("\n") + 1
+
+
+# ---------------------------------------------------------------- labels and bodies round trip
+
+# One numbering style per level; some styles print in several forms (第十条, 第 1 0 条).
+LABEL_FORMS = {
+    "cn、": [lambda n: f"{cn2an.an2cn(n)}、"],
+    "(cn)": [lambda n: f"（{cn2an.an2cn(n)}）", lambda n: f"({cn2an.an2cn(n)})"],
+    "num.": [lambda n: f"{n}.", lambda n: f"{n}．"],
+    "(num)": [lambda n: f"（{n}）", lambda n: f"（ {n} ）"],
+    "num)": [lambda n: f"{n})", lambda n: f"{n}）"],
+    "circled": [lambda n: chr(0x2460 + n - 1)],
+    "第条": [lambda n: f"第{cn2an.an2cn(n)}条", lambda n: "第 " + " ".join(str(n)) + " 条"],
+    "latin)": [lambda n: f"{chr(ord('a') + n - 1)})", lambda n: f"（{chr(ord('a') + n - 1)}）"],
+}
+STYLES = st.permutations(list(LABEL_FORMS)).flatmap(lambda styles: st.tuples(*(
+    st.sampled_from(LABEL_FORMS[style]) for style in styles[:3])))
+BODY = st.text(alphabet="发展建设推进完善加强服务企业市场体系机制保障创新资金园区平台人才", min_size=0, max_size=24).map(
+    lambda body: body + "。" if body else body)
+GAP = st.sampled_from(["", " ", "\u3000", "\u00a0"])
+
+
+def outline(depth: int):
+    """A list of (body, gap, children) nodes, `depth` levels deep."""
+    node = st.tuples(BODY, GAP, outline(depth - 1) if depth > 1 else st.just([]))
+    return st.lists(node, min_size=1, max_size=6)
+
+
+@SETTINGS
+@given(STYLES, outline(3))
+def test_any_text_of_valid_labels_and_bodies_segments_back_into_its_items(forms, tree):
+    lines, expected = ["关于测试编号的实施意见"], []
+
+    def write(nodes, level, parent):
+        for n, (body, gap, children) in enumerate(nodes, start=1):
+            label = forms[level - 1](n)
+            lines.append(label + gap + body)
+            expected.append((WHITESPACE.sub("", label), level, parent, body))
+            write(children, level + 1, len(expected) - 1)
+
+    write(tree, 1, None)
+    (doc,) = segment_file(clean_lines("\n".join(lines)), lines)
+    assert [(i.label, i.level, i.parent, i.body.text) for i in doc.items] == expected

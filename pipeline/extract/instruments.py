@@ -2,7 +2,8 @@
 
 A transparent cue lexicon decides the class. Every cue of `pipeline/lexicons/instrument_cues.csv`
 found in a measure adds its weight to its (instrument, subtype); a cue found in the heading
-counts HEADING_FACTOR times, because the heading states what the item makes happen. The highest
+counts HEADING_FACTOR times, because the heading states what the item makes happen; `context`
+cues are looked for only in the headings the item stands under (基本原则, 注：, 名词解释). The highest
 score wins, ties going to the class listed first in `instrument_codebook.csv`. The pseudo-class
 `none` collects the cues of items that set out no instrument (guiding ideology, significance,
 trends, current situation, preambles, transmittal paragraphs, attachment lists): the measure gets
@@ -40,7 +41,7 @@ NONE_DECISIVE = 10.0
 NONE = "none"  # pseudo-class: the item sets out no instrument
 IGNORE = "ignore"  # mask: a phrase that contains a cue but does not mean it (高质量, 金融办)
 KINDS = ("word", "regex", "amount")
-PLACES = ("any", "heading", "text")
+PLACES = ("any", "heading", "text", "context")
 AMOUNT_ROLES = ("subsidy", "award", "fund", "threshold", "target", "statistic", "other")
 
 # Responsibility clauses name agencies (省统计局, 科技厅, 省政府金融办) whose names would read
@@ -155,13 +156,15 @@ def _lexicon() -> _Lexicon:
         for word in by_word:
             words.add_word(word, word)
         words.make_automaton()
-    regexes = {place: tuple((re.compile(c.cue), c) for c in cues
-                            if c.kind == "regex" and c.where in ("any", place))
-               for place in ("heading", "text")}
+    # A `context` cue is looked for only in the item's context, and nothing else is.
+    regexes = {place: tuple((re.compile(c.cue), c) for c in cues if c.kind == "regex" and (
+                   c.where == place or (c.where == "any" and place != "context")))
+               for place in ("heading", "text", "context")}
     return _Lexicon(
         words=words,
-        by_word={place: {word: tuple(c for c in found if c.where in ("any", place))
-                         for word, found in by_word.items()} for place in ("heading", "text")},
+        by_word={place: {word: tuple(c for c in found if c.where in ("any", place) and (
+                             place != "context" or c.where == "context"))
+                         for word, found in by_word.items()} for place in ("heading", "text", "context")},
         regexes=regexes,
         regex_index={place: LiteralIndex([p.pattern for p, _ in found]) for place, found in regexes.items()},
         by_role={role: tuple(found) for role, found in by_role.items()},
@@ -210,12 +213,14 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, _Cue
 
 
 def _scores(
-    heading: str | None, text: str, amounts: list[dict]
+    heading: str | None, text: str, amounts: list[dict], context: str = ""
 ) -> dict[_Class, tuple[float, list[str]]]:
     """Score and evidence of every class that scores; evidence in order of first appearance."""
     lexicon = _lexicon()
     head, body = _parts(heading, text)
-    hits = [(hit, HEADING_FACTOR) for hit in _hits(head, "heading", lexicon)]
+    context = "\n".join(_normalise(line) for line in context.splitlines())  # one heading a line
+    hits = [(hit, 1.0) for hit in _hits(context, "context", lexicon)]
+    hits += [(hit, HEADING_FACTOR) for hit in _hits(head, "heading", lexicon)]
     hits += [(hit, 1.0) for hit in _hits(body, "text", lexicon)]
     hits += [((0, f"amount:{role}", cue), 1.0)
              for role in (amount.get("role") for amount in amounts)
@@ -234,15 +239,17 @@ def _scores(
     return result
 
 
-def classify_instrument(heading: str | None, text: str, amounts: list[dict]) -> Result:
+def classify_instrument(heading: str | None, text: str, amounts: list[dict], context: str = "") -> Result:
     """(instrument, instrument_subtype, evidence) of one leaf measure.
 
     `heading` is the item's short title (None when it has none), `text` the cleaned item text
-    with the heading at its start, `amounts` its money mentions (dicts with at least `role`).
+    with the heading at its start, `amounts` its money mentions (dicts with at least `role`),
+    `context` the headings it stands under (its enclosing items', a 注：/名词解释 section's),
+    one per line: only `context` cues are looked for there (基本原则, 名词解释).
     `evidence` lists the cue words that made the winning class, `|`-separated in the order they
     appear (heading first, amounts last). All three are None when the item sets out no instrument.
     """
-    scores = _scores(heading, text, amounts)
+    scores = _scores(heading, text, amounts, context)
     if not scores or scores.get((None, None), (0.0, []))[0] >= NONE_DECISIVE:
         return NO_CLASS
     rank = _lexicon().rank
