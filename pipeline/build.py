@@ -21,6 +21,8 @@ from pipeline.checks import cut_off_warning, implausible_amounts, numbering_warn
 from pipeline.classify import FileRecords, classify_file
 from pipeline.clean import clean_lines, decode
 from pipeline.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
     EXIT_NO_INPUT,
     InputError,
     LockedError,
@@ -29,10 +31,13 @@ from pipeline.errors import (
     ValidationFailure,
 )
 from pipeline.extract.agencies import agency_by_id
+from pipeline.schema import columns, field_type, record_schema, resource_names
 from pipeline.segment import segment_file
+from pipeline.signals import worker_setup
 from pipeline.validate import KeyIndex, validate_file_records, validate_records
 
 MAX_SEED_BYTES = 256 * 1024 * 1024
+GONE = "gone: deleted or moved while the build ran"
 PER_FILE_STAGES = ("clean", "segment", "classify")
 
 
@@ -49,7 +54,7 @@ class FileResult:
 
 @dataclass
 class BuildSummary:
-    target: Path
+    target: Path  # where the package is: --out with links followed
     version: str
     rows: dict[str, int]
     warnings: list[str]
@@ -58,6 +63,7 @@ class BuildSummary:
     input_bytes: int
     bump: str
     changed: bool
+    carried: list[str] = field(default_factory=list)  # files whose previous rows were kept
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -89,10 +95,14 @@ def read_seed(path: Path, seeds_dir: Path) -> bytes:
         resolved = path.resolve()
         if path.is_symlink() and seeds_dir.resolve() not in resolved.parents:
             raise InputError(name, None, "symlink", f"a link to {resolved}, outside {seeds_dir}")
+        if not os.path.lexists(path):
+            raise InputError(name, None, "gone", GONE)
         if not resolved.is_file():
             raise InputError(name, None, "unreadable", "not a regular file (a folder, a device or a broken link)")
         with resolved.open("rb") as fh:
             data = fh.read(MAX_SEED_BYTES + 1)
+    except FileNotFoundError:  # deleted between the check and the read
+        raise InputError(name, None, "gone", GONE) from None
     except (OSError, RuntimeError) as error:  # no permission, a link loop, an I/O error
         reason = getattr(error, "strerror", None) or str(error)
         raise InputError(name, None, "unreadable", f"cannot be read: {reason}") from None
@@ -174,13 +184,26 @@ def per_file_results(paths: list[Path], seeds_dir: Path, *, workers: int, execut
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_setup, initargs=(os.getpid(),)) as pool:
         futures = deque(pool.submit(process_file, str(path), str(seeds_dir)) for path in paths)
         try:
             # popped as handed on, so that a result is let go once it is written
             yield (futures.popleft().result() for _ in range(len(futures)))
+        except BaseException:
+            stop_workers(pool)  # a failed or interrupted build does not wait for their files
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
+
+
+def stop_workers(pool) -> None:
+    """Terminate the pool's worker processes now (ProcessPoolExecutor has no public way to
+    before Python 3.14) and wait for them, so that none outlives the build."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | None) -> Iterator[FileResult]:
@@ -279,13 +302,96 @@ def build_lock(target: Path) -> Iterator[None]:
 
 
 def failed_build(failed: list[FileResult]) -> PipelineError:
-    """One error for a strict build, naming every file that could not be read."""
+    """One error for a strict build, naming every file that could not be read, each once:
+    exit status 7 if a stage failed on one of them (a bug of ours), else 3."""
     if len(failed) == 1:
         return failed[0].error
-    first = failed[0].error
-    error = InputError(failed[0].name, first.line, first.code, "; ".join(str(r.error) for r in failed))
-    error.exit_status = first.exit_status
+    error = PipelineError(f"{len(failed)} seed files could not be read:\n"
+                          + "\n".join(f"  {result.error}" for result in failed))
+    internal = any(isinstance(result.error, ProcessingFailure) for result in failed)
+    error.exit_status = EXIT_INTERNAL if internal else EXIT_INPUT
     return error
+
+
+class CarriedRows:
+    """The previous release's rows of a file this build could not read: its documents and
+    every row that hangs from them, typed as the stages make them, and the agencies they name.
+
+    `--keep-going` puts them in the new package in the file's place, so that a transient fault
+    is not published as a withdrawal."""
+
+    def __init__(self, previous) -> None:
+        self.previous = previous
+        self._tables: dict[str, list[dict]] | None = None
+
+    def tables(self) -> dict[str, list[dict]]:
+        if self._tables is None:
+            from pipeline.diff import csv_resources, read_rows
+
+            resources = csv_resources(self.previous.descriptor)
+            self._tables = {}
+            for name in resource_names():
+                if name not in resources or [f["name"] for f in resources[name]["schema"]["fields"]] != columns(name):
+                    raise PipelineError(
+                        f"{name}: the table has other columns than in version {self.previous.version}: "
+                        "rows of a file that cannot be read cannot be carried forward; fix the file "
+                        "or build without it")
+                self._tables[name] = [typed(name, row) for row in read_rows(self.previous.folder, resources[name]).values()]
+        return self._tables
+
+    def of(self, file_name: str) -> FileRecords | None:
+        """The file's rows in the previous release; None if it had none."""
+        if self.previous.descriptor is None:
+            return None
+        tables = self.tables()
+        documents = {d["document_id"] for d in tables["documents"] if d["source_file"] == file_name}
+        if not documents:
+            return None
+        records = FileRecords(rows={})
+        measures: set[str] = set()
+        for name in resource_names():
+            if name == "agencies":
+                continue
+            names = columns(name)
+            if "document_id" in names:
+                rows = [r for r in tables[name] if r["document_id"] in documents]
+            else:
+                rows = [r for r in tables[name] if r.get("measure_id") in measures]
+            if name == "measures":
+                measures = {r["measure_id"] for r in rows}
+            records.rows[name] = rows
+        agencies = {a["agency_id"]: a for a in tables["agencies"]}
+        for row in records.rows.get("measure_agencies", []):
+            agency = agencies[row["agency_id"]]
+            met = records.agencies.setdefault(agency["agency_id"], {
+                "agency_id": agency["agency_id"], "name": agency["name"], "level": agency["level"],
+                "jurisdiction": agency["jurisdiction"], "successor_id": agency["successor_id"],
+                "known": agency["in_registry"], "met": set()})
+            met["met"].add(row["mention"])
+        return records
+
+    def source(self, file_name: str) -> dict | None:
+        return next((s for s in self.previous.descriptor.get("sources", []) if s.get("title") == file_name), None)
+
+
+def typed(name: str, row: dict[str, str]) -> dict:
+    """A CSV row of the package back as the record the stages made: null for an empty cell,
+    integers, numbers and booleans as such (written back, they give the same cells)."""
+    props = record_schema(name)["properties"]
+    record: dict = {}
+    for column, cell in row.items():
+        kind = field_type(props[column])
+        if cell == "":
+            record[column] = None
+        elif kind == "integer":
+            record[column] = int(cell)
+        elif kind == "number":
+            record[column] = int(cell) if cell.lstrip("-").isdigit() else float(cell)
+        elif kind == "boolean":
+            record[column] = cell == "true"
+        else:
+            record[column] = cell
+    return record
 
 
 def build(
@@ -296,12 +402,22 @@ def build(
     executor: str = "process",
     scheduler: str | None = None,
     keep_going: bool = False,
+    force_initial: bool = False,
     on_done: Callable[[FileResult], None] = lambda result: None,
     on_stage: Callable[[str], None] = lambda stage: None,
     before_swap: Callable[[Path], None] | None = None,
 ) -> BuildSummary:
     """Run every seed through the per-file stages and publish what they give, streaming:
-    each file's records are written as they arrive (in file order) and then let go."""
+    each file's records are written as they arrive (in file order) and then let go.
+
+    `target` is refused before anything is written unless it may be replaced (`check_out`);
+    the release in it is the previous one, which must be readable (`previous_release`)
+    unless `force_initial` starts a new history."""
+    from pipeline.publish import check_out
+    from pipeline.release import previous_release
+
+    out = target
+    target = check_out(out, seeds_dir)  # before the lock file or a staging folder is made beside it
     paths = seed_files(seeds_dir)
     seconds: dict[str, float] = dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0)
     wall = time.perf_counter()
@@ -309,63 +425,83 @@ def build(
     skipped: list[dict] = []
     sources: list[dict] = []
     warnings: list[str] = []
+    carried: list[str] = []
     seen: dict[str, str] = {}
     agencies = AgencyTable()
     keys = KeyIndex()
-    with build_lock(target), per_file_results(paths, seeds_dir, workers=workers, executor=executor,
-                                              scheduler=scheduler) as results:
-        # Imported once the workers run: they do not need Arrow, and forking before Arrow has
-        # started its threads is the safe order.
-        from pipeline.publish import PackageWriter, check_written, descriptor_for, finish, staging
-        from pipeline.release import finish_descriptor
+    with build_lock(target):
+        target = check_out(out, seeds_dir)  # again, now that no other build can change it
+        previous = previous_release(target, force_initial)
+        previous_rows = CarriedRows(previous)
+        with per_file_results(paths, seeds_dir, workers=workers, executor=executor,
+                              scheduler=scheduler) as results:
+            # Imported once the workers run: they do not need Arrow, and forking before Arrow
+            # has started its threads is the safe order.
+            from pipeline.publish import (
+                PackageWriter,
+                check_written,
+                descriptor_for,
+                finish,
+                staging,
+            )
+            from pipeline.release import finish_descriptor
 
-        with staging(target) as staged:
-            writer = PackageWriter(staged)
-            try:
-                for result in results:
-                    on_done(result)
-                    if result.error is not None:
-                        failed.append(result)
-                        skipped.append({"path": result.name, "reason": result.error.reason})
-                        continue
-                    if result.text_sha256 in seen:  # the same text twice would count everything twice
-                        skipped.append({"path": result.name, "reason": f"same text as {seen[result.text_sha256]}"})
-                        continue
-                    seen[result.text_sha256] = result.name
-                    sources.append({"title": result.name, "path": f"seeds/{result.name}",
-                                    "sha256": result.sha256, "bytes": result.size})
-                    for stage, spent in result.seconds.items():
-                        seconds[stage] += spent
+            with staging(target) as staged:
+                writer = PackageWriter(staged)
+                try:
+                    for result in results:
+                        on_done(result)
+                        if result.error is not None:
+                            kept = keep_going and carry_forward(result, seeds_dir, previous_rows)
+                            skipped.append({"path": result.name, "reason": result.error.reason}
+                                           | ({"carriedForward": previous.version} if kept else {}))
+                            if not kept:
+                                failed.append(result)
+                                continue
+                            carried.append(result.name)
+                            warnings.append(f"{result.name}: could not be read this time; its rows of version "
+                                            f"{previous.version} are carried forward")
+                            if source := previous_rows.source(result.name):
+                                sources.append(source)
+                        elif result.text_sha256 in seen:  # the same text twice would count everything twice
+                            skipped.append({"path": result.name, "reason": f"same text as {seen[result.text_sha256]}"})
+                            continue
+                        else:
+                            seen[result.text_sha256] = result.name
+                            sources.append({"title": result.name, "path": f"seeds/{result.name}",
+                                            "sha256": result.sha256, "bytes": result.size})
+                            for stage, spent in result.seconds.items():
+                                seconds[stage] += spent
+                        if failed and not keep_going:
+                            continue  # the build fails: only collect the other failures
+                        started = time.perf_counter()
+                        for name, rows in result.records.rows.items():
+                            keys.add(name, rows)
+                            writer.add(name, rows)
+                        agencies.add(result.records.agencies)
+                        warnings.extend(w for w in result.records.warnings if w not in warnings)
+                        seconds["publish"] += time.perf_counter() - started
                     if failed and not keep_going:
-                        continue  # the build fails: only collect the other failures
+                        raise failed_build(failed)
+                    if not sources:
+                        raise PipelineError("no seed file could be read: nothing to publish")
+                    on_stage("validate keys")
                     started = time.perf_counter()
-                    for name, rows in result.records.rows.items():
-                        keys.add(name, rows)
-                        writer.add(name, rows)
-                    agencies.add(result.records.agencies)
-                    warnings.extend(w for w in result.records.warnings if w not in warnings)
-                    seconds["publish"] += time.perf_counter() - started
-                if failed and not keep_going:
-                    raise failed_build(failed)
-                if not sources:
-                    raise PipelineError("no seed file could be read: nothing to publish")
-                on_stage("validate keys")
+                    agency_rows = agencies.rows()
+                    validate_records("agencies", agency_rows, {})
+                    keys.add("agencies", agency_rows)
+                    keys.check()
+                    seconds["validate"] += time.perf_counter() - started
+                    writer.add("agencies", agency_rows)
+                finally:
+                    writer.close()
+                on_stage("publish")
                 started = time.perf_counter()
-                agency_rows = agencies.rows()
-                validate_records("agencies", agency_rows, {})
-                keys.add("agencies", agency_rows)
-                keys.check()
-                seconds["validate"] += time.perf_counter() - started
-                writer.add("agencies", agency_rows)
-            finally:
-                writer.close()
-            on_stage("publish")
-            started = time.perf_counter()
-            check_written(staged, writer.counts)
-            descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})
-            descriptor, release = finish_descriptor(staged, descriptor, target)
-            finish(staged, target, descriptor, before_swap)
-            seconds["publish"] += time.perf_counter() - started
+                check_written(staged, writer.counts)
+                descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})
+                descriptor, release = finish_descriptor(staged, descriptor, previous)
+                finish(staged, target, descriptor, before_swap)
+                seconds["publish"] += time.perf_counter() - started
     seconds["wall"] = time.perf_counter() - wall
     return BuildSummary(
         target=target,
@@ -377,4 +513,22 @@ def build(
         input_bytes=sum(s["bytes"] for s in sources),
         bump=release.get("bump", "none"),
         changed=release.get("changed", True),
+        carried=carried,
     )
+
+
+def carry_forward(result: FileResult, seeds_dir: Path, previous_rows: CarriedRows) -> bool:
+    """Put the previous release's rows of a file that could not be read into `result`, if it
+    is still there (a file gone from the folder is withdrawn) and had rows."""
+    if result.error.code == "gone" or not os.path.lexists(seeds_dir / result.name):
+        return False
+    try:
+        records = previous_rows.of(result.name)
+    except PipelineError as error:
+        raise InputError(result.name, None, result.error.code,
+                         f"{result.error.message}; its previous rows cannot be carried forward: {error}") from None
+    if records is None:
+        return False
+    validate_file_records(records.rows, result.name)
+    result.records = records
+    return True
