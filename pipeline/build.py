@@ -417,7 +417,9 @@ def build(
     from pipeline.release import previous_release
 
     out = target
-    target = check_out(out, seeds_dir)  # before the lock file or a staging folder is made beside it
+    # Checked before the lock file or a staging folder is made beside it, and again once locked.
+    target = check_out(out, seeds_dir)
+    previous_release(target, force_initial)
     paths = seed_files(seeds_dir)
     seconds: dict[str, float] = dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0)
     wall = time.perf_counter()

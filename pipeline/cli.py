@@ -75,6 +75,7 @@ def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler
     from pipeline.signals import stop_on_signals
 
     bar = None
+    given = out_dir.absolute()  # now: a build into the current folder may replace it
     try:
         with stop_on_signals():
             total = len(seed_files(seeds_dir))
@@ -100,16 +101,16 @@ def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler
         if bar is not None:
             bar.close()
         if stop.published:
-            told = f"the new package was already in place in {out_dir}"
+            told = f"once the new package was in place in {out_dir}"
         else:
-            told = f"the workers were stopped and the previous package in {out_dir} was left as it was"
-        click.echo(f"error: stopped by {stop}: {told}", err=True)
+            told = f"before publishing: {out_dir} is as it was"
+        click.echo(f"error: stopped by {stop} {told}", err=True)
         sys.exit(stop.exit_status)
     except OSError as error:  # the output side: a full disk, a read-only or misplaced --out
         click.echo(f"error: {error.filename or out_dir}: {error.strerror or error}; "
                    "the previous package was left as it was", err=True)
         sys.exit(EXIT_OUTPUT)
-    print_summary(summary, out_dir)
+    print_summary(summary, out_dir, given)
     if timings_file is not None:
         write_timings(timings_file, summary, workers=workers, executor=executor)
 
@@ -129,9 +130,9 @@ def write_timings(path: Path, summary, **run) -> None:
     path.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def print_summary(summary, out_dir: Path) -> None:
+def print_summary(summary, out_dir: Path, given: Path) -> None:
     status = f"version {summary.version}" + ("" if summary.changed else " (unchanged)")
-    through = "" if out_dir.absolute() == summary.target else f" (--out {out_dir} links there)"
+    through = "" if given == summary.target else f" (--out {out_dir} links there)"
     click.echo(f"\nPackage written to {summary.target}/{through} — {status}, bump: {summary.bump}")
     mb = summary.input_bytes / 1e6
     wall = summary.seconds["wall"]
@@ -165,12 +166,17 @@ def validate(folder: Path) -> None:
     if not descriptor.is_file():
         click.echo(f"error: {descriptor}: no such file", err=True)
         sys.exit(EXIT_VALIDATION)
+    from pipeline.publish import read_descriptor, root_copies_differing
+
     report = Package(str(descriptor)).validate()
     for task in report.tasks:
         click.echo(f"{'valid  ' if task.valid else 'INVALID'} {task.name}")
         for error in task.errors[:5]:
             click.echo(f"    {error.type}: {error.message}")
-    if not report.valid:
+    differing = root_copies_differing(folder, read_descriptor(folder) or {})
+    for name in differing:
+        click.echo(f"INVALID {name}: not the file datapackage.json names for it (edited by hand?)")
+    if not report.valid or differing:
         sys.exit(EXIT_VALIDATION)
     click.echo(f"{folder}: valid")
 

@@ -316,11 +316,21 @@ def swap_into_place(staged: Path, target: Path) -> None:
     """Put `staged` at `target`; the old package is removed only once the new one is there.
     A signal arriving meanwhile is acted on once the package is in place (`uninterrupted`)."""
     with signals.uninterrupted():
+        if target.is_dir() and not any(target.iterdir()):
+            fill(staged, target)
+            return
         swapped = target.exists() and exchange(staged, target)
         if not swapped:
             swap_by_renames(staged, target)
     if swapped:
         shutil.rmtree(staged)  # now holds the previous package
+
+
+def fill(staged: Path, empty: Path) -> None:
+    """Move the staged package into an empty folder, the descriptor last: the folder itself,
+    which someone made (its permissions, a shell whose current folder it is), stays."""
+    for entry in sorted(staged.iterdir(), key=lambda p: p.name == "datapackage.json"):
+        entry.rename(empty / entry.name)
 
 
 def swap_by_renames(staged: Path, target: Path) -> None:
@@ -412,6 +422,18 @@ def foreign_entries(folder: Path, descriptor: Mapping[str, Any] | None) -> list[
         elif entry.name not in names or entry.is_dir(follow_symlinks=False):
             foreign.append(entry.name + ("/" if entry.is_dir(follow_symlinks=False) else ""))
     return foreign
+
+
+def root_copies_differing(folder: Path, descriptor: Mapping[str, Any]) -> list[str]:
+    """The root files (`amounts.csv`) that are not byte for byte the file the descriptor names
+    for them (`data/amounts.<hash>.csv`): edited by hand, or damaged."""
+    differing = []
+    for path in resource_paths(descriptor):
+        described = folder / path
+        root = folder / (described.name.split(".")[0] + described.suffix)
+        if root != described and root.is_file() and described.is_file() and not filecmp.cmp(root, described, shallow=False):
+            differing.append(root.name)
+    return differing
 
 
 def check_out(out: Path, seeds: Path) -> Path:
