@@ -188,12 +188,22 @@ def per_file_results(paths: list[Path], seeds_dir: Path, *, workers: int, execut
         futures = deque(pool.submit(process_file, str(path), str(seeds_dir)) for path in paths)
         try:
             # popped as handed on, so that a result is let go once it is written
-            yield (futures.popleft().result() for _ in range(len(futures)))
+            yield (result_of(futures.popleft()) for _ in range(len(futures)))
         except BaseException:
             stop_workers(pool)  # a failed or interrupted build does not wait for their files
             raise
         finally:
             pool.shutdown(cancel_futures=True)
+
+
+def result_of(future):
+    """The future's result, waited for in short steps: a signal delivered to another thread
+    of this process is acted on (by the main thread) within one step, not once the file is done."""
+    while True:
+        try:
+            return future.result(timeout=0.2)
+        except TimeoutError:
+            continue
 
 
 def stop_workers(pool) -> None:

@@ -95,6 +95,9 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
         f"- license: {licenses}",
         "- format: Frictionless Data Package v2 (`datapackage.json`); every table as CSV (UTF-8, "
         "`\\n`, empty cell = null) and as Parquet with the same rows",
+        "- files: `<table>.csv` and `<table>.parquet` here; `datapackage.json` names the same bytes by "
+        "their content, `data/<table>.<hash>.csv`, so that reading through it always gives one version "
+        "of every table, even while the package is being rebuilt",
         "",
         "## How to cite",
         "",

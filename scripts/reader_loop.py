@@ -25,9 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from pipeline.build import build  # noqa: E402 - after the path to this checkout
 
 
 @dataclass
@@ -60,8 +57,9 @@ def read_once(package: Path, by_root_name: bool) -> str:
     return "ok"
 
 
-def reader(package: str, by_root_name: bool, stop, results) -> None:
+def reader(package: str, by_root_name: bool, ready, stop, results) -> None:
     counts = Counts()
+    ready.release()
     while not stop.is_set():
         outcome = read_once(Path(package), by_root_name)
         counts.reads += 1
@@ -73,6 +71,9 @@ def reader(package: str, by_root_name: bool, stop, results) -> None:
 def measure(seeds: Path, rebuilds: int, readers: int, workdir: Path) -> dict[bool, Counts]:
     """Run the readers during `rebuilds` builds; their counts, by descriptor path (False) and
     by root file name (True)."""
+    sys.path.insert(0, str(ROOT))  # this checkout's pipeline (the readers do not need it)
+    from pipeline.build import build
+
     first = sorted(seeds.glob("*.txt"))[:2]
     sets = [workdir / "one", workdir / "two"]
     for folder, files in zip(sets, (first[:1], first)):
@@ -82,12 +83,15 @@ def measure(seeds: Path, rebuilds: int, readers: int, workdir: Path) -> dict[boo
     package = workdir / "datapackage"
     build(sets[0], package)
     context = multiprocessing.get_context("spawn")  # readers share nothing with the builds
-    stop, results = context.Event(), context.Queue()
-    processes = [context.Process(target=reader, args=(str(package), k % 2 == 1, stop, results))
+    ready, stop, results = context.Semaphore(0), context.Event(), context.Queue()
+    processes = [context.Process(target=reader, args=(str(package), k % 2 == 1, ready, stop, results))
                  for k in range(2 * readers)]
     for process in processes:
         process.start()
     try:
+        for _ in processes:  # every reader reads before the first rebuild
+            if not ready.acquire(timeout=60):
+                raise RuntimeError("a reader did not start")
         for k in range(rebuilds):
             build(sets[(k + 1) % 2], package)
     finally:
