@@ -33,7 +33,7 @@ from pipeline.errors import (
 from pipeline.extract.agencies import agency_by_id
 from pipeline.schema import columns, field_type, record_schema, resource_names
 from pipeline.segment import segment_file
-from pipeline.signals import worker_setup
+from pipeline.signals import raise_if_stopping, worker_setup
 from pipeline.validate import KeyIndex, validate_file_records, validate_records
 
 MAX_SEED_BYTES = 256 * 1024 * 1024
@@ -203,7 +203,7 @@ def result_of(future):
         try:
             return future.result(timeout=0.2)
         except TimeoutError:
-            continue
+            raise_if_stopping()
 
 
 def stop_workers(pool) -> None:
@@ -431,20 +431,14 @@ def build(
     target = check_out(out, seeds_dir)
     previous_release(target, force_initial)
     paths = seed_files(seeds_dir)
-    seconds: dict[str, float] = dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0)
     wall = time.perf_counter()
-    failed: list[FileResult] = []
-    skipped: list[dict] = []
-    sources: list[dict] = []
-    warnings: list[str] = []
-    carried: list[str] = []
-    seen: dict[str, str] = {}
     agencies = AgencyTable()
     keys = KeyIndex()
     with build_lock(target):
         target = check_out(out, seeds_dir)  # again, now that no other build can change it
         previous = previous_release(target, force_initial)
-        previous_rows = CarriedRows(previous)
+        inputs = Inputs(seeds_dir, keep_going, CarriedRows(previous))
+        seconds = inputs.seconds
         with per_file_results(paths, seeds_dir, workers=workers, executor=executor,
                               scheduler=scheduler) as results:
             # Imported once the workers run: they do not need Arrow, and forking before Arrow
@@ -462,40 +456,21 @@ def build(
                 writer = PackageWriter(staged)
                 try:
                     for result in results:
+                        raise_if_stopping()
                         on_done(result)
-                        if result.error is not None:
-                            kept = keep_going and carry_forward(result, seeds_dir, previous_rows)
-                            skipped.append({"path": result.name, "reason": result.error.reason}
-                                           | ({"carriedForward": previous.version} if kept else {}))
-                            if not kept:
-                                failed.append(result)
-                                continue
-                            carried.append(result.name)
-                            warnings.append(f"{result.name}: could not be read this time; its rows of version "
-                                            f"{previous.version} are carried forward")
-                            if source := previous_rows.source(result.name):
-                                sources.append(source)
-                        elif result.text_sha256 in seen:  # the same text twice would count everything twice
-                            skipped.append({"path": result.name, "reason": f"same text as {seen[result.text_sha256]}"})
-                            continue
-                        else:
-                            seen[result.text_sha256] = result.name
-                            sources.append({"title": result.name, "path": f"seeds/{result.name}",
-                                            "sha256": result.sha256, "bytes": result.size})
-                            for stage, spent in result.seconds.items():
-                                seconds[stage] += spent
-                        if failed and not keep_going:
-                            continue  # the build fails: only collect the other failures
+                        records = inputs.take(result)
+                        if records is None or (inputs.failed and not keep_going):
+                            continue  # a failing build only collects the other failures
                         started = time.perf_counter()
-                        for name, rows in result.records.rows.items():
+                        for name, rows in records.rows.items():
                             keys.add(name, rows)
                             writer.add(name, rows)
-                        agencies.add(result.records.agencies)
-                        warnings.extend(w for w in result.records.warnings if w not in warnings)
+                        agencies.add(records.agencies)
+                        inputs.warnings.extend(w for w in records.warnings if w not in inputs.warnings)
                         seconds["publish"] += time.perf_counter() - started
-                    if failed and not keep_going:
-                        raise failed_build(failed)
-                    if not sources:
+                    if inputs.failed and not keep_going:
+                        raise failed_build(inputs.failed)
+                    if not inputs.sources:
                         raise PipelineError("no seed file could be read: nothing to publish")
                     on_stage("validate keys")
                     started = time.perf_counter()
@@ -510,7 +485,8 @@ def build(
                 on_stage("publish")
                 started = time.perf_counter()
                 check_written(staged, writer.counts)
-                descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})
+                skipped = {"skippedSources": inputs.skipped} if inputs.skipped else {}
+                descriptor = descriptor_for(staged, inputs.sources, skipped)
                 descriptor, release = finish_descriptor(staged, descriptor, previous)
                 finish(staged, target, descriptor, before_swap)
                 seconds["publish"] += time.perf_counter() - started
@@ -519,28 +495,69 @@ def build(
         target=target,
         version=descriptor["version"],
         rows=dict(writer.counts),
-        warnings=warnings,
-        skipped=skipped,
+        warnings=inputs.warnings,
+        skipped=inputs.skipped,
         seconds=seconds,
-        input_bytes=sum(s["bytes"] for s in sources),
+        input_bytes=sum(s["bytes"] for s in inputs.sources),
         bump=release.get("bump", "none"),
         changed=release.get("changed", True),
-        carried=carried,
+        carried=inputs.carried,
     )
 
 
-def carry_forward(result: FileResult, seeds_dir: Path, previous_rows: CarriedRows) -> bool:
-    """Put the previous release's rows of a file that could not be read into `result`, if it
-    is still there (a file gone from the folder is withdrawn) and had rows."""
-    if result.error.code == "gone" or not os.path.lexists(seeds_dir / result.name):
-        return False
-    try:
-        records = previous_rows.of(result.name)
-    except PipelineError as error:
-        raise InputError(result.name, None, result.error.code,
-                         f"{result.error.message}; its previous rows cannot be carried forward: {error}") from None
-    if records is None:
-        return False
-    validate_file_records(records.rows, result.name)
-    result.records = records
-    return True
+@dataclass
+class Inputs:
+    """What the build makes of each file's result, in file order: the records to publish, the
+    sources they come from, and the files skipped, failed or carried forward."""
+
+    seeds_dir: Path
+    keep_going: bool
+    previous_rows: CarriedRows
+    sources: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    failed: list[FileResult] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)  # text sha256 → the file that had it first
+    seconds: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0))
+
+    def take(self, result: FileResult) -> FileRecords | None:
+        """The records to publish for this file: its own, the previous release's (a file that
+        could not be read this time, with --keep-going), or none."""
+        if result.error is not None:
+            return self.carry_forward(result)
+        if result.text_sha256 in self.seen:  # the same text twice would count everything twice
+            self.skipped.append({"path": result.name, "reason": f"same text as {self.seen[result.text_sha256]}"})
+            return None
+        self.seen[result.text_sha256] = result.name
+        self.sources.append({"title": result.name, "path": f"seeds/{result.name}",
+                             "sha256": result.sha256, "bytes": result.size})
+        for stage, spent in result.seconds.items():
+            self.seconds[stage] += spent
+        return result.records
+
+    def carry_forward(self, result: FileResult) -> FileRecords | None:
+        """The previous release's rows of a file that failed, if the build keeps going, the
+        file is still there (one gone from the folder is withdrawn) and it had rows."""
+        skipped = {"path": result.name, "reason": result.error.reason}
+        self.skipped.append(skipped)
+        records = None
+        if self.keep_going and result.error.code != "gone" and os.path.lexists(self.seeds_dir / result.name):
+            try:
+                records = self.previous_rows.of(result.name)
+            except PipelineError as error:
+                raise InputError(result.name, None, result.error.code, f"{result.error.message}; its "
+                                 f"previous rows cannot be carried forward: {error}") from None
+        if records is None:
+            self.failed.append(result)
+            return None
+        validate_file_records(records.rows, result.name)
+        version = self.previous_rows.previous.version
+        skipped["carriedForward"] = version
+        self.carried.append(result.name)
+        self.warnings.append(f"{result.name}: could not be read this time; its rows of version {version} "
+                             "are carried forward")
+        if source := self.previous_rows.source(result.name):
+            self.sources.append(source)
+        return records

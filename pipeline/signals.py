@@ -23,7 +23,7 @@ PR_SET_PDEATHSIG = 1
 
 class _State:
     handling = False     # our handlers are installed
-    stopping = False     # a signal has been acted on: later ones are not raised again
+    stopping: int | None = None  # the signal acted on: later ones are not raised again
     deferring = 0        # inside a section that must not be cut short
     pending: int | None = None
 
@@ -34,8 +34,15 @@ def _handler(signum: int, frame) -> None:
     if _State.deferring:
         _State.pending = _State.pending or signum
         return
-    _State.stopping = True
+    _State.stopping = signum
     raise Interrupted(signum)
+
+
+def raise_if_stopping() -> None:
+    """Raise `Interrupted` again if a signal was acted on but the build goes on: the first one
+    was swallowed on its way (a library's bare `except:`). Called where the build waits."""
+    if _State.handling and _State.stopping:
+        raise Interrupted(_State.stopping)
 
 
 @contextmanager
@@ -45,7 +52,7 @@ def stop_on_signals() -> Iterator[None]:
         yield
         return
     previous = {signum: signal.signal(signum, _handler) for signum in STOP_SIGNALS}
-    _State.handling, _State.stopping, _State.pending = True, False, None
+    _State.handling, _State.stopping, _State.pending = True, None, None
     try:
         yield
     finally:
@@ -74,7 +81,7 @@ def uninterrupted() -> Iterator[None]:
     finally:
         _State.deferring -= 1
     if _State.pending and not _State.deferring:
-        signum, _State.pending, _State.stopping = _State.pending, None, True
+        signum, _State.pending, _State.stopping = _State.pending, None, _State.pending
         raise Interrupted(signum, published=True)
 
 

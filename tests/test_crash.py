@@ -436,6 +436,29 @@ def test_a_signal_during_the_swap_is_acted_on_once_the_new_package_is_in_place(o
     assert not list(out.parent.glob(STAGING))
 
 
+def test_a_signal_whose_exception_was_swallowed_still_stops_the_build(out, corpus):
+    """Library code with a bare `except:` may swallow the first `Interrupted`: the build then
+    raises it again where it next waits, instead of ignoring every later signal."""
+    from pipeline.errors import Interrupted
+    from pipeline.signals import stop_on_signals
+
+    swallowed = []
+
+    def on_done(result) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        except BaseException as error:  # what such a library does
+            swallowed.append(error)
+
+    with stop_on_signals(), pytest.raises(Interrupted) as stopped:
+        build(corpus["new"], out, on_done=on_done)
+    assert [type(e) for e in swallowed] == [Interrupted] and stopped.value.signum == signal.SIGTERM
+    assert not stopped.value.published
+    assert_previous_intact(out, corpus)
+    assert not list(out.parent.glob(STAGING))
+
+
 def test_kill_9_of_a_build_takes_its_workers_with_it(tmp_path, out, corpus):
     process, token = start_held(tmp_path, corpus["new"], out, "--workers", "2")
     process.send_signal(signal.SIGKILL)
