@@ -48,7 +48,8 @@ def main() -> None:
 @click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"),
               show_default=True, help="Folder of raw *.txt texts.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
-              show_default=True, help="Package folder to (re)write.")
+              show_default=True, help="Package folder to (re)write: absent, empty or a package this "
+              "pipeline wrote (links are followed); never the seed folder or one holding other files.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes for the per-file stages (clean, segment, classify).")
 @click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
