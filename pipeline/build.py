@@ -21,6 +21,8 @@ from pipeline.checks import cut_off_warning, implausible_amounts, numbering_warn
 from pipeline.classify import FileRecords, classify_file, id_prefix
 from pipeline.clean import clean_lines
 from pipeline.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
     EXIT_NO_INPUT,
     InputError,
     LockedError,
@@ -30,10 +32,13 @@ from pipeline.errors import (
 )
 from pipeline.extract.agencies import agency_by_id
 from pipeline.readers import format_of, read_source, unsupported_reason
+from pipeline.schema import columns, field_type, record_schema, resource_names
 from pipeline.segment import segment_file
+from pipeline.signals import raise_if_stopping, worker_setup
 from pipeline.validate import KeyIndex, validate_file_records, validate_records
 
 MAX_SEED_BYTES = 256 * 1024 * 1024
+GONE = "gone: deleted or moved while the build ran"
 PER_FILE_STAGES = ("read", "clean", "segment", "classify")
 
 
@@ -50,7 +55,7 @@ class FileResult:
 
 @dataclass
 class BuildSummary:
-    target: Path
+    target: Path  # where the package is: --out with links followed
     version: str
     rows: dict[str, int]
     warnings: list[str]
@@ -59,6 +64,7 @@ class BuildSummary:
     input_bytes: int
     bump: str
     changed: bool
+    carried: list[str] = field(default_factory=list)  # files whose previous rows were kept
 
 
 @dataclass
@@ -136,10 +142,14 @@ def read_seed(path: Path, seeds_dir: Path) -> bytes:
         resolved = path.resolve()
         if path.is_symlink() and seeds_dir.resolve() not in resolved.parents:
             raise InputError(name, None, "symlink", f"a link to {resolved}, outside {seeds_dir}")
+        if not os.path.lexists(path):
+            raise InputError(name, None, "gone", GONE)
         if not resolved.is_file():
             raise InputError(name, None, "unreadable", "not a regular file (a folder, a device or a broken link)")
         with resolved.open("rb") as fh:
             data = fh.read(MAX_SEED_BYTES + 1)
+    except FileNotFoundError:  # deleted between the check and the read
+        raise InputError(name, None, "gone", GONE) from None
     except (OSError, RuntimeError) as error:  # no permission, a link loop, an I/O error
         reason = getattr(error, "strerror", None) or str(error)
         raise InputError(name, None, "unreadable", f"cannot be read: {reason}") from None
@@ -227,13 +237,36 @@ def per_file_results(paths: list[Path], seeds_dir: Path, *, workers: int, execut
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_setup, initargs=(os.getpid(),)) as pool:
         futures = deque(pool.submit(process_file, str(path), str(seeds_dir)) for path in paths)
         try:
             # popped as handed on, so that a result is let go once it is written
-            yield (futures.popleft().result() for _ in range(len(futures)))
+            yield (result_of(futures.popleft()) for _ in range(len(futures)))
+        except BaseException:
+            stop_workers(pool)  # a failed or interrupted build does not wait for their files
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
+
+
+def result_of(future):
+    """The future's result, waited for in short steps: a signal delivered to another thread
+    of this process is acted on (by the main thread) within one step, not once the file is done."""
+    while True:
+        try:
+            return future.result(timeout=0.2)
+        except TimeoutError:
+            raise_if_stopping()
+
+
+def stop_workers(pool) -> None:
+    """Terminate the pool's worker processes now (ProcessPoolExecutor has no public way to
+    before Python 3.14) and wait for them, so that none outlives the build."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | None) -> Iterator[FileResult]:
@@ -332,13 +365,96 @@ def build_lock(target: Path) -> Iterator[None]:
 
 
 def failed_build(failed: list[FileResult]) -> PipelineError:
-    """One error for a strict build, naming every file that could not be read."""
+    """One error for a strict build, naming every file that could not be read, each once:
+    exit status 7 if a stage failed on one of them (a bug of ours), else 3."""
     if len(failed) == 1:
         return failed[0].error
-    first = failed[0].error
-    error = InputError(failed[0].name, first.line, first.code, "; ".join(str(r.error) for r in failed))
-    error.exit_status = first.exit_status
+    error = PipelineError(f"{len(failed)} seed files could not be read:\n"
+                          + "\n".join(f"  {result.error}" for result in failed))
+    internal = any(isinstance(result.error, ProcessingFailure) for result in failed)
+    error.exit_status = EXIT_INTERNAL if internal else EXIT_INPUT
     return error
+
+
+class CarriedRows:
+    """The previous release's rows of a file this build could not read: its documents and
+    every row that hangs from them, typed as the stages make them, and the agencies they name.
+
+    `--keep-going` puts them in the new package in the file's place, so that a transient fault
+    is not published as a withdrawal."""
+
+    def __init__(self, previous) -> None:
+        self.previous = previous
+        self._tables: dict[str, list[dict]] | None = None
+
+    def tables(self) -> dict[str, list[dict]]:
+        if self._tables is None:
+            from pipeline.diff import csv_resources, read_rows
+
+            resources = csv_resources(self.previous.descriptor)
+            self._tables = {}
+            for name in resource_names():
+                if name not in resources or [f["name"] for f in resources[name]["schema"]["fields"]] != columns(name):
+                    raise PipelineError(
+                        f"{name}: the table has other columns than in version {self.previous.version}: "
+                        "rows of a file that cannot be read cannot be carried forward; fix the file "
+                        "or build without it")
+                self._tables[name] = [typed(name, row) for row in read_rows(self.previous.folder, resources[name]).values()]
+        return self._tables
+
+    def of(self, file_name: str) -> FileRecords | None:
+        """The file's rows in the previous release; None if it had none."""
+        if self.previous.descriptor is None:
+            return None
+        tables = self.tables()
+        documents = {d["document_id"] for d in tables["documents"] if d["source_file"] == file_name}
+        if not documents:
+            return None
+        records = FileRecords(rows={})
+        measures: set[str] = set()
+        for name in resource_names():
+            if name == "agencies":
+                continue
+            names = columns(name)
+            if "document_id" in names:
+                rows = [r for r in tables[name] if r["document_id"] in documents]
+            else:
+                rows = [r for r in tables[name] if r.get("measure_id") in measures]
+            if name == "measures":
+                measures = {r["measure_id"] for r in rows}
+            records.rows[name] = rows
+        agencies = {a["agency_id"]: a for a in tables["agencies"]}
+        for row in records.rows.get("measure_agencies", []):
+            agency = agencies[row["agency_id"]]
+            met = records.agencies.setdefault(agency["agency_id"], {
+                "agency_id": agency["agency_id"], "name": agency["name"], "level": agency["level"],
+                "jurisdiction": agency["jurisdiction"], "successor_id": agency["successor_id"],
+                "known": agency["in_registry"], "met": set()})
+            met["met"].add(row["mention"])
+        return records
+
+    def source(self, file_name: str) -> dict | None:
+        return next((s for s in self.previous.descriptor.get("sources", []) if s.get("title") == file_name), None)
+
+
+def typed(name: str, row: dict[str, str]) -> dict:
+    """A CSV row of the package back as the record the stages made: null for an empty cell,
+    integers, numbers and booleans as such (written back, they give the same cells)."""
+    props = record_schema(name)["properties"]
+    record: dict = {}
+    for column, cell in row.items():
+        kind = field_type(props[column])
+        if cell == "":
+            record[column] = None
+        elif kind == "integer":
+            record[column] = int(cell)
+        elif kind == "number":
+            record[column] = int(cell) if cell.lstrip("-").isdigit() else float(cell)
+        elif kind == "boolean":
+            record[column] = cell == "true"
+        else:
+            record[column] = cell
+    return record
 
 
 def build(
@@ -349,86 +465,153 @@ def build(
     executor: str = "process",
     scheduler: str | None = None,
     keep_going: bool = False,
+    force_initial: bool = False,
     on_done: Callable[[FileResult], None] = lambda result: None,
     on_stage: Callable[[str], None] = lambda stage: None,
     before_swap: Callable[[Path], None] | None = None,
 ) -> BuildSummary:
     """Run every seed through the per-file stages and publish what they give, streaming:
-    each file's records are written as they arrive (in file order) and then let go."""
+    each file's records are written as they arrive (in file order) and then let go.
+
+    `target` is refused before anything is written unless it may be replaced (`check_out`);
+    the release in it is the previous one, which must be readable (`previous_release`)
+    unless `force_initial` starts a new history."""
+    from pipeline.publish import check_out
+    from pipeline.release import previous_release
+
+    out = target
+    # Checked before the lock file or a staging folder is made beside it, and again once locked.
+    target = check_out(out, seeds_dir)
+    previous_release(target, force_initial)
     folder = discover_seeds(seeds_dir)
     paths = folder.files
-    seconds: dict[str, float] = dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0)
     wall = time.perf_counter()
-    failed: list[FileResult] = []
-    skipped: list[dict] = list(folder.skipped)
-    sources: list[dict] = []
-    warnings: list[str] = []
-    seen: dict[str, str] = {}
     agencies = AgencyTable()
     keys = KeyIndex()
-    with build_lock(target), per_file_results(paths, seeds_dir, workers=workers, executor=executor,
-                                              scheduler=scheduler) as results:
-        # Imported once the workers run: they do not need Arrow, and forking before Arrow has
-        # started its threads is the safe order.
-        from pipeline.publish import PackageWriter, check_written, descriptor_for, finish, staging
-        from pipeline.release import finish_descriptor
+    with build_lock(target):
+        target = check_out(out, seeds_dir)  # again, now that no other build can change it
+        previous = previous_release(target, force_initial)
+        inputs = Inputs(seeds_dir, keep_going, CarriedRows(previous), skipped=list(folder.skipped))
+        seconds = inputs.seconds
+        with per_file_results(paths, seeds_dir, workers=workers, executor=executor,
+                              scheduler=scheduler) as results:
+            # Imported once the workers run: they do not need Arrow, and forking before Arrow
+            # has started its threads is the safe order.
+            from pipeline.publish import (
+                PackageWriter,
+                check_written,
+                descriptor_for,
+                finish,
+                staging,
+            )
+            from pipeline.release import finish_descriptor
 
-        with staging(target) as staged:
-            writer = PackageWriter(staged)
-            try:
-                for result in results:
-                    on_done(result)
-                    if result.error is not None:
-                        failed.append(result)
-                        skipped.append({"path": result.name, "reason": result.error.reason})
-                        continue
-                    if result.text_sha256 in seen:  # the same text twice would count everything twice
-                        skipped.append({"path": result.name, "reason": f"same text as {seen[result.text_sha256]}"})
-                        continue
-                    seen[result.text_sha256] = result.name
-                    sources.append({"title": result.name, "path": f"seeds/{result.name}",
-                                    "sha256": result.sha256, "bytes": result.size})
-                    for stage, spent in result.seconds.items():
-                        seconds[stage] += spent
-                    if failed and not keep_going:
-                        continue  # the build fails: only collect the other failures
+            with staging(target) as staged:
+                writer = PackageWriter(staged)
+                try:
+                    for result in results:
+                        raise_if_stopping()
+                        on_done(result)
+                        records = inputs.take(result)
+                        if records is None or (inputs.failed and not keep_going):
+                            continue  # a failing build only collects the other failures
+                        started = time.perf_counter()
+                        for name, rows in records.rows.items():
+                            keys.add(name, rows)
+                            writer.add(name, rows)
+                        agencies.add(records.agencies)
+                        inputs.warnings.extend(w for w in records.warnings if w not in inputs.warnings)
+                        seconds["publish"] += time.perf_counter() - started
+                    if inputs.failed and not keep_going:
+                        raise failed_build(inputs.failed)
+                    if not inputs.sources:
+                        raise PipelineError("no seed file could be read: nothing to publish")
+                    on_stage("validate keys")
                     started = time.perf_counter()
-                    for name, rows in result.records.rows.items():
-                        keys.add(name, rows)
-                        writer.add(name, rows)
-                    agencies.add(result.records.agencies)
-                    warnings.extend(w for w in result.records.warnings if w not in warnings)
-                    seconds["publish"] += time.perf_counter() - started
-                if failed and not keep_going:
-                    raise failed_build(failed)
-                if not sources:
-                    raise PipelineError("no seed file could be read: nothing to publish")
-                on_stage("validate keys")
+                    agency_rows = agencies.rows()
+                    validate_records("agencies", agency_rows, {})
+                    keys.add("agencies", agency_rows)
+                    keys.check()
+                    seconds["validate"] += time.perf_counter() - started
+                    writer.add("agencies", agency_rows)
+                finally:
+                    writer.close()
+                on_stage("publish")
                 started = time.perf_counter()
-                agency_rows = agencies.rows()
-                validate_records("agencies", agency_rows, {})
-                keys.add("agencies", agency_rows)
-                keys.check()
-                seconds["validate"] += time.perf_counter() - started
-                writer.add("agencies", agency_rows)
-            finally:
-                writer.close()
-            on_stage("publish")
-            started = time.perf_counter()
-            check_written(staged, writer.counts)
-            descriptor = descriptor_for(staged, sources, {"skippedSources": skipped} if skipped else {})
-            descriptor, release = finish_descriptor(staged, descriptor, target)
-            finish(staged, target, descriptor, before_swap)
-            seconds["publish"] += time.perf_counter() - started
+                check_written(staged, writer.counts)
+                skipped = {"skippedSources": inputs.skipped} if inputs.skipped else {}
+                descriptor = descriptor_for(staged, inputs.sources, skipped)
+                descriptor, release = finish_descriptor(staged, descriptor, previous)
+                finish(staged, target, descriptor, before_swap)
+                seconds["publish"] += time.perf_counter() - started
     seconds["wall"] = time.perf_counter() - wall
     return BuildSummary(
         target=target,
         version=descriptor["version"],
         rows=dict(writer.counts),
-        warnings=warnings,
-        skipped=skipped,
+        warnings=inputs.warnings,
+        skipped=inputs.skipped,
         seconds=seconds,
-        input_bytes=sum(s["bytes"] for s in sources),
+        input_bytes=sum(s["bytes"] for s in inputs.sources),
         bump=release.get("bump", "none"),
         changed=release.get("changed", True),
+        carried=inputs.carried,
     )
+
+
+@dataclass
+class Inputs:
+    """What the build makes of each file's result, in file order: the records to publish, the
+    sources they come from, and the files skipped, failed or carried forward."""
+
+    seeds_dir: Path
+    keep_going: bool
+    previous_rows: CarriedRows
+    sources: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    failed: list[FileResult] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)  # text sha256 → the file that had it first
+    seconds: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0))
+
+    def take(self, result: FileResult) -> FileRecords | None:
+        """The records to publish for this file: its own, the previous release's (a file that
+        could not be read this time, with --keep-going), or none."""
+        if result.error is not None:
+            return self.carry_forward(result)
+        if result.text_sha256 in self.seen:  # the same text twice would count everything twice
+            self.skipped.append({"path": result.name, "reason": f"same text as {self.seen[result.text_sha256]}"})
+            return None
+        self.seen[result.text_sha256] = result.name
+        self.sources.append({"title": result.name, "path": f"seeds/{result.name}",
+                             "sha256": result.sha256, "bytes": result.size})
+        for stage, spent in result.seconds.items():
+            self.seconds[stage] += spent
+        return result.records
+
+    def carry_forward(self, result: FileResult) -> FileRecords | None:
+        """The previous release's rows of a file that failed, if the build keeps going, the
+        file is still there (one gone from the folder is withdrawn) and it had rows."""
+        skipped = {"path": result.name, "reason": result.error.reason}
+        self.skipped.append(skipped)
+        records = None
+        if self.keep_going and result.error.code != "gone" and os.path.lexists(self.seeds_dir / result.name):
+            try:
+                records = self.previous_rows.of(result.name)
+            except PipelineError as error:
+                raise InputError(result.name, None, result.error.code, f"{result.error.message}; its "
+                                 f"previous rows cannot be carried forward: {error}") from None
+        if records is None:
+            self.failed.append(result)
+            return None
+        validate_file_records(records.rows, result.name)
+        version = self.previous_rows.previous.version
+        skipped["carriedForward"] = version
+        self.carried.append(result.name)
+        self.warnings.append(f"{result.name}: could not be read this time; its rows of version {version} "
+                             "are carried forward")
+        if source := self.previous_rows.source(result.name):
+            self.sources.append(source)
+        return records

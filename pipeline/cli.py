@@ -2,18 +2,44 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
-from pipeline.errors import EXIT_OUTPUT, EXIT_VALIDATION, PipelineError
+from pipeline.errors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_OUTPUT,
+    EXIT_VALIDATION,
+    Interrupted,
+    PipelineError,
+    exit_status_of,
+)
 
 SUMMARY_WARNINGS = 12
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The commands, with the endings every one of them shares: a reader of its output that
+    went away (`| head`) ends it quietly with 141; Ctrl-C outside a build with 130, not
+    click's `Aborted!` and 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Nothing more can be written there; what Python would flush at exit goes nowhere.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
+        except KeyboardInterrupt:
+            click.echo("\nerror: interrupted (SIGINT)", err=True)
+            sys.exit(exit_status_of(signal.SIGINT))
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Turn raw Chinese policy texts into a versioned Frictionless Data Package."""
 
@@ -22,7 +48,8 @@ def main() -> None:
 @click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"),
               show_default=True, help="Folder of source files, subfolders included: .txt, .md, .html, .docx, .pdf.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("datapackage"),
-              show_default=True, help="Package folder to (re)write.")
+              show_default=True, help="Package folder to (re)write: absent, empty or a package this "
+              "pipeline wrote (links are followed); never the seed folder or one holding other files.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes for the per-file stages (clean, segment, classify).")
 @click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
@@ -30,41 +57,61 @@ def main() -> None:
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); "
               "without it --executor dask starts a local cluster.")
 @click.option("--keep-going", is_flag=True, help="Skip unreadable files (listed in the summary "
-              "and the descriptor) instead of failing the build.")
+              "and the descriptor) instead of failing the build; the previous release's rows of a "
+              "file still there are carried forward.")
+@click.option("--force-initial", is_flag=True, help="Start a new release history at 1.0.0 when the "
+              "package in --out cannot be continued from (unreadable descriptor, no version, written "
+              "by a newer pipeline).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--timings", "timings_file", type=click.Path(path_type=Path), default=None,
               help="Also write seconds per stage, wall time, input bytes and rows as JSON here.")
 def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler: str | None,
-          keep_going: bool, progress: bool | None, timings_file: Path | None) -> None:
-    """Build the data package from the seed texts."""
+          keep_going: bool, force_initial: bool, progress: bool | None, timings_file: Path | None) -> None:
+    """Build the data package from the seed texts.
+
+    SIGINT (Ctrl-C) and SIGTERM stop it cleanly, workers included, with exit status 130 and
+    143; the previous package stays as it was. Every exit status is listed in the README."""
     from pipeline.build import build as run_build
     from pipeline.build import seed_files
+    from pipeline.signals import stop_on_signals
 
+    bar = None
+    given = out_dir.absolute()  # now: a build into the current folder may replace it
     try:
-        total = len(seed_files(seeds_dir))
-        bar = tqdm(total=total, unit="file", disable=progress is False if progress is not None else None,
-                   file=sys.stderr, desc="clean→segment→classify")
+        with stop_on_signals():
+            total = len(seed_files(seeds_dir))
+            bar = tqdm(total=total, unit="file", disable=progress is False if progress is not None else None,
+                       file=sys.stderr, desc="clean→segment→classify")
 
-        def on_done(result) -> None:
-            bar.set_postfix_str(result.name + (" (unreadable)" if result.error else ""), refresh=False)
-            bar.update()
+            def on_done(result) -> None:
+                bar.set_postfix_str(result.name + (" (unreadable)" if result.error else ""), refresh=False)
+                bar.update()
 
-        def on_stage(stage: str) -> None:
-            bar.set_description_str(stage)
-            bar.refresh()
+            def on_stage(stage: str) -> None:
+                bar.set_description_str(stage)
+                bar.refresh()
 
-        summary = run_build(seeds_dir, out_dir, workers=workers, executor=executor,
-                            scheduler=scheduler, keep_going=keep_going, on_done=on_done,
-                            on_stage=on_stage)
-        bar.close()
+            summary = run_build(seeds_dir, out_dir, workers=workers, executor=executor,
+                                scheduler=scheduler, keep_going=keep_going, force_initial=force_initial,
+                                on_done=on_done, on_stage=on_stage)
+            bar.close()
     except PipelineError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_status)
+    except Interrupted as stop:
+        if bar is not None:
+            bar.close()
+        if stop.published:
+            told = f"once the new package was in place in {out_dir}"
+        else:
+            told = f"before publishing: {out_dir} is as it was"
+        click.echo(f"error: stopped by {stop} {told}", err=True)
+        sys.exit(stop.exit_status)
     except OSError as error:  # the output side: a full disk, a read-only or misplaced --out
         click.echo(f"error: {error.filename or out_dir}: {error.strerror or error}; "
                    "the previous package was left as it was", err=True)
         sys.exit(EXIT_OUTPUT)
-    print_summary(summary)
+    print_summary(summary, out_dir, given)
     if timings_file is not None:
         write_timings(timings_file, summary, workers=workers, executor=executor)
 
@@ -84,9 +131,10 @@ def write_timings(path: Path, summary, **run) -> None:
     path.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def print_summary(summary) -> None:
+def print_summary(summary, out_dir: Path, given: Path) -> None:
     status = f"version {summary.version}" + ("" if summary.changed else " (unchanged)")
-    click.echo(f"\nPackage written to {summary.target}/ — {status}, bump: {summary.bump}")
+    through = "" if given == summary.target else f" (--out {out_dir} links there)"
+    click.echo(f"\nPackage written to {summary.target}/{through} — {status}, bump: {summary.bump}")
     mb = summary.input_bytes / 1e6
     wall = summary.seconds["wall"]
     click.echo(f"{mb:.2f} MB of text in {wall:.2f} s ({mb / wall if wall else 0:.2f} MB/s)")
@@ -98,7 +146,9 @@ def print_summary(summary) -> None:
     if summary.skipped:
         click.echo(f"\nSkipped {len(summary.skipped)} file(s):")
         for item in summary.skipped:
-            click.echo(f"  {item['path']}: {item['reason']}")
+            carried = (f"; its rows of version {item['carriedForward']} were carried forward"
+                       if "carriedForward" in item else "")
+            click.echo(f"  {item['path']}: {item['reason']}{carried}")
     if summary.warnings:
         click.echo(f"\n{len(summary.warnings)} warning(s):")
         for warning in summary.warnings[:SUMMARY_WARNINGS]:
@@ -117,12 +167,17 @@ def validate(folder: Path) -> None:
     if not descriptor.is_file():
         click.echo(f"error: {descriptor}: no such file", err=True)
         sys.exit(EXIT_VALIDATION)
+    from pipeline.publish import read_descriptor, root_copies_differing
+
     report = Package(str(descriptor)).validate()
     for task in report.tasks:
         click.echo(f"{'valid  ' if task.valid else 'INVALID'} {task.name}")
         for error in task.errors[:5]:
             click.echo(f"    {error.type}: {error.message}")
-    if not report.valid:
+    differing = root_copies_differing(folder, read_descriptor(folder) or {})
+    for name in differing:
+        click.echo(f"INVALID {name}: not the file datapackage.json names for it (edited by hand?)")
+    if not report.valid or differing:
         sys.exit(EXIT_VALIDATION)
     click.echo(f"{folder}: valid")
 

@@ -8,14 +8,15 @@ version always names one set of files.
 """
 from __future__ import annotations
 
-import csv
 import json
+import re
 import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import csvfiles
 from pipeline.errors import PipelineError
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -85,9 +86,10 @@ def load_descriptor(folder: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text("utf-8"))
+        descriptor = json.loads(path.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
+    return descriptor if isinstance(descriptor, dict) else None
 
 
 def csv_resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -102,12 +104,12 @@ def other_resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def read_rows(folder: Path, resource: dict[str, Any]) -> dict[tuple, dict[str, str]]:
     key = resource["schema"].get("primaryKey", [])
     with (folder / resource["path"]).open(encoding="utf-8", newline="") as fh:
-        return {tuple(row[k] for k in key): row for row in csv.DictReader(fh)}
+        return {tuple(row[k] for k in key): row for row in csvfiles.dict_reader(fh)}
 
 
 def count_rows(folder: Path, resource: dict[str, Any]) -> int:
     with (folder / resource["path"]).open(encoding="utf-8", newline="") as fh:
-        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+        return max(sum(1 for _ in csvfiles.reader(fh)) - 1, 0)
 
 
 def max_bump(*bumps: str) -> str:
@@ -229,8 +231,21 @@ def resource_order(old_res: dict, new_res: dict) -> list[str]:
     return list(new_res) + [name for name in old_res if name not in new_res]
 
 
+# The content hash in a data file's name (`data/amounts.<16 hex>.csv`) changes with its bytes,
+# which `hash` already tells: as resource metadata, the path is compared without it.
+CONTENT_HASH_IN_NAME = re.compile(r"\.[0-9a-f]{16}(?=\.[A-Za-z0-9]+$)")
+
+
+def shown_path(path: str) -> str:
+    """A data file as users know it: `data/amounts.<hash>.csv` is `amounts.csv`."""
+    return CONTENT_HASH_IN_NAME.sub("", Path(path).name)
+
+
 def describe_without(resource: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: v for k, v in resource.items() if k not in keys}
+    described = {k: v for k, v in resource.items() if k not in keys}
+    if isinstance(described.get("path"), str):
+        described["path"] = CONTENT_HASH_IN_NAME.sub("", described["path"])
+    return described
 
 
 def diff_resource(name: str, old_dir: Path, new_dir: Path, old_res: dict, new_res: dict,
@@ -248,11 +263,12 @@ def diff_resource(name: str, old_dir: Path, new_dir: Path, old_res: dict, new_re
         if before.get("hash") != after.get("hash"):
             rows_diff(result, read_rows(old_dir, before), read_rows(new_dir, after))
             if not (result.added or result.removed or result.changed or result.schema_changes):
-                result.other_changes.append(f"file rewritten: {after['path']} (same values)")
+                result.other_changes.append(f"file rewritten: {shown_path(after['path'])} (same values)")
+        described_before = describe_without(before, "hash", "bytes", "schema")
+        described_after = describe_without(after, "hash", "bytes", "schema")
         changed_keys = sorted(
-            k for k in describe_without(before, "hash", "bytes", "schema").keys()
-            | describe_without(after, "hash", "bytes", "schema").keys()
-            if before.get(k) != after.get(k)
+            k for k in described_before.keys() | described_after.keys()
+            if described_before.get(k) != described_after.get(k)
         )
         if changed_keys:
             result.other_changes.append(f"resource metadata changed: {', '.join(changed_keys)}")
@@ -267,7 +283,7 @@ def diff_resource(name: str, old_dir: Path, new_dir: Path, old_res: dict, new_re
         if before.get("hash") != after.get("hash") and before["schema"] == after["schema"] and not (
             result.added or result.removed or result.changed
         ):
-            result.other_changes.append(f"file rewritten: {after['path']} (same values)")
+            result.other_changes.append(f"file rewritten: {shown_path(after['path'])} (same values)")
         if describe_without(before, "hash", "bytes", "schema") != describe_without(after, "hash", "bytes", "schema"):
             result.other_changes.append(f"resource metadata changed: {other}")
     row_bump = "major" if result.removed else "minor" if result.added else "patch" if result.changed else "none"
@@ -275,7 +291,9 @@ def diff_resource(name: str, old_dir: Path, new_dir: Path, old_res: dict, new_re
     return result
 
 
-IGNORED_METADATA = {"resources", "version", "created", "contentHash"}
+# Set by each release, or a summary of the resources (compared one by one); `pipeline` names
+# the code that wrote the package, not its content.
+IGNORED_METADATA = {"resources", "version", "created", "contentHash", "pipeline"}
 
 
 def diff_packages(old_dir: Path, new_dir: Path) -> PackageDiff:
@@ -353,8 +371,9 @@ def checkout_package(spec: str, workdir: Path) -> Path:
         return Path(spec)
     revision, folder = spec.split(":", 1)
     folder = folder.rstrip("/") or "datapackage"
-    listing = git("ls-tree", "--name-only", f"{revision}:{folder}").decode("utf-8").splitlines()
-    for name in listing:
+    listing = git("ls-tree", "-r", "-z", "--name-only", f"{revision}:{folder}").decode("utf-8").split("\0")
+    for name in filter(None, listing):  # data files sit in data/
+        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
         (workdir / name).write_bytes(git("show", f"{revision}:{folder}/{name}"))
     return workdir
 

@@ -3,7 +3,6 @@
 `index.html` (a self-contained page to browse the data)."""
 from __future__ import annotations
 
-import csv
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from pipeline import csvfiles
 from pipeline.html import write_index
 from pipeline.schema import categories, field_type, is_nullable, record_schema, resource_names
 
@@ -18,7 +18,7 @@ from pipeline.schema import categories, field_type, is_nullable, record_schema, 
 @cache
 def instrument_codebook() -> tuple[dict[str, str], ...]:
     with resources.files("pipeline.lexicons").joinpath("instrument_codebook.csv").open(encoding="utf-8") as fh:
-        return tuple(csv.DictReader(fh))
+        return tuple(csvfiles.dict_reader(fh))
 
 
 def row_counts(folder: Path) -> dict[str, int]:
@@ -136,6 +136,9 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
         f"- license: {licenses}",
         "- format: Frictionless Data Package v2 (`datapackage.json`); every table as CSV (UTF-8, "
         "`\\n`, empty cell = null) and as Parquet with the same rows",
+        "- files: `<table>.csv` and `<table>.parquet` here; `datapackage.json` names the same bytes by "
+        "their content, `data/<table>.<hash>.csv`, so that reading through it always gives one version "
+        "of every table, even while the package is being rebuilt",
         "",
         "## How to cite",
         "",
@@ -150,8 +153,11 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
         "",
     ]
     if descriptor.get("skippedSources"):
-        lines += ["Skipped files (not in this package):", ""]
-        lines += [f"- `{s['path']}`: {s['reason']}" for s in descriptor["skippedSources"]]
+        lines += ["Skipped files (not read for this version):", ""]
+        lines += [f"- `{s['path']}`: {s['reason']}"
+                  + (f"; its rows of version {s['carriedForward']} are carried forward" if "carriedForward" in s else
+                     " (not in this package)")
+                  for s in descriptor["skippedSources"]]
         lines.append("")
     lines += ["## Tables", ""]
     for name in resource_names():

@@ -13,7 +13,6 @@ searched in the raw lines with any whitespace (line breaks included) allowed bet
 """
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
 import re
@@ -21,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import csvfiles
 from pipeline.schema import record_schema, resource_names
 
 MAX_LINES = 30
@@ -43,7 +43,7 @@ class Found:
 
 def read_table(package: Path, name: str) -> list[dict[str, str]]:
     with (package / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return list(csvfiles.dict_reader(fh))
 
 
 def row_key(name: str, row: dict[str, str]) -> str:

@@ -3,14 +3,25 @@
 The package is written to a temporary folder next to the target, checked, and only then put in
 place, by an atomic exchange of the two folders where the kernel offers one. A build killed at
 any moment leaves the previous package complete.
+
+Readers never see a mixed package: the descriptor names each data file by its content
+(`data/<name>.<sha256 prefix>.csv`, a hard link to the `<name>.csv` users open by name), and the
+files of the release being replaced stay in `data/` until the next build, so a reader that read
+the previous `datapackage.json` just before the exchange still finds every file it names.
+
+`--out` is replaced only when it is absent, empty, or a package this pipeline wrote
+(`check_out`); never the seed folder, a folder around it or inside it, or a folder holding
+anything else.
 """
 from __future__ import annotations
 
 import csv
 import ctypes
+import filecmp
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -23,7 +34,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from pipeline.errors import ValidationFailure
+from pipeline import __version__, signals
+from pipeline.errors import OutputRefused, ValidationFailure
 from pipeline.schema import (
     arrow_schema,
     categories,
@@ -39,6 +51,16 @@ ROW_GROUP_ROWS = 65_536
 CONVERT_ROWS = 8_192  # records held before they are converted to Arrow
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 RENAME_EXCHANGE = 2
+GENERATOR = "policy-pipeline"  # recorded in every descriptor, with the pipeline's version
+DATA_DIR = "data"
+HASH_CHARS = 16  # of the sha256 in a content-addressed file name
+CONTENT_ADDRESSED = re.compile(rf"^[A-Za-z0-9_-]+\.[0-9a-f]{{{HASH_CHARS}}}\.(csv|parquet)$")
+DOC_FILES = ("datapackage.json", "README.md", "CHANGELOG.md", "index.html")
+RETAINED_LIST = ".gitignore"  # in data/: the previous release's files, for git to leave out
+RETAINED_HEADER = (
+    "# Files of the previous release, kept for a reader that opened its datapackage.json just\n"
+    "# before this release replaced it; not part of this release. The next build removes them.\n"
+)
 
 
 def csv_cell(value: Any) -> str:
@@ -166,11 +188,25 @@ def file_digest(path: Path) -> tuple[int, str]:
     return path.stat().st_size, digest.hexdigest()
 
 
+def content_address(folder: Path, name: str, fmt: str) -> tuple[str, int, str]:
+    """`data/<name>.<hash>.<fmt>`, a hard link to `<name>.<fmt>` (a copy where links are not
+    possible); with the file's size and sha256."""
+    size, sha = file_digest(folder / f"{name}.{fmt}")
+    path = f"{DATA_DIR}/{name}.{sha[:HASH_CHARS]}.{fmt}"
+    (folder / DATA_DIR).mkdir(exist_ok=True)
+    try:
+        os.link(folder / f"{name}.{fmt}", folder / path)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copyfile(folder / f"{name}.{fmt}", folder / path)
+    return path, size, sha
+
+
 def resource_descriptor(folder: Path, name: str, fmt: str) -> dict[str, Any]:
     meta = record_schema(name)
     schema = table_schema(name)
-    path = f"{name}.{fmt}"
-    size, sha = file_digest(folder / path)
+    path, size, sha = content_address(folder, name, fmt)
     descriptor: dict[str, Any] = {
         "name": name if fmt == "csv" else f"{name}-parquet",
         "title": meta["title"] + ("" if fmt == "csv" else " (Parquet)"),
@@ -218,6 +254,7 @@ def descriptor_for(folder: Path, sources: list[dict], extra: Mapping[str, Any]) 
         "sources": sources,
     }
     descriptor.update(extra)
+    descriptor["pipeline"] = {"name": GENERATOR, "version": __version__}
     descriptor["contentHash"] = content_digest(resources)
     descriptor["resources"] = resources
     return descriptor
@@ -276,12 +313,29 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def swap_into_place(staged: Path, target: Path) -> None:
-    """Put `staged` at `target`; the old package is removed only once the new one is there."""
-    if target.exists() and exchange(staged, target):
+    """Put `staged` at `target`; the old package is removed only once the new one is there.
+    A signal arriving meanwhile is acted on once the package is in place (`uninterrupted`)."""
+    with signals.uninterrupted():
+        if target.is_dir() and not any(target.iterdir()):
+            fill(staged, target)
+            return
+        swapped = target.exists() and exchange(staged, target)
+        if not swapped:
+            swap_by_renames(staged, target)
+    if swapped:
         shutil.rmtree(staged)  # now holds the previous package
-        return
-    # No atomic exchange here: two renames. A failure between them puts the old package
-    # back; a kill between them is undone by the next build's `recover`.
+
+
+def fill(staged: Path, empty: Path) -> None:
+    """Move the staged package into an empty folder, the descriptor last: the folder itself,
+    which someone made (its permissions, a shell whose current folder it is), stays."""
+    for entry in sorted(staged.iterdir(), key=lambda p: p.name == "datapackage.json"):
+        entry.rename(empty / entry.name)
+
+
+def swap_by_renames(staged: Path, target: Path) -> None:
+    """No atomic exchange here: two renames. A failure between them puts the old package
+    back; a kill between them is undone by the next build's `recover`."""
     previous = target.with_name(f".{target.name}.previous")
     if previous.exists():
         shutil.rmtree(previous)
@@ -310,7 +364,8 @@ def recover(target: Path) -> None:
 
 @contextmanager
 def staging(target: Path) -> Iterator[Path]:
-    """A fresh folder beside `target` to write the package in; removed if anything fails."""
+    """A fresh folder beside `target` to write the package in; removed when the block ends
+    (by then it holds the replaced package, or the new one if nothing was swapped)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
     staged = target.with_name(f".{target.name}.staging-{os.getpid()}")
@@ -319,15 +374,153 @@ def staging(target: Path) -> Iterator[Path]:
     staged.mkdir()
     try:
         yield staged
-    except BaseException:
+    finally:
         shutil.rmtree(staged, ignore_errors=True)
-        raise
+
+
+def read_descriptor(folder: Path) -> dict[str, Any] | None:
+    """The folder's datapackage.json as a JSON object; None if absent or unreadable."""
+    try:
+        descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return descriptor if isinstance(descriptor, dict) else None
+
+
+def written_by_us(descriptor: Mapping[str, Any]) -> bool:
+    """A descriptor this pipeline wrote: it says so (`pipeline`), or it predates that marker
+    and has the package's name and the `contentHash` only this pipeline records."""
+    marker = descriptor.get("pipeline")
+    if marker is not None:
+        return isinstance(marker, dict) and marker.get("name") == GENERATOR
+    return descriptor.get("name") == package_metadata()["name"] and "contentHash" in descriptor
+
+
+def resource_paths(descriptor: Mapping[str, Any]) -> list[str]:
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return []
+    return [r["path"] for r in resources if isinstance(r, dict) and isinstance(r.get("path"), str)]
+
+
+def foreign_entries(folder: Path, descriptor: Mapping[str, Any] | None) -> list[str]:
+    """What in `folder` this pipeline would not have written, as paths relative to it.
+
+    A package of ours holds its documentation, `<name>.csv` and `<name>.parquet` for each of
+    its resources (those of the schemas, and those its own descriptor lists) and `data/` with
+    content-addressed copies; anything else belongs to someone else."""
+    names = set(DOC_FILES) | {f"{n}.{fmt}" for n in resource_names() for fmt in ("csv", "parquet")}
+    if descriptor is not None and written_by_us(descriptor):
+        names |= {Path(p).name.split(".")[0] + suffix for p in resource_paths(descriptor)
+                  for suffix in (".csv", ".parquet")}
+    foreign = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name == DATA_DIR and entry.is_dir(follow_symlinks=False):
+            foreign += [f"{DATA_DIR}/{e.name}" for e in sorted(os.scandir(entry.path), key=lambda e: e.name)
+                        if e.is_dir(follow_symlinks=False)
+                        or not (CONTENT_ADDRESSED.match(e.name) or e.name == RETAINED_LIST)]
+        elif entry.name not in names or entry.is_dir(follow_symlinks=False):
+            foreign.append(entry.name + ("/" if entry.is_dir(follow_symlinks=False) else ""))
+    return foreign
+
+
+def root_copies_differing(folder: Path, descriptor: Mapping[str, Any]) -> list[str]:
+    """The root files (`amounts.csv`) that are not byte for byte the file the descriptor names
+    for them (`data/amounts.<hash>.csv`): edited by hand, or damaged."""
+    differing = []
+    for path in resource_paths(descriptor):
+        described = folder / path
+        root = folder / (described.name.split(".")[0] + described.suffix)
+        if root != described and root.is_file() and described.is_file() and not filecmp.cmp(root, described, shallow=False):
+            differing.append(root.name)
+    return differing
+
+
+def check_out(out: Path, seeds: Path) -> Path:
+    """The folder to publish in: `out` with symbolic links followed, if it may be replaced.
+
+    Refused (OutputRefused, nothing touched): the seed folder, a folder inside it or holding
+    it, a file, the root of the file system, a folder holding anything this pipeline did not
+    write, or another tool's data package."""
+    target = Path(os.path.realpath(out))
+    shown = str(out) if Path(out).absolute() == target else f"{out} (→ {target})"
+    seed_folder = Path(os.path.realpath(seeds))
+
+    def refuse(why: str) -> OutputRefused:
+        return OutputRefused(f"--out {shown}: {why}; nothing was changed")
+
+    if target == seed_folder:
+        raise refuse("is the seed folder: the package needs a folder of its own, e.g. --out datapackage")
+    if seed_folder in target.parents:
+        raise refuse(f"is inside the seed folder {seeds}: choose a folder outside it")
+    if target in seed_folder.parents:
+        raise refuse(f"holds the seed folder {seeds}: replacing it would delete the seed texts; "
+                     "choose a folder of its own, e.g. --out datapackage")
+    if target.parent == target:
+        raise refuse("is the root of the file system")
+    if os.path.lexists(target) and not target.is_dir():
+        raise refuse("is a file, not a folder")
+    if not target.is_dir():
+        return target
+    descriptor = read_descriptor(target)
+    if descriptor is not None and "resources" in descriptor and not written_by_us(descriptor):
+        raise refuse("holds a data package this pipeline did not write (its datapackage.json does "
+                     "not name it); choose another folder")
+    foreign = foreign_entries(target, descriptor)
+    if foreign:
+        listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise refuse(f"holds files this pipeline did not write ({listed}); it replaces only an empty "
+                     "folder or a package it wrote: move them elsewhere or choose another folder")
+    return target
+
+
+def same_package(staged: Path, target: Path) -> bool:
+    """True if `target` already holds every file of `staged`, byte for byte, and no other file
+    beside them (a previous release's files kept in data/ aside)."""
+    if not target.is_dir():
+        return False
+    staged_files = {p.relative_to(staged) for p in staged.rglob("*") if p.is_file()}
+    target_top = {p.name for p in target.iterdir() if p.is_file()}
+    if target_top != {str(p) for p in staged_files if len(p.parts) == 1}:
+        return False
+    return all((target / p).is_file() and filecmp.cmp(staged / p, target / p, shallow=False)
+               for p in staged_files)
+
+
+def keep_previous_generation(staged: Path, target: Path) -> list[str]:
+    """Link into `staged` the data files that the descriptor in place names and the new one
+    does not, so that a reader holding the old descriptor finds them after the swap."""
+    live = read_descriptor(target)
+    if live is None:
+        return []
+    kept = []
+    for path in resource_paths(live):
+        parts = Path(path).parts
+        if len(parts) != 2 or parts[0] != DATA_DIR or not CONTENT_ADDRESSED.match(parts[1]):
+            continue
+        if (staged / path).exists() or not (target / path).is_file():
+            continue
+        (staged / DATA_DIR).mkdir(exist_ok=True)
+        try:
+            os.link(target / path, staged / path)
+        except OSError:
+            shutil.copyfile(target / path, staged / path)
+        kept.append(parts[1])
+    if kept:
+        (staged / DATA_DIR / RETAINED_LIST).write_text(RETAINED_HEADER + "".join(f"{n}\n" for n in sorted(kept)),
+                                                      encoding="utf-8")
+    return kept
 
 
 def finish(staged: Path, target: Path, descriptor: Mapping[str, Any],
-           before_swap: Callable[[Path], None] | None = None) -> None:
-    """Write the descriptor and put the staged package in place of the old one."""
+           before_swap: Callable[[Path], None] | None = None) -> bool:
+    """Write the descriptor and put the staged package in place of the old one. False if the
+    package in place already was this one, byte for byte: it is left as it is."""
     write_descriptor(staged, descriptor)
     if before_swap:
         before_swap(staged)
+    if same_package(staged, target):
+        return False
+    keep_previous_generation(staged, target)
     swap_into_place(staged, target)
+    return True

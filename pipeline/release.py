@@ -7,10 +7,13 @@ is set (from SOURCE_DATE_EPOCH when given) and a section is appended to CHANGELO
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import __version__
 from pipeline.diff import (
     RULES,
     PackageDiff,
@@ -18,12 +21,11 @@ from pipeline.diff import (
     change_notes,
     changes_table,
     diff_packages,
-    load_descriptor,
     reasons,
 )
 from pipeline.docs import write_docs
-from pipeline.errors import PipelineError
-from pipeline.publish import write_descriptor
+from pipeline.errors import PipelineError, PreviousReleaseError
+from pipeline.publish import file_digest, resource_paths, write_descriptor, written_by_us
 
 FIRST_VERSION = "1.0.0"
 CHANGELOG_HEADER = (
@@ -33,6 +35,97 @@ CHANGELOG_HEADER = (
 EXAMPLES_IN_CHANGELOG = 3  # per resource
 OWN_FILES = {"datapackage.json", "CHANGELOG.md"}
 DESCRIPTOR_ORDER = ("$schema", "name", "title", "version", "created", "description")
+
+
+@dataclass
+class PreviousRelease:
+    """The release a build continues from: its folder and descriptor, its changelog; none for
+    a first release (`reset` says why the history starts again, with --force-initial)."""
+
+    folder: Path | None = None
+    descriptor: dict[str, Any] | None = None
+    changelog: str = ""
+    reset: str | None = None
+
+    @property
+    def version(self) -> str | None:
+        return self.descriptor["version"] if self.descriptor else None
+
+
+def version_tuple(version: Any) -> tuple[int, int, int] | None:
+    """(MAJOR, MINOR, PATCH) of a version string, None if it is not one."""
+    parts = version.split(".") if isinstance(version, str) else []
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    major, minor, patch = (int(p) for p in parts)
+    return major, minor, patch
+
+
+def previous_problem(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The folder's descriptor, or why it cannot be continued from."""
+    path = folder / "datapackage.json"
+    try:
+        descriptor = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None, "has no datapackage.json (deleted?)"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, f"its datapackage.json cannot be read ({getattr(error, 'strerror', None) or error})"
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return None, "its datapackage.json is not a package descriptor (no resources)"
+    if not written_by_us(descriptor):
+        return None, "its datapackage.json does not say this pipeline wrote it"
+    if "version" not in descriptor:
+        return None, "its datapackage.json has no version"
+    if version_tuple(descriptor["version"]) is None:
+        return None, f"its version {descriptor['version']!r} is not MAJOR.MINOR.PATCH"
+    marker = descriptor.get("pipeline", {})
+    if "version" in marker:
+        written_with = version_tuple(marker["version"])
+        if written_with is None or written_with > version_tuple(__version__):
+            return None, f"it was written by pipeline {marker['version']}, newer than this one ({__version__})"
+    for resource in descriptor["resources"]:
+        problem = data_file_problem(folder, resource)
+        if problem:
+            return None, problem
+    return descriptor, None
+
+
+def data_file_problem(folder: Path, resource: Any) -> str | None:
+    """Why a data file does not match what the descriptor says of it, if it does not."""
+    paths = resource_paths({"resources": [resource]})
+    if not paths:
+        return "its datapackage.json lists a resource without a path"
+    path = folder / paths[0]
+    if not path.is_file():
+        return f"{paths[0]}, named by its datapackage.json, is missing"
+    expected = resource.get("hash", "")
+    if expected.startswith("sha256:") and file_digest(path)[1] != expected.removeprefix("sha256:"):
+        return f"{paths[0]} is not the file its datapackage.json describes (changed since it was published)"
+    return None
+
+
+def previous_release(folder: Path, force_initial: bool = False) -> PreviousRelease:
+    """The release in `folder` that a build continues from, checked: a descriptor this pipeline
+    wrote (by this or an older version), with a version, whose data files are those it
+    describes. An absent or empty folder is a first release. Anything else stops the build
+    (PreviousReleaseError), unless `force_initial` starts the history again at 1.0.0."""
+    if not folder.is_dir() or not any(folder.iterdir()):
+        return PreviousRelease()
+    descriptor, problem = previous_problem(folder)
+    if problem is None:
+        changelog = folder / "CHANGELOG.md"
+        return PreviousRelease(folder, descriptor, changelog.read_text("utf-8") if changelog.is_file() else "")
+    if force_initial:
+        return PreviousRelease(reset=problem)
+    if problem.startswith("it was written by pipeline"):
+        remedy = (f"Update the pipeline to that version or later, or build again with --force-initial "
+                  f"to start a new history at {FIRST_VERSION} (dropping what the newer version added).")
+    else:
+        remedy = (f"Restore the package (from git: git checkout -- {folder}; or from a backup), or "
+                  f"build again with --force-initial to start a new history at {FIRST_VERSION} with "
+                  "a new changelog.")
+    raise PreviousReleaseError(f"{folder}: {problem}. Versions and the changelog continue from the "
+                               f"previous release, so nothing was published. {remedy}")
 
 
 def created_timestamp() -> str:
@@ -57,10 +150,11 @@ def bump_reason(diff: PackageDiff) -> str:
     return f"{RULES[diff.bump]}. " + "; ".join(reasons(diff))
 
 
-def changelog_section(version: str, created: str, diff: PackageDiff | None) -> str:
+def changelog_section(version: str, created: str, diff: PackageDiff | None, reset: str | None = None) -> str:
     lines = [f"## {version} — {created[:10]}", ""]
     if diff is None:
-        lines += ["First release.", ""]
+        lines += ["First release." + (f" A new history, started with --force-initial: the package it "
+                                       f"replaced could not be continued from ({reset})." if reset else ""), ""]
         return "\n".join(lines)
     lines += [f"**{diff.bump.upper()}**: {bump_reason(diff)}", ""]
     lines += changes_table(diff, schema_column=False)
@@ -84,32 +178,33 @@ def changed_files(staged: Path, target: Path) -> list[str]:
     )
 
 
-def finish_descriptor(staged: Path, descriptor: dict[str, Any], target: Path) -> tuple[dict[str, Any], dict]:
+def finish_descriptor(staged: Path, descriptor: dict[str, Any],
+                      previous: PreviousRelease) -> tuple[dict[str, Any], dict]:
     """Decide version, `created` and changelog for the staged package; write its docs.
 
-    Unchanged content keeps the previous version, `created` and changelog, so the rebuilt
-    package is byte-identical; changed content gets a bumped version, `created` from
-    SOURCE_DATE_EPOCH (or now) and a changelog section.
+    Unchanged content keeps the previous version, `created`, pipeline marker and changelog, so
+    the rebuilt package is byte-identical; changed content gets a bumped version, `created`
+    from SOURCE_DATE_EPOCH (or now) and a changelog section.
     """
-    previous = load_descriptor(target)
-    old_changelog = (target / "CHANGELOG.md").read_text("utf-8") if (target / "CHANGELOG.md").is_file() else ""
+    before = previous.descriptor
     write_descriptor(staged, descriptor)
-    diff = diff_packages(target, staged) if previous else None
-    if diff is not None and diff.bump == "none" and "version" in previous:
-        created = previous.get("created") or created_timestamp()
-        kept = ordered(descriptor | {"version": previous["version"], "created": created})
+    diff = diff_packages(previous.folder, staged) if before else None
+    if diff is not None and diff.bump == "none":
+        created = before.get("created") or created_timestamp()
+        kept = ordered(descriptor | {"version": before["version"], "created": created,
+                                     "pipeline": before.get("pipeline", descriptor["pipeline"])})
         write_docs(staged, kept)
-        others = changed_files(staged, target)
+        others = changed_files(staged, previous.folder)
         if not others:
-            (staged / "CHANGELOG.md").write_text(old_changelog or CHANGELOG_HEADER, encoding="utf-8")
+            (staged / "CHANGELOG.md").write_text(previous.changelog or CHANGELOG_HEADER, encoding="utf-8")
             return kept, {"bump": "none", "changed": False, "diff": diff}
         diff.docs_changes, diff.bump = others, "patch"
-    version = bump_version(previous["version"], diff.bump) if diff and "version" in previous else FIRST_VERSION
+    version = bump_version(before["version"], diff.bump) if diff else FIRST_VERSION
     descriptor["version"], descriptor["created"] = version, created_timestamp()
     if diff is not None:
-        diff.old_version, diff.new_version = previous.get("version"), version
-    changelog = (old_changelog or CHANGELOG_HEADER).rstrip("\n") + "\n\n" + changelog_section(
-        version, descriptor["created"], diff
+        diff.old_version, diff.new_version = before["version"], version
+    changelog = (previous.changelog or CHANGELOG_HEADER).rstrip("\n") + "\n\n" + changelog_section(
+        version, descriptor["created"], diff, previous.reset
     )
     (staged / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
     descriptor = ordered(descriptor)

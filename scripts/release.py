@@ -36,23 +36,31 @@ def read_descriptor(package: Path) -> dict:
 
 
 def members(package: Path) -> list[Path]:
-    """Descriptor and documentation first, then every resource's file in descriptor order."""
+    """Descriptor and documentation first, then every resource's file as users open it by name
+    (`amounts.csv`), then as the descriptor names it (`data/amounts.<hash>.csv`)."""
     descriptor = read_descriptor(package)
     missing = [n for n in REQUIRED if not (package / n).is_file()]
-    data = list(dict.fromkeys(package / r["path"] for r in descriptor["resources"]))
+    named = [package / r["path"] for r in descriptor["resources"]]
+    by_name = [package / f"{p.name.split('.')[0]}{p.suffix}" for p in named]
+    data = list(dict.fromkeys(by_name + named))
     missing += [str(p.relative_to(package)) for p in data if not p.is_file()]
     if missing:
         raise ReleaseError(f"{package}: missing {', '.join(missing)}")
+    for copy, original in zip(by_name, named):
+        if copy != original and copy.read_bytes() != original.read_bytes():
+            raise ReleaseError(f"{package}: {copy.name} is not the file {original.relative_to(package)} "
+                               "the descriptor names (edited by hand?): rebuild the package")
     return [package / n for n in DOCS if (package / n).is_file()] + data
 
 
 def write_zip(package: Path, dist: Path) -> Path:
     descriptor = read_descriptor(package)
+    files = members(package)  # checked before anything is written
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{descriptor['name']}-{descriptor['version']}.zip"
     partial = target.with_name(f".{target.name}.partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in members(package):
+        for path in files:
             info = zipfile.ZipInfo(path.relative_to(package).as_posix(), FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

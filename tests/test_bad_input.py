@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from leftovers import assert_no_process_left, marked_environment, snapshot
 
 from pipeline.classify import SAFE_ID
 from pipeline.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_NO_INPUT
@@ -73,10 +74,6 @@ def cli_command(seeds: Path, out: Path, *options: str) -> list[str]:
             "--no-progress", *options]
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def tables(folder: Path) -> dict[str, list[dict]]:
     out = {}
     for name in resource_names():
@@ -108,6 +105,9 @@ class Workspace:
         self.command: list[str] | None = None  # instead of the plain CLI
         self.run: subprocess.CompletedProcess | None = None
         self.seconds = 0.0
+        self.seeds_before: dict[str, bytes] = {}
+        self.token = ""
+        self.deletes_a_seed = False  # the case itself removes a seed while the build runs
 
     def write(self, name: str, data: bytes | str) -> Path:
         path = self.seeds / name
@@ -115,10 +115,18 @@ class Workspace:
         return path
 
     def execute(self) -> None:
+        self.seeds_before = snapshot(self.seeds)
+        env, self.token = marked_environment()
         started = time.perf_counter()
         self.run = subprocess.run(self.command or cli_command(self.seeds, self.out, *self.options),
-                                  cwd=ROOT, capture_output=True, text=True, timeout=300)
+                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         self.seconds = time.perf_counter() - started
+
+    def assert_left_alone(self) -> None:
+        """The user's seed files as they were, and no process of the build still running."""
+        if not self.deletes_a_seed:
+            assert snapshot(self.seeds) == self.seeds_before
+        assert_no_process_left(self.token)
 
     @property
     def stdout(self) -> str:
@@ -140,12 +148,14 @@ class Workspace:
         assert "Package written" not in run.stdout
         assert snapshot(self.out) == self.before
         assert not list(self.root.glob(".datapackage.staging-*"))
+        self.assert_left_alone()
         return message
 
     def assert_built(self) -> dict[str, list[dict]]:
         run = self.run
         assert run.returncode == 0, (run.stdout, run.stderr)
         assert "Traceback" not in run.stderr + run.stdout
+        self.assert_left_alone()
         return tables(self.out)
 
 
@@ -594,10 +604,14 @@ def bad_files_strict(ws):
     write_bad_files(ws)
 
 
-def test_strict_build_names_every_unreadable_file(built):
+def test_strict_build_names_every_unreadable_file_once(built):
     message = built(bad_files_strict).assert_failed("blank.txt")
-    for name, code in BAD_FILES.items():
-        assert name in message and f"[{code}]" in message
+    lines = message.splitlines()
+    assert lines[0] == f"error: {len(BAD_FILES)} seed files could not be read:"
+    assert len(lines) == 1 + len(BAD_FILES)
+    for line, (name, code) in zip(lines[1:], BAD_FILES.items()):
+        assert line.startswith(f"  {name}") and line.endswith(f"[{code}]")
+        assert all(line.count(other) == (other == name) for other in BAD_FILES)
 
 
 @case
@@ -660,3 +674,121 @@ def test_a_stage_failing_on_a_file_is_reported_not_a_traceback(built):
     message = built(stage_failure).assert_failed("trigger.txt", code="internal", status=EXIT_INTERNAL)
     assert "the segment stage failed on this text (IndexError: list index out of range" in message
     assert "report it" in message
+
+
+# ---------------------------------------------------------------- files that fail this time only
+
+
+# The CLI, with one seed failing as it is read: deleted just before (`gone`), or an I/O error
+# on a file that stays (`io-error`): argv = how, file name, CLI arguments.
+FAILING_READ = """
+import errno, pathlib, sys
+import pipeline.build as build
+how, name = sys.argv[1], sys.argv[2]
+del sys.argv[1:3]
+real_read, real_open = build.read_seed, pathlib.Path.open
+
+
+def read_seed(path, seeds_dir):
+    if path.name == name and how == "gone":
+        path.unlink()
+    return real_read(path, seeds_dir)
+
+
+def open_failing(self, mode="r", *args, **kwargs):
+    if self.name == name and mode == "rb" and how == "io-error":
+        raise OSError(errno.EIO, "Input/output error", str(self))
+    return real_open(self, mode, *args, **kwargs)
+
+
+build.read_seed = read_seed
+pathlib.Path.open = open_failing
+from pipeline.cli import main
+main()
+"""
+OTHER = BASE.replace("测试", "样例").replace("12号", "13号")
+
+
+def failing_read(ws: Workspace, how: str, name: str, *options: str) -> None:
+    ws.command = [sys.executable, "-c", FAILING_READ, how, name, *cli_command(ws.seeds, ws.out, *options)[3:]]
+
+
+@case
+def deleted_while_building(ws):
+    ws.write("base.txt", BASE)
+    ws.write("other.txt", OTHER)
+    ws.deletes_a_seed = True
+    failing_read(ws, "gone", "base.txt")
+
+
+def test_a_seed_deleted_while_the_build_runs_is_reported_as_gone(built):
+    message = built(deleted_while_building).assert_failed("base.txt", code="gone")
+    assert message == "error: base.txt: gone: deleted or moved while the build ran [gone]"
+
+
+@case
+def deleted_while_building_keep_going(ws):
+    deleted_while_building(ws)
+    failing_read(ws, "gone", "base.txt", "--keep-going")
+
+
+def test_with_keep_going_a_seed_gone_from_the_folder_is_withdrawn(built, previous):
+    ws = built(deleted_while_building_keep_going)
+    rows = ws.assert_built()
+    assert [d["source_file"] for d in rows["documents"]] == ["other.txt"]
+    assert "version 2.0.0, bump: major" in ws.stdout  # base.txt's rows removed: a withdrawal
+    assert "  base.txt: gone: deleted or moved while the build ran [gone]\n" in ws.stdout
+    assert "carried forward" not in ws.stdout
+
+
+def carried(ws: Workspace, previous: Path, previous_rows) -> dict:
+    """The build published the previous rows unchanged, said so, and recorded it."""
+    assert ws.assert_built() == previous_rows
+    for name in resource_names():  # the very bytes: same rows, same order
+        assert (ws.out / f"{name}.csv").read_bytes() == (previous / f"{name}.csv").read_bytes()
+    assert "version 1.0.1, bump: patch" in ws.stdout
+    assert "base.txt: could not be read this time; its rows of version 1.0.0 are carried forward" in ws.stdout
+    descriptor = json.loads((ws.out / "datapackage.json").read_text("utf-8"))
+    before = json.loads((previous / "datapackage.json").read_text("utf-8"))
+    assert descriptor["sources"] == before["sources"]
+    assert frictionless_errors(ws.out) == []
+    (skipped,) = descriptor["skippedSources"]
+    return skipped
+
+
+@case
+def transient_read_error(ws):
+    ws.write("base.txt", BASE)
+    failing_read(ws, "io-error", "base.txt", "--keep-going")
+
+
+def test_keep_going_carries_forward_the_rows_of_a_file_that_failed_to_read(built, previous, previous_rows):
+    """An I/O error on a file that is still there is not a withdrawal: no MAJOR release."""
+    ws = built(transient_read_error)
+    skipped = carried(ws, previous, previous_rows)
+    assert skipped == {"path": "base.txt", "reason": "cannot be read: Input/output error [unreadable]",
+                       "carriedForward": "1.0.0"}
+    assert ("  base.txt: cannot be read: Input/output error [unreadable]; its rows of version 1.0.0 "
+            "were carried forward") in ws.stdout
+
+
+@case
+def corrupted_keep_going(ws):
+    ws.write("base.txt", png())
+    ws.options = ["--keep-going"]
+
+
+def test_keep_going_carries_forward_the_rows_of_a_file_now_corrupt(built, previous, previous_rows):
+    skipped = carried(built(corrupted_keep_going), previous, previous_rows)
+    assert skipped["carriedForward"] == "1.0.0" and skipped["reason"].endswith("[binary]")
+
+
+@case
+def transient_read_error_strict(ws):
+    ws.write("base.txt", BASE)
+    failing_read(ws, "io-error", "base.txt")
+
+
+def test_without_keep_going_a_read_error_fails_the_build(built):
+    message = built(transient_read_error_strict).assert_failed("base.txt", code="unreadable")
+    assert message == "error: base.txt: cannot be read: Input/output error [unreadable]"

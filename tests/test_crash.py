@@ -1,7 +1,10 @@
-"""Killed and concurrent builds: the previous package stays complete, byte-identical and valid;
-the next build succeeds and cleans up; a second build at the same time is refused (exit 5)."""
+"""Killed, interrupted and concurrent builds: the previous package stays complete,
+byte-identical and valid; the next build succeeds and cleans up; a second build at the same
+time is refused (exit 5). SIGINT and SIGTERM stop the build and every worker (exit 130, 143);
+readers during rebuilds never see two versions at once."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from leftovers import assert_no_process_left, marked_environment, processes_with
 
 from pipeline.build import build
 from pipeline.errors import EXIT_LOCKED
@@ -299,3 +303,238 @@ def test_two_builds_started_at_once_leave_one_valid_package(out, corpus):
     assert not list(out.parent.glob(STAGING))
     assert_valid(out)
     assert sorted(os.listdir(out.parent)) == [".datapackage.lock", "datapackage"]
+
+
+# ---------------------------------------------------------------- signals
+
+# The CLI, with the classify stage held until the test has sent its signal: the worker (or the
+# main process, without --workers) writes `ready` once it is inside, then sleeps.
+HELD_CLI = """
+import os, sys, time
+from pathlib import Path
+import pipeline.build as build
+
+ready = Path(os.environ["HELD_READY"])
+
+
+def held(*args, **kwargs):
+    ready.touch()
+    time.sleep(120)
+
+
+build.classify_file = held
+from pipeline.cli import main
+main(prog_name="pipeline")
+"""
+
+# The CLI, sending itself a signal between the atomic exchange and its return.
+SIGNAL_AT_SWAP = """
+import os, signal, sys
+import pipeline.publish as publish
+
+real_exchange = publish.exchange
+
+
+def exchange(a, b):
+    os.kill(os.getpid(), getattr(signal, os.environ["SIGNAL_AT_SWAP"]))
+    return real_exchange(a, b)
+
+
+publish.exchange = exchange
+from pipeline.cli import main
+main(prog_name="pipeline")
+"""
+
+
+def start_held(tmp_path: Path, seeds: Path, out: Path, *options: str) -> tuple[subprocess.Popen, str]:
+    ready = tmp_path / "ready"
+    env, token = marked_environment(HELD_READY=str(ready), PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-c", HELD_CLI, *cli_args(seeds, out)[3:], *options],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    return process, token
+
+
+@pytest.mark.parametrize(("signum", "options"), [
+    (signal.SIGTERM, ["--workers", "2"]),
+    (signal.SIGINT, ["--workers", "2"]),
+    (signal.SIGTERM, []),
+    (signal.SIGINT, []),
+])
+def test_a_signal_stops_the_build_and_its_workers_and_keeps_the_previous_package(
+        tmp_path, out, corpus, signum, options):
+    seeds_before = snapshot(corpus["new"])
+    process, token = start_held(tmp_path, corpus["new"], out, *options)
+    workers = processes_with(token)
+    assert len(workers) == (3 if options else 1)  # the build and its two workers
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum
+    assert stdout == "" and "Aborted" not in stderr and "Traceback" not in stderr
+    assert stderr == f"error: stopped by {signal.Signals(signum).name} before publishing: {out} is as it was\n"
+    assert_no_process_left(token)
+    assert_previous_intact(out, corpus)
+    assert snapshot(corpus["new"]) == seeds_before
+    assert not list(out.parent.glob(STAGING))
+    assert_next_build_recovers(out, corpus)  # the lock was released
+
+
+def test_a_second_signal_does_not_cut_the_cleanup_short(tmp_path, out, corpus):
+    process, token = start_held(tmp_path, corpus["new"], out, "--workers", "2")
+    for _ in range(3):
+        process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr == f"error: stopped by SIGINT before publishing: {out} is as it was\n"
+    assert_no_process_left(token)
+    assert_previous_intact(out, corpus)
+    assert not list(out.parent.glob(STAGING))
+
+
+def test_sigterm_stops_a_dask_cluster_and_its_workers(tmp_path, out, corpus):
+    pytest.importorskip("distributed", reason="the optional extra: pip install '.[dask]'")
+    seeds = tmp_path / "many"
+    seeds.mkdir()
+    for k in range(40):  # several seconds of work for two workers
+        for path in sorted(ROOT.joinpath("seeds").glob("*.txt"))[:3]:
+            (seeds / f"{path.stem}_{k:02d}.txt").write_bytes(path.read_bytes())
+    env, token = marked_environment(PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([*cli_args(seeds, out), "--executor", "dask", "--workers", "2"], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    # the build, and at least a worker of the cluster; its staging folder once files arrive
+    while len(processes_with(token)) < 3 or not list(out.parent.glob(STAGING)):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert stderr.endswith(f"error: stopped by SIGTERM before publishing: {out} is as it was\n")
+    assert "Traceback" not in stderr
+    assert_no_process_left(token, grace=30)
+    assert_previous_intact(out, corpus)
+    assert not list(out.parent.glob(STAGING))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_swap_is_acted_on_once_the_new_package_is_in_place(out, corpus, signum):
+    name = signal.Signals(signum).name
+    env, token = marked_environment(SIGNAL_AT_SWAP=name, PYTHONPATH=str(ROOT))
+    run = subprocess.run([sys.executable, "-c", SIGNAL_AT_SWAP, *cli_args(corpus["new"], out)[3:]],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 128 + signum
+    assert run.stderr == f"error: stopped by {name} once the new package was in place in {out}\n"
+    assert_no_process_left(token)
+    assert_new_package(out, corpus)
+    assert_valid(out)
+    assert not list(out.parent.glob(STAGING))
+
+
+def test_a_signal_whose_exception_was_swallowed_still_stops_the_build(out, corpus):
+    """Library code with a bare `except:` may swallow the first `Interrupted`: the build then
+    raises it again where it next waits, instead of ignoring every later signal."""
+    from pipeline.errors import Interrupted
+    from pipeline.signals import stop_on_signals
+
+    swallowed = []
+
+    def on_done(result) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        except BaseException as error:  # what such a library does
+            swallowed.append(error)
+
+    with stop_on_signals(), pytest.raises(Interrupted) as stopped:
+        build(corpus["new"], out, on_done=on_done)
+    assert [type(e) for e in swallowed] == [Interrupted] and stopped.value.signum == signal.SIGTERM
+    assert not stopped.value.published
+    assert_previous_intact(out, corpus)
+    assert not list(out.parent.glob(STAGING))
+
+
+def test_kill_9_of_a_build_takes_its_workers_with_it(tmp_path, out, corpus):
+    process, token = start_held(tmp_path, corpus["new"], out, "--workers", "2")
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert_no_process_left(token)  # the kernel ends them (PR_SET_PDEATHSIG)
+    assert_previous_intact(out, corpus)
+    assert_next_build_recovers(out, corpus)
+
+
+def test_a_reader_that_went_away_ends_the_build_output_with_141(out, corpus):
+    """`pipeline build | head -1`: the package is published; the rest of the summary, which
+    nobody reads any more, is dropped without a traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env, token = marked_environment(PYTHONPATH=str(ROOT))
+    try:
+        run = subprocess.run(cli_args(corpus["new"], out), cwd=ROOT, env=env, stdout=write_end,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert run.returncode == 141 and run.stderr == ""
+    assert_no_process_left(token)
+    assert_new_package(out, corpus)
+
+
+def test_ctrl_c_outside_a_build_exits_130_without_click_aborting(monkeypatch, out):
+    from click.testing import CliRunner
+
+    import pipeline.diff
+    from pipeline.cli import main
+
+    def interrupted(old, new):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.diff, "diff_specs", interrupted)
+    result = CliRunner().invoke(main, ["diff", str(out), str(out)])
+    assert result.exit_code == 130
+    assert "Aborted" not in result.output and result.output.endswith("error: interrupted (SIGINT)\n")
+
+
+# ---------------------------------------------------------------- readers during rebuilds
+
+
+def test_a_reader_holding_the_previous_descriptor_finds_every_file_it_names(out, corpus):
+    """The descriptor names each data file by its content; the files of the release being
+    replaced stay in data/ for such a reader until the next build."""
+    held = json.loads((out / "datapackage.json").read_bytes())
+    build(corpus["new"], out)
+    assert json.loads((out / "datapackage.json").read_bytes())["version"] != held["version"]
+    for resource in held["resources"]:
+        digest = hashlib.sha256((out / resource["path"]).read_bytes()).hexdigest()
+        assert resource["hash"] == f"sha256:{digest}"
+    kept = (out / "data" / ".gitignore").read_text("utf-8").splitlines()
+    assert kept[0].startswith("# Files of the previous release")
+    assert sorted(kept[2:]) == sorted({Path(r["path"]).name for r in held["resources"]}
+                                      - {Path(r["path"]).name for r in resources_of(out)})
+    # a second build drops them: they belonged to a descriptor two releases back
+    build(corpus["old"], out)
+    named = {Path(r["path"]).name for r in resources_of(out)}
+    assert not set(kept[2:]) & named - {p.name for p in (out / "data").iterdir()}
+    assert all((out / "data" / name).is_file() for name in named)
+
+
+def test_an_unchanged_rebuild_leaves_the_package_folder_as_it_is(out, corpus):
+    inode, before = out.stat().st_ino, snapshot(out)
+    build(corpus["old"], out)
+    assert out.stat().st_ino == inode and snapshot(out) == before
+
+
+def test_readers_during_rebuilds_never_see_a_mixed_package(tmp_path, monkeypatch):
+    """scripts/reader_loop.py, shortened: readers loop over the descriptor and the files it
+    names while the package is rebuilt; none may see two versions or miss a file."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))  # the readers, spawned, import it too
+    import reader_loop
+
+    totals = reader_loop.measure(ROOT / "seeds", rebuilds=4, readers=1, workdir=tmp_path)
+    described = totals[False]
+    assert described.reads > 0
+    assert (described.mixed, described.missing) == (0, 0)

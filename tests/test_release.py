@@ -636,3 +636,51 @@ def test_cli_diff_against_a_git_revision(base, edited_seeds, tmp_path):
     assert missing.stderr.startswith("error: git ls-tree") and "Traceback" not in missing.stderr
     not_a_package = run_cli("diff", str(tmp_path / "nothing"), "datapackage", cwd=repo)
     assert not_a_package.returncode != 0 and "no readable datapackage.json" in not_a_package.stderr
+
+
+# ------------------------------------------------------------------ cells of any length
+
+
+def long_paragraph(words: int, seed: int) -> str:
+    """A paragraph of `words` two-character words, broken into lines of 600 characters."""
+    import random
+
+    chance = random.Random(seed)
+    text = "".join(chance.choice(["发展", "产业", "支持", "企业", "建设", "项目", "创新", "平台", "服务"])
+                   for _ in range(words))
+    return "\n".join(text[i:i + 600] for i in range(0, len(text), 600))
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_is_read_back_everywhere(tmp_path):
+    """The csv module stops at 131,072 characters a cell unless told otherwise: the build over
+    such a package, `diff`, `explain`, `validate` and --keep-going's carried rows all read it.
+    Each runs in a process of its own, where nothing has raised the limit before."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    long_text = "关于测试产业发展的实施意见\n一、加强支持。" + long_paragraph(70_000, 1) + "。\n二、强化保障。各地要加强领导。\n"
+    (seeds / "long.txt").write_text(long_text, encoding="utf-8")
+    out, before = tmp_path / "datapackage", tmp_path / "before"
+    assert run_cli("build", "--seeds", str(seeds), "--out", str(out), "--no-progress").returncode == 0
+    measures = table(out, "measures")
+    assert max(len(row["text"]) for row in measures.values()) > 140_000
+    shutil.copytree(out, before)
+
+    (seeds / "long.txt").write_text(long_text.replace("强化保障", "完善保障"), encoding="utf-8")
+    rebuilt = run_cli("build", "--seeds", str(seeds), "--out", str(out), "--no-progress")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "version 1.0.1, bump: patch" in rebuilt.stdout
+    shown = run_cli("diff", str(before), str(out))
+    assert shown.returncode == 0, shown.stderr
+    assert "| measures | 0 | 0 | 1 | heading (1), text (1) |" in shown.stdout
+    edited = table(out, "measures")
+    measure_id = next(key[0] for key, row in measures.items() if len(row["text"]) > 140_000)
+    explained = run_cli("explain", measure_id, "--package", str(out), "--seeds", str(seeds), "--no-color")
+    assert explained.returncode == 0 and explained.stdout.startswith(f"measures {measure_id}\n")
+    validated = run_cli("validate", str(out))
+    assert validated.returncode == 0 and validated.stdout.endswith(f"{out}: valid\n")
+
+    (seeds / "long.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    carried = run_cli("build", "--seeds", str(seeds), "--out", str(out), "--no-progress", "--keep-going")
+    assert carried.returncode == 0, carried.stderr
+    assert "long.txt: could not be read this time; its rows of version 1.0.1 are carried forward" in carried.stdout
+    assert table(out, "measures") == edited

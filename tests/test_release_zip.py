@@ -66,11 +66,14 @@ def test_the_zip_holds_descriptor_data_dictionary_changelog_and_every_file(packa
     folder, _ = package
     target, _ = released
     data = [f"{name}.{fmt}" for name in resource_names() for fmt in ("csv", "parquet")]
+    described = [r["path"] for r in json.loads((folder / "datapackage.json").read_text("utf-8"))["resources"]]
+    assert all(path.startswith("data/") for path in described)
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
         docs = ["datapackage.json", "README.md", "CHANGELOG.md"]
         docs += ["index.html"] if (folder / "index.html").is_file() else []  # the browsing page
-        assert names == [*docs, *data]
+        # the files by the names users open, then as the descriptor names them (the same bytes)
+        assert names == [*docs, *data, *described]
         for name in names:  # each member is the package's file, byte for byte
             assert archive.read(name) == (folder / name).read_bytes()
         assert archive.testzip() is None
@@ -94,9 +97,11 @@ def test_frictionless_rejects_a_zip_with_a_broken_value(released, tmp_path):
     target, _ = released
     broken = tmp_path / "broken.zip"
     with zipfile.ZipFile(target) as source, zipfile.ZipFile(broken, "w") as copy:
+        amounts = next(r["path"] for r in json.loads(source.read("datapackage.json"))["resources"]
+                       if r["name"] == "amounts")
         for name in source.namelist():
             content = source.read(name)
-            if name == "amounts.csv":
+            if name == amounts:
                 content = content.replace(b",award,", b",bogus,")
             copy.writestr(name, content)
     checked = frictionless_validate(broken)
@@ -106,11 +111,25 @@ def test_frictionless_rejects_a_zip_with_a_broken_value(released, tmp_path):
 def test_release_refuses_an_invalid_package_and_leaves_no_zip(package, tmp_path):
     folder = tmp_path / "datapackage"
     shutil.copytree(package[0], folder)
-    amounts = folder / "amounts.csv"
-    amounts.write_bytes(amounts.read_bytes().replace(b",award,", b",bogus,"))
+    resource = next(r for r in json.loads((folder / "datapackage.json").read_text("utf-8"))["resources"]
+                    if r["name"] == "amounts")
+    for amounts in (folder / "amounts.csv", folder / resource["path"]):  # both copies, alike
+        amounts.write_bytes(amounts.read_bytes().replace(b",award,", b",bogus,"))
     run = release(folder, "--dist", tmp_path / "dist")
     assert run.returncode == 1 and "not a valid data package" in run.stderr
     assert list((tmp_path / "dist").iterdir()) == []
+
+
+def test_release_refuses_a_file_that_differs_from_the_one_the_descriptor_names(package, tmp_path):
+    """amounts.csv edited by hand: the zip would hold two versions of one table."""
+    folder = tmp_path / "datapackage"
+    shutil.copytree(package[0], folder)
+    amounts = folder / "amounts.csv"
+    amounts.write_bytes(amounts.read_bytes().replace(b",award,", b",subsidy,"))
+    run = release(folder, "--dist", tmp_path / "dist")
+    assert run.returncode == 1
+    assert run.stderr.startswith(f"error: {folder}: amounts.csv is not the file data/amounts.")
+    assert not (tmp_path / "dist").exists() or list((tmp_path / "dist").iterdir()) == []
 
 
 def test_release_names_what_is_missing(tmp_path):
@@ -132,7 +151,7 @@ def test_pandas_loads_every_parquet_file_of_the_unzipped_release(package, releas
         assert list(frame.columns) == columns(name)
         with (tmp_path / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
             assert sum(1 for _ in csv.reader(fh)) - 1 == rows[name]
-    assert {r["path"] for r in descriptor["resources"]} <= {p.name for p in tmp_path.iterdir()}
+    assert {r["path"] for r in descriptor["resources"]} <= {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")}
     assert str(pd.read_parquet(tmp_path / "targets.parquet")["year"].dtype) == "Int64"
 
 
