@@ -21,8 +21,9 @@ from pipeline.diff import (
     load_descriptor,
     reasons,
 )
-from pipeline.docs import write_docs
+from pipeline.docs import write_readme
 from pipeline.errors import PipelineError
+from pipeline.html import write_index
 from pipeline.publish import write_descriptor
 
 FIRST_VERSION = "1.0.0"
@@ -68,6 +69,12 @@ def changelog_section(version: str, created: str, diff: PackageDiff | None) -> s
     lines += change_notes(diff, changes, "Schema and file changes:", EXAMPLES_IN_CHANGELOG)
     lines.append("")
     return "\n".join(lines)
+
+
+def write_docs(folder: Path, descriptor: dict[str, Any]) -> None:
+    """The package's data dictionary and browsing page, from its descriptor and data files."""
+    write_readme(folder, descriptor)
+    write_index(folder, descriptor)
 
 
 def changed_files(staged: Path, target: Path) -> list[str]:
