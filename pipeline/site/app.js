@@ -135,14 +135,15 @@ const LONG = new Set();
 for (const name of NAMES) for (const c of T[name].columns) {
   if (c.type === 'string' && !c.name.endsWith('_id') && R[name].some(r => typeof r[c.name] === 'string' && r[c.name].length > 40)) LONG.add(c.name);
 }
-function cell(col, v) {
-  if (v === null || v === undefined) return h('td', null, h('span', {class: 'null'}, '—'));
-  if (LINKS[col.name]) return h('td', {class: 'id'}, h('a', {href: href(LINKS[col.name], v), title: linkTitle(LINKS[col.name], v)}, v));
-  if (col.type === 'number' || col.type === 'integer') return h('td', {class: 'num'}, col.name.endsWith('_cny') ? h('span', {title: fmtCNY(v)}, fmtNum(v)) : fmtNum(v));
-  if (col.type === 'boolean') return h('td', null, v ? 'true' : 'false');
-  if (col.name.endsWith('_id')) return h('td', {class: 'id'}, v);
+function cell(col, v, extra) {
+  const cls = (...names) => [...names, extra].filter(x => x).join(' ') || null;
+  if (v === null || v === undefined) return h('td', {class: cls()}, h('span', {class: 'null'}, '—'));
+  if (LINKS[col.name]) return h('td', {class: cls('id')}, h('a', {href: href(LINKS[col.name], v), title: linkTitle(LINKS[col.name], v)}, v));
+  if (col.type === 'number' || col.type === 'integer') return h('td', {class: cls('num')}, col.name.endsWith('_cny') ? h('span', {title: fmtCNY(v)}, fmtNum(v)) : fmtNum(v));
+  if (col.type === 'boolean') return h('td', {class: cls()}, v ? 'true' : 'false');
+  if (col.name.endsWith('_id')) return h('td', {class: cls('id')}, v);
   const text = String(v);
-  return h('td', {title: text.length > 90 ? text : null, class: LONG.has(col.name) ? 'long' : null}, snippet(text, 90));
+  return h('td', {title: text.length > 90 ? text : null, class: cls(LONG.has(col.name) ? 'long' : null)}, snippet(text, 90));
 }
 function compare(a, b) {
   if (a === b) return 0;
@@ -158,34 +159,49 @@ function tableView(name, params) {
   const t = T[name];
   if (!t) return notFound('table', name);
   setTitle(name);
-  // the primary key, then what a row says (title, name, text), then the rest in schema order
-  const first = [...t.primaryKey, ...['title', 'name', 'text', 'mention'].filter(n => t.columns.some(c => c.name === n))];
+  // the key's first column and what a row says (title, name, text): both stay in view when the
+  // table scrolls sideways; then the rest of the key, then the other columns in schema order
+  const says = ['title', 'name', 'text', 'mention'].find(n => t.columns.some(c => c.name === n));
+  const first = [t.primaryKey[0], says, ...t.primaryKey.slice(1)].filter(n => n);
+  const sticky = new Set(first.slice(0, says ? 2 : 1));
   const cols = [...first.map(n => t.columns.find(c => c.name === n)), ...t.columns.filter(c => !first.includes(c.name))];
   const rows = R[name];
+  main.classList.add('wide');
   const hay = rows.map(r => cols.map(c => {
     const v = r[c.name];
     const extra = LINKS[c.name] && v ? ' ' + linkTitle(LINKS[c.name], v) : '';
     return (v === null ? '' : String(v)) + extra;
   }).join('\u0001').toLowerCase());
   const state = {q: params.get('q') || '', sort: params.get('sort') || '', filters: {}, shown: LIMIT};
-  for (const c of cols) if (params.has(c.name)) state.filters[c.name] = params.get(c.name);
+  // Filters: every categorical column, the year of a goal, and the kind of the document a row
+  // belongs to (money in an article is reported, not promised).
+  const filterable = cols.filter(c => c.categories || c.name === 'year').map(c => ({name: c.name, nullable: c.nullable,
+    values: c.categories || [...new Set(rows.map(r => r[c.name]).filter(v => v !== null))].sort((a, b) => a - b).map(String)}));
+  if (name !== 'documents' && cols.some(c => c.name === 'document_id')) {
+    filterable.push({name: 'document_kind', nullable: false, values: T.documents.columns.find(c => c.name === 'kind').categories,
+      of: r => (DOC.get(r.document_id) || {}).kind});
+  }
+  const valueOf = Object.fromEntries(filterable.filter(f => f.of).map(f => [f.name, f.of]));
+  for (const c of [...cols, ...filterable]) if (params.has(c.name)) state.filters[c.name] = params.get(c.name);
 
   const search = h('input', {type: 'search', class: 'search', id: 'search', placeholder: 'Search ' + name + ' (any column)…', value: state.q, 'aria-label': 'search'});
   const count = h('span', {class: 'muted', id: 'rowcount'});
-  const selects = cols.filter(c => c.categories).map(c => {
+  const selects = filterable.map(c => {
     const sel = h('select', {'data-col': c.name, 'aria-label': c.name},
       h('option', {value: ''}, 'all'),
-      c.categories.map(v => h('option', {value: v}, v)),
+      c.values.map(v => h('option', {value: v}, v)),
       c.nullable ? h('option', {value: 'null'}, '(null)') : null);
     sel.value = state.filters[c.name] || '';
     sel.addEventListener('change', () => { if (sel.value) state.filters[c.name] = sel.value; else delete state.filters[c.name]; state.shown = LIMIT; render(); });
-    return h('label', null, c.name + ' ', sel);
+    return h('label', null, c.name.replace('_', ' ') + ' ', sel);
   });
-  const other = Object.keys(state.filters).filter(k => !cols.find(c => c.name === k && c.categories));
+  const other = Object.keys(state.filters).filter(k => !filterable.find(c => c.name === k));
   const filterNote = other.length ? h('span', null, other.map(k => h('span', {class: 'badge'}, k + ' = ' + state.filters[k])), ' ',
     h('a', {href: '#/table/' + name}, 'clear')) : null;
-  const headRow = h('tr', null, cols.map(c => h('th', {class: 'sortable', 'data-col': c.name, title: c.description + ' (click to sort)'}, c.name, h('span', {class: 'arrow'}))));
+  const stick = c => sticky.has(c.name) ? 'stick' : null;
+  const headRow = h('tr', null, cols.map(c => h('th', {class: ['sortable', stick(c)].filter(x => x).join(' '), 'data-col': c.name, title: c.description + ' (click to sort)'}, c.name, h('span', {class: 'arrow'}))));
   const tbody = h('tbody');
+  const table = h('table', {class: 'data', 'data-table': name}, h('thead', null, headRow), tbody);
   const more = h('button', {class: 'more', type: 'button'});
   more.addEventListener('click', () => { state.shown = Infinity; render(); });
   headRow.addEventListener('click', e => {
@@ -205,7 +221,7 @@ function tableView(name, params) {
     h('p', {class: 'files'}, 'Download: ', h('a', {href: name + '.csv'}, name + '.csv'), h('a', {href: name + '.parquet'}, name + '.parquet'),
       h('span', {class: 'muted'}, 'primary key: ' + t.primaryKey.join(', '))),
     h('div', {class: 'controls'}, search, selects, filterNote, count),
-    h('div', {class: 'scroll tall'}, h('table', {class: 'data', 'data-table': name}, h('thead', null, headRow), tbody)),
+    h('div', {class: 'scroll tall'}, table),
     more));
 
   function render() {
@@ -216,7 +232,7 @@ function tableView(name, params) {
       if (terms.length && !terms.every(term => hay[i].includes(term))) continue;
       let ok = true;
       for (const [k, v] of Object.entries(state.filters)) {
-        const x = rows[i][k];
+        const x = valueOf[k] ? valueOf[k](rows[i]) : rows[i][k];
         if (v === 'null' ? x !== null : String(x) !== v) { ok = false; break; }
       }
       if (ok) idx.push(i);
@@ -237,8 +253,9 @@ function tableView(name, params) {
       th.setAttribute('aria-sort', state.sort === key ? 'ascending' : state.sort === '-' + key ? 'descending' : 'none');
     }
     const frag = document.createDocumentFragment();
-    for (const i of idx.slice(0, state.shown)) frag.append(h('tr', {'data-key': t.primaryKey.map(k => rows[i][k]).join('/')}, cols.map(c => cell(c, rows[i][c.name]))));
+    for (const i of idx.slice(0, state.shown)) frag.append(h('tr', {'data-key': t.primaryKey.map(k => rows[i][k]).join('/')}, cols.map(c => cell(c, rows[i][c.name], stick(c)))));
     tbody.replaceChildren(frag);
+    table.style.setProperty('--stick-left', headRow.firstChild.offsetWidth + 'px');
     count.textContent = (idx.length === rows.length ? '' : fmtInt(idx.length) + ' of ') + fmtInt(rows.length) + ' rows';
     more.hidden = idx.length <= state.shown;
     more.textContent = 'Show all ' + fmtInt(idx.length) + ' rows';
@@ -656,6 +673,7 @@ function route() {
   const [kind, ...rest] = path.split('/');
   const id = decodeURIComponent(rest.join('/'));
   main.replaceChildren();
+  main.className = '';
   for (const a of document.querySelectorAll('#nav a')) {
     const nav = a.dataset.nav;
     a.classList.toggle('active', kind === 'table' ? nav === id : kind === '' && nav === '');
