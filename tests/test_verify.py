@@ -3,7 +3,9 @@ time: each corruption below makes both call the package invalid, and the built p
 for both."""
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import shutil
 from collections.abc import Callable
@@ -50,9 +52,6 @@ def edit_csv(folder: Path, name: str, change: Callable[[list[str]], list[str]], 
 def set_cell(column: str, value: str, row: int = 1):
     def change(lines: list[str]) -> list[str]:
         header = lines[0].split(",")
-        import csv
-        import io
-
         cells = next(csv.reader(io.StringIO(lines[row])))
         cells[header.index(column)] = value
         out = io.StringIO()
