@@ -6,7 +6,17 @@ const T = DATA.tables;
 const NAMES = DATA.order;
 const main = document.getElementById('main');
 const INSTRUMENTS = ['supply', 'environment', 'demand'];
+// The data dictionary's recipe "money a document promises": the roles that grant money, in
+// yuan, outside articles (which report what was spent); an amount per unit (`per`) is a cap per
+// beneficiary, not a total, and is never added to totals.
 const PROMISED = ['subsidy', 'award', 'fund'];
+const REPORTING_KINDS = ['article'];
+function promisedMoney(a) {
+  return PROMISED.includes(a.role) && (a.currency === undefined || a.currency === 'CNY') && a.max_cny !== null
+    && !REPORTING_KINDS.includes((DOC.get(a.document_id) || {}).kind);
+}
+const promisedTotal = a => promisedMoney(a) && a.per === null;
+const promisedCap = a => promisedMoney(a) && a.per !== null;
 const LIMIT = 200;
 
 // ---- rows as objects, and the indexes the views need ------------------------------------
@@ -300,29 +310,30 @@ function legend(entries) {
     h('span', null, h('span', {class: 'sw ' + (cls || ''), style: color ? 'background:' + color : null}), label)));
 }
 const COLORS = {supply: '#3b7dd8', environment: '#3f9b4f', demand: '#e8862a', none: '#b8bec6',
-  lead: '#13233a', support: '#8fa6c8', money: '#1a7f37', cited: '#8a939c', target: '#c77700'};
+  lead: '#13233a', support: '#8fa6c8', money: '#1a7f37', cap: '#7fc28f', cited: '#8a939c', target: '#c77700'};
 
 function moneyByRole() {
   const roles = T.amounts.columns.find(c => c.name === 'role').categories;
-  const byRole = group(R.amounts, 'role');
-  const item = role => {
-    const rows = byRole.get(role) || [];
+  const item = (role, rows, color, what) => {
     const total = sum(rows, 'max_cny');
     return {label: role, href: '#/table/amounts?role=' + role, note: fmtCNY(total) + ' · ' + rows.length + '×',
-      parts: [{value: total, color: PROMISED.includes(role) ? COLORS.money : COLORS.cited, title: role + ': ' + fmtCNY(total) + ' in ' + rows.length + ' amounts'}]};
+      parts: [{value: total, color, title: role + ': ' + fmtCNY(total) + ' in ' + rows.length + ' ' + what}]};
   };
-  const promised = roles.filter(r => PROMISED.includes(r)).map(item);
-  const cited = roles.filter(r => !PROMISED.includes(r)).map(item);
-  return chartBox('chart-money-role', 'Money by role',
-    'Sum of every amount\'s upper value (max_cny). Money the documents promise, then figures they cite; each group on its own scale.',
-    h('h4', {class: 'muted'}, 'promised'), hbars(promised, {labelW: 90, valueW: 150, aria: 'money promised by role'}),
-    h('h4', {class: 'muted'}, 'cited'), hbars(cited, {labelW: 90, valueW: 150, aria: 'money cited by role'}));
+  const totals = group(R.amounts.filter(promisedTotal), 'role');
+  const caps = group(R.amounts.filter(promisedCap), 'role');
+  const cited = group(R.amounts.filter(a => !promisedMoney(a)), 'role');
+  return chartBox('chart-money-role', 'Money promised',
+    'The data dictionary\'s recipe: subsidy, award and fund amounts in yuan outside articles, upper values (max_cny). ' +
+    'Totals and caps per unit (per person, per enterprise …) on their own scales; then every other amount, cited.',
+    h('h4', {class: 'muted'}, 'promised: totals'), hbars(PROMISED.map(r => item(r, totals.get(r) || [], COLORS.money, 'amounts')), {labelW: 90, valueW: 150, aria: 'money promised by role'}),
+    h('h4', {class: 'muted'}, 'promised: caps per unit'), hbars(PROMISED.map(r => item(r, caps.get(r) || [], COLORS.cap, 'caps')), {labelW: 90, valueW: 150, aria: 'caps per unit by role'}),
+    h('h4', {class: 'muted'}, 'cited (reported, conditions, goals, or in articles)'), hbars(roles.map(r => item(r, cited.get(r) || [], COLORS.cited, 'amounts')).filter(it => it.parts[0].value > 0), {labelW: 90, valueW: 150, aria: 'money cited by role'}));
 }
 
 function moneyByAgency() {
   const totals = new Map();
   for (const a of R.amounts) {
-    if (!PROMISED.includes(a.role) || !a.measure_id) continue;
+    if (!promisedTotal(a) || !a.measure_id) continue;
     const seen = new Set();
     for (const ma of MA_BY_M.get(a.measure_id) || []) {
       const key = ma.agency_id + '|' + (ma.role === 'support' ? 'support' : 'lead');
@@ -340,7 +351,7 @@ function moneyByAgency() {
       parts: [{value: t.lead, color: COLORS.lead, title: 'leads or is responsible: ' + fmtCNY(t.lead)},
               {value: t.support, color: COLORS.support, title: 'supports: ' + fmtCNY(t.support)}]}));
   return chartBox('chart-money-agency', 'Money by agency',
-    'Promised money (subsidy, award, fund) in the measures each agency is named for; an amount counts in full for every agency named.',
+    'Money promised (totals, as in the chart beside) in the measures each agency is named for, its renamed bodies apart; an amount counts in full for every agency named.',
     legend([[null, 'leads / responsible', COLORS.lead], [null, 'supports', COLORS.support]]),
     hbars(items, {labelW: 200, valueW: 110, aria: 'money by agency'}));
 }
@@ -445,7 +456,7 @@ function documentPage(id) {
   setTitle(d.title);
   const ms = M_BY_DOC.get(id) || [];
   const amounts = AMT_BY_DOC.get(id) || [];
-  const promised = amounts.filter(a => PROMISED.includes(a.role));
+  const promised = amounts.filter(promisedTotal);
   const agencies = new Set(ms.flatMap(m => (MA_BY_M.get(m.measure_id) || []).map(x => x.agency_id)));
   const parent = d.parent_document_id ? DOC.get(d.parent_document_id) : null;
   main.append(h('section', {id: 'document', 'data-id': id},
@@ -628,7 +639,7 @@ function agencyPage(id) {
   }
   const own = new Set((MA_BY_AG.get(id) || []).map(x => x.measure_id));
   const ledIds = new Set([...roles.lead.keys(), ...roles.responsible.keys()]);
-  const money = R.amounts.filter(x => PROMISED.includes(x.role) && ledIds.has(x.measure_id));
+  const money = R.amounts.filter(x => promisedTotal(x) && ledIds.has(x.measure_id));
   const section = (role, title) => {
     const entries = [...roles[role].values()].sort((x, y) => compare(x.measure.measure_id, y.measure.measure_id));
     return [h('h2', {id: 'role-' + role}, title + ' ', h('span', {class: 'muted'}, '(' + entries.length + ')')),
