@@ -3,13 +3,29 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import nox
 
 nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
-PYTHON = "3.11"
+# A session whose Python cannot be found fails; nox would otherwise skip it and exit 0.
+nox.options.error_on_missing_interpreters = True
+SUPPORTED = ("3.11", "3.12", "3.13")
+
+
+def session_python() -> str:
+    """The Python running nox when the project supports it, else the newest supported one on
+    the PATH; if there is none, nox fails naming the version it looked for."""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if running in SUPPORTED:
+        return running
+    found = [version for version in SUPPORTED if shutil.which(f"python{version}")]
+    return found[-1] if found else SUPPORTED[-1]
+
+
+PYTHON = session_python()
 
 
 @nox.session(python=PYTHON)
@@ -30,8 +46,8 @@ SYSTEM_PACKAGES = {
 
 
 def install_system_packages(session: nox.Session) -> None:
-    """apt-get install what is missing, when running as root with apt; otherwise say so (the
-    tests that need a missing package then fail, naming it)."""
+    """apt-get install what is missing, when running as root with apt, saying first what and
+    why; otherwise say so (the tests that need a missing package then fail, naming it)."""
     missing = [name for name, probe in SYSTEM_PACKAGES.items() if not Path(probe).exists()]
     if not missing:
         return
@@ -39,6 +55,9 @@ def install_system_packages(session: nox.Session) -> None:
         session.warn(f"cannot install {', '.join(missing)} (needs root and apt-get): "
                      "the browser and README-snippet tests will fail")
         return
+    session.log(f"installing Debian packages {', '.join(missing)} with apt-get (with what they depend on, "
+                "about 170 packages): Chromium for the browser tests of index.html, R for the README's "
+                "R snippet, CJK fonts so that the page shows its characters")
     env = {"DEBIAN_FRONTEND": "noninteractive"}
     session.run("apt-get", "update", "-qq", external=True, env=env)
     session.run("apt-get", "install", "-y", "-qq", *missing, external=True, env=env)

@@ -1,24 +1,14 @@
-"""Documentation shipped inside the package, generated from the schemas at every build:
-`README.md` (the data dictionary, with loading examples that the tests run) and
-`index.html` (a self-contained page to browse the data)."""
+"""`README.md` of the package, generated from the schemas at every build: the data dictionary,
+with loading examples that the tests run. (`pipeline.html` writes the browsing page.)"""
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 
-from pipeline import csvfiles
-from pipeline.html import write_index
+from pipeline.extract.lexicon import rows
 from pipeline.schema import categories, field_type, is_nullable, record_schema, resource_names
-
-
-@cache
-def instrument_codebook() -> tuple[dict[str, str], ...]:
-    with resources.files("pipeline.lexicons").joinpath("instrument_codebook.csv").open(encoding="utf-8") as fh:
-        return tuple(csvfiles.dict_reader(fh))
 
 
 def row_counts(folder: Path) -> dict[str, int]:
@@ -186,7 +176,7 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
         "",
         "| instrument | subtype | covers |",
         "|---|---|---|",
-        *(f"| {c['instrument']} | {c['subtype']} | {c['covers']} |" for c in instrument_codebook()),
+        *(f"| {c['instrument']} | {c['subtype']} | {c['covers']} |" for c in rows("instrument_codebook")),
         "",
         MONEY_RECIPE,
         LOADING,
@@ -194,7 +184,5 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(folder: Path, descriptor: dict[str, Any]) -> None:
-    counts = row_counts(folder)
-    (folder / "README.md").write_text(readme(descriptor, counts), encoding="utf-8")
-    write_index(folder, descriptor)
+def write_readme(folder: Path, descriptor: dict[str, Any]) -> None:
+    (folder / "README.md").write_text(readme(descriptor, row_counts(folder)), encoding="utf-8")

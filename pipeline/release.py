@@ -23,8 +23,9 @@ from pipeline.diff import (
     diff_packages,
     reasons,
 )
-from pipeline.docs import write_docs
+from pipeline.docs import write_readme
 from pipeline.errors import PipelineError, PreviousReleaseError
+from pipeline.html import write_index
 from pipeline.publish import file_digest, resource_paths, write_descriptor, written_by_us
 
 FIRST_VERSION = "1.0.0"
@@ -162,6 +163,12 @@ def changelog_section(version: str, created: str, diff: PackageDiff | None, rese
     lines += change_notes(diff, changes, "Schema and file changes:", EXAMPLES_IN_CHANGELOG)
     lines.append("")
     return "\n".join(lines)
+
+
+def write_docs(folder: Path, descriptor: dict[str, Any]) -> None:
+    """The package's data dictionary and browsing page, from its descriptor and data files."""
+    write_readme(folder, descriptor)
+    write_index(folder, descriptor)
 
 
 def changed_files(staged: Path, target: Path) -> list[str]:

@@ -1,5 +1,6 @@
-"""Write dist/<name>-<version>.zip (descriptor, CSV, Parquet, data dictionary, changelog) and
-dist/<name>-<version>.zip.sha256, then validate the zip itself with frictionless.
+"""Write dist/<name>-<version>.zip (descriptor, CSV, Parquet, data dictionary, changelog, browsing
+page and an Excel workbook of every table, `<name>.xlsx`) and dist/<name>-<version>.zip.sha256,
+then validate the zip itself with frictionless.
 
     python scripts/release.py [PACKAGE] [--dist DIR] [--no-validate]
 
@@ -13,8 +14,11 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
+
+from pipeline.workbook import write_workbook
 
 PACKAGE = Path("datapackage")
 DIST = Path("dist")
@@ -59,13 +63,17 @@ def write_zip(package: Path, dist: Path) -> Path:
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{descriptor['name']}-{descriptor['version']}.zip"
     partial = target.with_name(f".{target.name}.partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(package).as_posix(), FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever the machine: the same bytes everywhere
-            archive.writestr(info, path.read_bytes())
+    with tempfile.TemporaryDirectory() as scratch:
+        workbook = write_workbook(package, descriptor, Path(scratch) / f"{descriptor['name']}.xlsx")
+        named = [(path.relative_to(package).as_posix(), path) for path in files]
+        named.append((workbook.name, workbook))
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, path in named:
+                info = zipfile.ZipInfo(name, FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3  # Unix, whatever the machine: the same bytes everywhere
+                archive.writestr(info, path.read_bytes())
     os.replace(partial, target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n", encoding="utf-8")

@@ -8,10 +8,14 @@ Playwright; no browser is downloaded).
 The measure shown has mentions of the most kinds (amounts, targets, agencies; money and agencies
 first) and the most of them, among those whose text still fits on a screen; the agency is the successor body that leads
 the most measures, so its page shows the lineage ("formerly …").
+
+`docs/screenshots.json` records the version and content hash of the package they show;
+`tests/test_screenshots.py` fails when that is not the committed package any more.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -25,6 +29,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+STAMP = "screenshots.json"  # which package the screenshots show
 MAX_TEXT = 500  # characters of a measure's text that fit on the screenshot with its tables
 
 
@@ -79,7 +84,11 @@ def take(package: Path, out: Path) -> list[Path]:
             page.close()
             written.append(out / name)
         browser.close()
-    return written
+    descriptor = json.loads((package / "datapackage.json").read_text("utf-8"))
+    shown = {"version": descriptor["version"], "contentHash": descriptor["contentHash"],
+             "views": {name: fragment for name, fragment, _ in views}}
+    (out / STAMP).write_text(json.dumps(shown, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [*written, out / STAMP]
 
 
 def main(argv: list[str]) -> int:

@@ -224,3 +224,52 @@ def test_page_is_deterministic_and_self_contained(package):
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
     assert "<script src" not in text and "<link rel=\"stylesheet\"" not in text
     assert "<" not in embedded_json({"a": "</script><!--", "b": "&"})
+
+
+VIEWS = ["", *(f"#/table/{name}" for name in resource_names())]
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_no_view_scrolls_sideways_and_sorting_keeps_ids_in_view(browser, package, width, tmp_path):
+    tab = browser.new_page(viewport={"width": width, "height": 900})
+    url = (package / "index.html").as_uri()
+    for view in VIEWS:
+        tab.goto(url + view)
+        tab.wait_for_selector("main section")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, f"{view or 'overview'} at {width}px"
+        tab.screenshot(path=str(tmp_path / f"{width}-{view.rsplit('/', 1)[-1] or 'overview'}.png"))
+        if not view:
+            continue
+        # sort by the right-most column, reached by scrolling the table sideways: the key and
+        # text columns stay inside the table's box
+        last = tab.locator("table.data thead th").last
+        last.scroll_into_view_if_needed()
+        last.click()
+        box = tab.eval_on_selector(".scroll.tall", "e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; }")
+        sticky = tab.eval_on_selector_all(
+            "table.data thead th.stick", "ths => ths.map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })")
+        assert sticky, view
+        assert all(box[0] - 1 <= left and right <= box[1] + 1 for left, right in sticky), (view, width, sticky, box)
+    tab.close()
+
+
+def select_filter(page, table: str, column: str, value: str, expected: list[str]) -> None:
+    page.open(f"#/table/{table}")
+    page.tab.select_option(f'select[data-col="{column}"]', value)
+    page.tab.wait_for_function(
+        f"document.querySelectorAll('table[data-table={table}] tbody tr').length === {min(len(expected), 200)}")
+    assert page.rows(table) == expected[:200]
+    assert f"{column}={value}" in page.tab.evaluate("location.hash")
+
+
+def test_targets_filter_by_year(page, tables):
+    targets = tables["targets"]
+    year = targets.year[targets.year != ""].value_counts().index[0]
+    select_filter(page, "targets", "year", year, list(targets.target_id[targets.year == year]))
+
+
+def test_amounts_filter_by_the_kind_of_their_document(page, tables):
+    kinds = dict(zip(tables["documents"].document_id, tables["documents"].kind, strict=True))
+    amounts = tables["amounts"].assign(kind=lambda t: t.document_id.map(kinds))
+    for kind in sorted(set(amounts.kind)):
+        select_filter(page, "amounts", "document_kind", kind, list(amounts.amount_id[amounts.kind == kind]))

@@ -12,6 +12,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, seed_path
 
@@ -23,8 +26,9 @@ ZIP_NAME = "sichuan-policy-measures-1.0.0.zip"
 
 
 def release(*args: str | Path) -> subprocess.CompletedProcess:
+    # PYTHONPATH: the script imports the pipeline of this checkout, not an installed one
     return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def frictionless_validate(path: Path) -> subprocess.CompletedProcess:
@@ -72,9 +76,10 @@ def test_the_zip_holds_descriptor_data_dictionary_changelog_and_every_file(packa
         names = archive.namelist()
         docs = ["datapackage.json", "README.md", "CHANGELOG.md"]
         docs += ["index.html"] if (folder / "index.html").is_file() else []  # the browsing page
-        # the files by the names users open, then as the descriptor names them (the same bytes)
-        assert names == [*docs, *data, *described]
-        for name in names:  # each member is the package's file, byte for byte
+        # the files by the names users open, then as the descriptor names them (the same bytes),
+        # then the Excel workbook made from them
+        assert names == [*docs, *data, *described, "sichuan-policy-measures.xlsx"]
+        for name in names[:-1]:  # each member is the package's file, byte for byte
             assert archive.read(name) == (folder / name).read_bytes()
         assert archive.testzip() is None
 
@@ -167,3 +172,45 @@ def test_two_releases_of_the_same_package_are_byte_identical(package, released, 
     again = tmp_path / "dist" / ZIP_NAME
     assert again.read_bytes() == target.read_bytes()
     assert again.with_name(again.name + ".sha256").read_bytes() == target.with_name(target.name + ".sha256").read_bytes()
+
+
+def test_the_zip_holds_an_excel_workbook_with_every_table(package, released, tmp_path):
+    folder, rows = package
+    target, _ = released
+    with zipfile.ZipFile(target) as archive:
+        archive.extract("sichuan-policy-measures.xlsx", tmp_path)
+    sheets = pd.read_excel(tmp_path / "sichuan-policy-measures.xlsx", sheet_name=None, dtype=str, keep_default_na=False)
+    assert list(sheets) == ["README", *resource_names()]
+    for name in resource_names():
+        from_csv = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert list(sheets[name].columns) == columns(name)
+        assert len(sheets[name]) == rows[name]
+        # the Chinese text reads back as written (what a UTF-8 CSV opened in Excel loses)
+        for column in ("title", "text", "mention", "name"):
+            if column in from_csv:
+                assert list(sheets[name][column]) == list(from_csv[column]), (name, column)
+    readme = sheets["README"].to_string()
+    assert "sheet amounts" in readme and "min_cny" in readme
+
+
+def test_workbook_cells_are_typed_and_long_cells_are_cut_with_a_note(package, tmp_path):
+    from openpyxl import load_workbook
+
+    from pipeline.workbook import MAX_CELL, write_workbook
+
+    folder = tmp_path / "package"
+    shutil.copytree(package[0], folder)
+    measures = pq.read_table(folder / "measures.parquet")
+    long_text = "长" * (MAX_CELL + 10)
+    texts = measures["text"].to_pylist()
+    texts[0] = long_text
+    pq.write_table(measures.set_column(measures.schema.get_field_index("text"), "text", pa.array(texts)),
+                   folder / "measures.parquet")
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    book = load_workbook(write_workbook(folder, descriptor, tmp_path / "book.xlsx"), read_only=True)
+    first = next(book["measures"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert len(first[columns("measures").index("text")]) == MAX_CELL
+    amount = next(book["amounts"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert isinstance(amount[columns("amounts").index("max_cny")], int | float)
+    notes = " ".join(str(c) for row in book["README"].iter_rows(values_only=True) for c in row if c)
+    assert f"1 cells longer than Excel's {MAX_CELL} characters are cut" in notes
