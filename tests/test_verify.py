@@ -37,15 +37,15 @@ def small(tmp_path_factory) -> Path:
 def edit_csv(folder: Path, name: str, change: Callable[[list[str]], list[str]], rehash: bool = True) -> None:
     """Change the lines of `name`.csv; with `rehash`, the descriptor declares the new bytes, so
     that only the change itself is wrong."""
-    path = folder / f"{name}.csv"
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    path = folder / resource["path"]  # the file the descriptor names (data/<name>.<hash>.csv)
     lines = path.read_text("utf-8").split("\n")
+    path.unlink()  # a hard link to the root copy: break it, change only this file
     path.write_text("\n".join(change(lines)), encoding="utf-8")
     if rehash:
-        descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
-        for resource in descriptor["resources"]:
-            if resource["path"] == path.name:
-                resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-                resource["bytes"] = path.stat().st_size
+        resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        resource["bytes"] = path.stat().st_size
         (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
 
 
@@ -91,14 +91,13 @@ def test_a_corruption_makes_both_validators_fail(small, tmp_path, kind):
 def test_a_parquet_file_with_a_duplicate_key_is_invalid(small, tmp_path):
     folder = tmp_path / "datapackage"
     shutil.copytree(small, folder)
-    path = folder / "amounts.parquet"
-    table = pq.read_table(path)
-    doubled = pa.concat_tables([table, table.slice(0, 1)])
-    pq.write_table(doubled, path)
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
-    for resource in descriptor["resources"]:
-        if resource["path"] == "amounts.parquet":
-            resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    resource = next(r for r in descriptor["resources"] if r["name"] == "amounts-parquet")
+    path = folder / resource["path"]
+    table = pq.read_table(path)
+    path.unlink()
+    pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), path)
+    resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     kinds = {(p.resource, p.kind) for p in verify(folder)}
     assert ("amounts-parquet", "primary-key") in kinds and ("amounts-parquet", "row-count") in kinds
