@@ -8,9 +8,11 @@ version always names one set of files.
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
+import tarfile
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -355,14 +357,23 @@ def bump_version(version: str, bump: str) -> str:
     return version
 
 
-def git(*args: str) -> bytes:
+def git(*args: str, cwd: Path | None = None) -> bytes:
     try:
-        return subprocess.run(["git", *args], capture_output=True, check=True).stdout
+        return subprocess.run(["git", *args], capture_output=True, check=True, cwd=cwd).stdout
     except FileNotFoundError:
         raise PipelineError("git is not installed: cannot read a package from a revision") from None
     except subprocess.CalledProcessError as error:
         message = error.stderr.decode("utf-8", "replace").strip()
         raise PipelineError(f"git {' '.join(args)}: {message}") from None
+
+
+def export_tree(revision: str, folder: str, workdir: Path, cwd: Path | None = None) -> Path:
+    """The files of `folder` (a path in the repository of `cwd`) at `revision`, written into
+    `workdir` (one `git archive`, subfolders included); returns where they are."""
+    archive = git("archive", "--format=tar", revision, "--", folder, cwd=cwd)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(workdir, filter="data")
+    return workdir / folder
 
 
 def checkout_package(spec: str, workdir: Path) -> Path:
@@ -371,11 +382,8 @@ def checkout_package(spec: str, workdir: Path) -> Path:
         return Path(spec)
     revision, folder = spec.split(":", 1)
     folder = folder.rstrip("/") or "datapackage"
-    listing = git("ls-tree", "-r", "-z", "--name-only", f"{revision}:{folder}").decode("utf-8").split("\0")
-    for name in filter(None, listing):  # data files sit in data/
-        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
-        (workdir / name).write_bytes(git("show", f"{revision}:{folder}/{name}"))
-    return workdir
+    prefix = git("rev-parse", "--show-prefix").decode("utf-8").strip()  # folder is relative to here
+    return export_tree(revision, prefix + folder, workdir)
 
 
 def diff_specs(old_spec: str, new_spec: str) -> PackageDiff:

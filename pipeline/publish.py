@@ -60,6 +60,9 @@ RETAINED_LIST = ".gitignore"  # in data/: the previous release's files, for git 
 RETAINED_HEADER = (
     "# Files of the previous release, kept for a reader that opened its datapackage.json just\n"
     "# before this release replaced it; not part of this release. The next build removes them.\n"
+    "# This list leaves itself out too: a build that returns to the committed package leaves\n"
+    "# `git status` clean.\n"
+    f"{RETAINED_LIST}\n"
 )
 
 

@@ -633,7 +633,7 @@ def test_cli_diff_against_a_git_revision(base, edited_seeds, tmp_path):
 
     missing = run_cli("diff", "HEAD:nowhere", "datapackage", cwd=repo)
     assert missing.returncode != 0
-    assert missing.stderr.startswith("error: git ls-tree") and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("error: git archive") and "Traceback" not in missing.stderr
     not_a_package = run_cli("diff", str(tmp_path / "nothing"), "datapackage", cwd=repo)
     assert not_a_package.returncode != 0 and "no readable datapackage.json" in not_a_package.stderr
 
