@@ -13,9 +13,10 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.checks import cut_off_warning, implausible_amounts, numbering_warnings
 from pipeline.classify import FileRecords, classify_file, id_prefix
@@ -65,6 +66,8 @@ class BuildSummary:
     bump: str
     changed: bool
     carried: list[str] = field(default_factory=list)  # files whose previous rows were kept
+    diff: Any = None  # the PackageDiff against the last published package (None for a first one)
+    written: bool = True  # False for a dry run
 
 
 @dataclass
@@ -466,6 +469,7 @@ def build(
     scheduler: str | None = None,
     keep_going: bool = False,
     force_initial: bool = False,
+    dry_run: bool = False,
     on_done: Callable[[FileResult], None] = lambda result: None,
     on_stage: Callable[[str], None] = lambda stage: None,
     before_swap: Callable[[Path], None] | None = None,
@@ -475,9 +479,11 @@ def build(
 
     `target` is refused before anything is written unless it may be replaced (`check_out`);
     the release in it is the previous one, which must be readable (`previous_release`)
-    unless `force_initial` starts a new history."""
-    from pipeline.publish import check_out
-    from pipeline.release import previous_release
+    unless `force_initial` starts a new history. The version continues from the last published
+    package (`baseline_release`). `dry_run` does everything but write: the package is made in
+    a scratch folder and compared, and nothing beside `target` is created (not even the lock)."""
+    from pipeline.publish import check_out, scratch_folder
+    from pipeline.release import baseline_release, previous_release
 
     out = target
     # Checked before the lock file or a staging folder is made beside it, and again once locked.
@@ -488,7 +494,7 @@ def build(
     wall = time.perf_counter()
     agencies = AgencyTable()
     keys = KeyIndex()
-    with build_lock(target):
+    with nullcontext() if dry_run else build_lock(target):
         target = check_out(out, seeds_dir)  # again, now that no other build can change it
         previous = previous_release(target, force_initial)
         inputs = Inputs(seeds_dir, keep_going, CarriedRows(previous), skipped=list(folder.skipped))
@@ -506,7 +512,7 @@ def build(
             )
             from pipeline.release import finish_descriptor
 
-            with staging(target) as staged:
+            with scratch_folder() if dry_run else staging(target) as staged:
                 writer = PackageWriter(staged)
                 try:
                     for result in results:
@@ -541,8 +547,10 @@ def build(
                 check_written(staged, writer.counts)
                 skipped = {"skippedSources": inputs.skipped} if inputs.skipped else {}
                 descriptor = descriptor_for(staged, inputs.sources, skipped)
-                descriptor, release = finish_descriptor(staged, descriptor, previous)
-                finish(staged, target, descriptor, before_swap)
+                with baseline_release(target, previous) as baseline:
+                    descriptor, release = finish_descriptor(staged, descriptor, baseline)
+                if not dry_run:
+                    finish(staged, target, descriptor, before_swap)
                 seconds["publish"] += time.perf_counter() - started
     seconds["wall"] = time.perf_counter() - wall
     return BuildSummary(
@@ -556,6 +564,8 @@ def build(
         bump=release.get("bump", "none"),
         changed=release.get("changed", True),
         carried=inputs.carried,
+        diff=release.get("diff"),
+        written=not dry_run,
     )
 
 

@@ -62,11 +62,14 @@ def main() -> None:
 @click.option("--force-initial", is_flag=True, help="Start a new release history at 1.0.0 when the "
               "package in --out cannot be continued from (unreadable descriptor, no version, written "
               "by a newer pipeline).")
+@click.option("--dry-run", is_flag=True, help="Build and compare with the last published package, "
+              "print the diff and the version it would get, and write nothing.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--timings", "timings_file", type=click.Path(path_type=Path), default=None,
               help="Also write seconds per stage, wall time, input bytes and rows as JSON here.")
 def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler: str | None,
-          keep_going: bool, force_initial: bool, progress: bool | None, timings_file: Path | None) -> None:
+          keep_going: bool, force_initial: bool, dry_run: bool, progress: bool | None,
+          timings_file: Path | None) -> None:
     """Build the data package from the seed texts.
 
     SIGINT (Ctrl-C) and SIGTERM stop it cleanly, workers included, with exit status 130 and
@@ -93,7 +96,7 @@ def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler
 
             summary = run_build(seeds_dir, out_dir, workers=workers, executor=executor,
                                 scheduler=scheduler, keep_going=keep_going, force_initial=force_initial,
-                                on_done=on_done, on_stage=on_stage)
+                                dry_run=dry_run, on_done=on_done, on_stage=on_stage)
             bar.close()
     except PipelineError as error:
         click.echo(f"error: {error}", err=True)
@@ -134,7 +137,14 @@ def write_timings(path: Path, summary, **run) -> None:
 def print_summary(summary, out_dir: Path, given: Path) -> None:
     status = f"version {summary.version}" + ("" if summary.changed else " (unchanged)")
     through = "" if given == summary.target else f" (--out {out_dir} links there)"
-    click.echo(f"\nPackage written to {summary.target}/{through} — {status}, bump: {summary.bump}")
+    if not summary.written:
+        from pipeline.diff import format_diff
+
+        click.echo("\nDry run: nothing was written. Against the last published package:")
+        click.echo(format_diff(summary.diff) if summary.diff is not None else "no published package: a first release")
+        click.echo(f"\nA build would publish {status} to {summary.target}/{through}, bump: {summary.bump}")
+    else:
+        click.echo(f"\nPackage written to {summary.target}/{through} — {status}, bump: {summary.bump}")
     mb = summary.input_bytes / 1e6
     wall = summary.seconds["wall"]
     click.echo(f"{mb:.2f} MB of text in {wall:.2f} s ({mb / wall if wall else 0:.2f} MB/s)")

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from operator import itemgetter
@@ -379,6 +380,13 @@ def staging(target: Path) -> Iterator[Path]:
         yield staged
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+@contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """A temporary folder away from the target, for a dry run (nothing is made beside it)."""
+    with tempfile.TemporaryDirectory(prefix="pipeline-dry-run-") as folder:
+        yield Path(folder)
 
 
 def read_descriptor(folder: Path) -> dict[str, Any] | None:

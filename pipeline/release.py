@@ -1,4 +1,7 @@
-"""Versions and the changelog: each build is compared with the package it replaces.
+"""Versions and the changelog: each build is compared with the last published package.
+
+That is the committed package where git tracks the target folder (so that trying a document
+and taking it out again leaves `git status` clean), else the package in place.
 
 Nothing changed: same version, same `created`, no changelog entry, byte-identical files.
 Something changed: the version is bumped by the Data Package recipe (see `diff`), `created`
@@ -9,6 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +29,7 @@ from pipeline.diff import (
     change_notes,
     changes_table,
     diff_packages,
+    export_tree,
     reasons,
 )
 from pipeline.docs import write_readme
@@ -129,6 +138,48 @@ def previous_release(folder: Path, force_initial: bool = False) -> PreviousRelea
                                f"previous release, so nothing was published. {remedy}")
 
 
+def committed_path(folder: Path) -> tuple[Path, str] | None:
+    """(repository top, the folder's path in it) where the folder's datapackage.json is
+    committed at HEAD of the git repository the folder lies in; None otherwise (no git, not in
+    a repository, not committed)."""
+    if shutil.which("git") is None:
+        return None
+    resolved = folder.resolve()
+    probe = next((p for p in (resolved, *resolved.parents) if p.is_dir()), None)
+
+    def run(*args: str, cwd: Path) -> str | None:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    top = run("rev-parse", "--show-toplevel", cwd=probe) if probe else None
+    if not top:
+        return None
+    relative = resolved.relative_to(Path(top).resolve()).as_posix()
+    if run("cat-file", "-e", f"HEAD:{relative}/datapackage.json", cwd=Path(top)) is None:
+        return None
+    return Path(top), relative
+
+
+@contextmanager
+def baseline_release(target: Path, previous: PreviousRelease) -> Iterator[PreviousRelease]:
+    """The release a build's version and changelog continue from: the package committed at
+    `target` where git tracks it, else `previous` (the package in place). A new history
+    (--force-initial) starts from nothing whatever git holds."""
+    committed = None if previous.reset is not None else committed_path(target)
+    if committed is None:
+        yield previous
+        return
+    top, relative = committed
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = export_tree("HEAD", relative, Path(scratch), cwd=top)
+        descriptor, problem = previous_problem(folder)
+        if problem is not None:  # a committed package this pipeline cannot continue: the one in place
+            yield previous
+            return
+        changelog = folder / "CHANGELOG.md"
+        yield PreviousRelease(folder, descriptor, changelog.read_text("utf-8") if changelog.is_file() else "")
+
+
 def created_timestamp() -> str:
     """Now, or SOURCE_DATE_EPOCH (reproducible builds: https://reproducible-builds.org/specs/source-date-epoch/)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -203,6 +254,7 @@ def finish_descriptor(staged: Path, descriptor: dict[str, Any],
         write_docs(staged, kept)
         others = changed_files(staged, previous.folder)
         if not others:
+            diff.old_version = diff.new_version = before["version"]
             (staged / "CHANGELOG.md").write_text(previous.changelog or CHANGELOG_HEADER, encoding="utf-8")
             return kept, {"bump": "none", "changed": False, "diff": diff}
         diff.docs_changes, diff.bump = others, "patch"
