@@ -53,6 +53,50 @@ print(entitlements[["text", "qualifier", "per", "paired_with", "period", "max_cn
 '''
 
 
+AGENCY_RECIPE = '''## Recipe: the measures an agency leads, across its renamings
+
+`measure_agencies` has a row per body named in a clause: count distinct `measure_id`, not rows
+(a body named twice in one measure leads it once). Bodies are renamed and merged
+(`四川省经济和信息化委员会` became `四川省经济和信息化厅`): `agencies.successor_id` points to the
+body each became, so follow it to the latest body before counting, or one body's measures are
+split across its names. `role` is `lead` where the clause or the document marks who leads; a
+document that marks no lead names every body `responsible`, so count that too where you want
+"who is responsible". The browsing page's agency pages count this way.
+
+```python
+import duckdb
+print(duckdb.sql("""
+    WITH RECURSIVE chain(agency_id, body) AS (
+        SELECT agency_id, agency_id FROM 'agencies.parquet'
+        UNION ALL
+        SELECT chain.agency_id, a.successor_id FROM chain JOIN 'agencies.parquet' a ON a.agency_id = chain.body
+        WHERE a.successor_id IS NOT NULL
+    ), latest AS (
+        SELECT chain.agency_id, chain.body FROM chain JOIN 'agencies.parquet' a ON a.agency_id = chain.body
+        WHERE a.successor_id IS NULL
+    )
+    SELECT a.name, count(DISTINCT m.measure_id) AS measures_led
+    FROM 'measure_agencies.parquet' m JOIN latest USING (agency_id) JOIN 'agencies.parquet' a ON a.agency_id = latest.body
+    WHERE m.role = 'lead' GROUP BY a.name ORDER BY measures_led DESC, a.name LIMIT 5
+"""))
+```
+
+## Recipe: the goals due in a year
+
+`targets.year` is the deadline a goal states or its section hands down (`到2025年`); a goal
+without one has a null year. Figures a text reports about the past are not in `targets`. Keep
+`unit` in view: values of different units never add up, and `pp` (percentage points) is a
+change, not a level.
+
+```python
+from pandas import read_parquet
+targets = read_parquet("targets.parquet")
+goals_due = targets[targets.year == targets.year.max()]
+print(goals_due[["indicator", "comparator", "value", "unit", "year"]].to_string())
+```
+'''
+
+
 LOADING = '''## Browsing and tracing a row to its source
 
 Open `index.html` in a browser (no network needed): an overview with charts, searchable and
@@ -73,19 +117,10 @@ import pandas as pd
 measures = pd.read_parquet("measures.parquet")
 amounts = pd.read_csv("amounts.csv")
 money = amounts.merge(measures[["measure_id", "instrument"]], on="measure_id")
-print(money.groupby("role")["max_cny"].sum())
+print(money.groupby(["role", "instrument"]).size())  # rows; to add money up, see the recipe
 ```
 
-DuckDB:
-
-```python
-import duckdb
-print(duckdb.sql("""
-    SELECT a.name, count(*) AS measures_led
-    FROM 'measure_agencies.parquet' m JOIN 'agencies.parquet' a USING (agency_id)
-    WHERE m.role = 'lead' GROUP BY a.name ORDER BY measures_led DESC LIMIT 5
-"""))
-```
+DuckDB: see the recipe for the measures an agency leads above.
 
 frictionless (validates types, keys and foreign keys):
 
@@ -179,6 +214,7 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
         *(f"| {c['instrument']} | {c['subtype']} | {c['covers']} |" for c in rows("instrument_codebook")),
         "",
         MONEY_RECIPE,
+        AGENCY_RECIPE,
         LOADING,
     ]
     return "\n".join(lines)

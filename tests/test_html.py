@@ -273,3 +273,26 @@ def test_amounts_filter_by_the_kind_of_their_document(page, tables):
     amounts = tables["amounts"].assign(kind=lambda t: t.document_id.map(kinds))
     for kind in sorted(set(amounts.kind)):
         select_filter(page, "amounts", "document_kind", kind, list(amounts.amount_id[amounts.kind == kind]))
+
+
+def test_the_overview_adds_money_up_as_the_data_dictionary_says(page, tables):
+    """The chart of money set aside follows the recipe of the package's README: fund amounts in
+    yuan, not per unit nor one choice of a list, not lent, outside articles, by document."""
+    kinds = dict(zip(tables["documents"].document_id, tables["documents"].kind, strict=True))
+    amounts = tables["amounts"].assign(kind=lambda t: t.document_id.map(kinds))
+    granted = amounts[amounts.role.isin(["fund", "subsidy", "award"]) & (amounts.kind != "article")
+                      & (amounts.max_cny != "") & (amounts.credit == "")]
+    set_aside = granted[(granted.role == "fund") & (granted.per == "") & (granted.paired_with == "")]
+    totals = set_aside.assign(value=set_aside.max_cny.astype(float)).groupby("document_id").value.agg(["sum", "size"])
+    expected = sorted(totals.itertuples(), key=lambda r: (-r.sum, r.Index))[:10]
+    page.open()
+    chart = page.tab.locator("#chart-money-role svg").first
+    shown = chart.locator("a[href^='#/document/']").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert list(dict.fromkeys(shown)) == [f"#/document/{r.Index}" for r in expected]
+    titles = chart.locator("rect.bar title").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert [t.rsplit(" in ", 1)[1] for t in titles] == [f"{r.size} amounts" for r in expected]
+    entitlements = page.tab.locator("#chart-money-role svg").nth(1).locator("rect.bar title").evaluate_all(
+        "ts => ts.map(t => t.textContent)")
+    for role in ("subsidy", "award"):
+        count = int((granted.role == role).sum())
+        assert f"{role}: {count} amounts one beneficiary may get" in entitlements

@@ -23,6 +23,7 @@ EXPECTED = {
     "from frictionless": ["target_id", "[5 rows"],
     "read.csv": ["environment", "supply", "demand"],
     "from pandas import read_csv": ["max_cny", "paired_with"],
+    "from pandas import read_parquet": ["indicator", "comparator"],
 }
 
 

@@ -6,17 +6,18 @@ const T = DATA.tables;
 const NAMES = DATA.order;
 const main = document.getElementById('main');
 const INSTRUMENTS = ['supply', 'environment', 'demand'];
-// The data dictionary's recipe "money a document promises": the roles that grant money, in
-// yuan, outside articles (which report what was spent); an amount per unit (`per`) is a cap per
-// beneficiary, not a total, and is never added to totals.
-const PROMISED = ['subsidy', 'award', 'fund'];
+// The data dictionary's recipe "the money a document promises": money granted (fund, subsidy,
+// award) in yuan, outside articles (which report), not lent or guaranteed (credit). Only `fund`
+// rows that are not per unit nor one choice of a `分别` list add up to what a document sets
+// aside; subsidy and award rows say what one beneficiary may get, never a total.
+const PROMISED = ['fund', 'subsidy', 'award'];
 const REPORTING_KINDS = ['article'];
 function promisedMoney(a) {
-  return PROMISED.includes(a.role) && (a.currency === undefined || a.currency === 'CNY') && a.max_cny !== null
+  return PROMISED.includes(a.role) && a.max_cny !== null && a.max_cny !== undefined && !a.credit
     && !REPORTING_KINDS.includes((DOC.get(a.document_id) || {}).kind);
 }
-const promisedTotal = a => promisedMoney(a) && a.per === null;
-const promisedCap = a => promisedMoney(a) && a.per !== null;
+const setAside = a => promisedMoney(a) && a.role === 'fund' && !a.per && !a.paired_with;
+const entitlement = a => promisedMoney(a) && a.role !== 'fund';
 const LIMIT = 200;
 
 // ---- rows as objects, and the indexes the views need ------------------------------------
@@ -313,27 +314,28 @@ const COLORS = {supply: '#3b7dd8', environment: '#3f9b4f', demand: '#e8862a', no
   lead: '#13233a', support: '#8fa6c8', money: '#1a7f37', cap: '#7fc28f', cited: '#8a939c', target: '#c77700'};
 
 function moneyByRole() {
-  const roles = T.amounts.columns.find(c => c.name === 'role').categories;
-  const item = (role, rows, color, what) => {
-    const total = sum(rows, 'max_cny');
-    return {label: role, href: '#/table/amounts?role=' + role, note: fmtCNY(total) + ' · ' + rows.length + '×',
-      parts: [{value: total, color, title: role + ': ' + fmtCNY(total) + ' in ' + rows.length + ' ' + what}]};
-  };
-  const totals = group(R.amounts.filter(promisedTotal), 'role');
-  const caps = group(R.amounts.filter(promisedCap), 'role');
-  const cited = group(R.amounts.filter(a => !promisedMoney(a)), 'role');
+  const docs = group(R.amounts.filter(setAside), 'document_id');
+  const items = [...docs.entries()].map(([id, rows]) => ({id, rows, total: sum(rows, 'max_cny')}))
+    .sort((x, y) => y.total - x.total || compare(x.id, y.id)).slice(0, 10)
+    .map(({id, rows, total}) => ({label: docLabel(DOC.get(id)), href: href('document', id), note: fmtCNY(total) + ' · ' + rows.length + '×',
+      parts: [{value: total, color: COLORS.money, title: 'set aside: ' + fmtCNY(total) + ' in ' + rows.length + ' amounts'}]}));
+  const grants = group(R.amounts.filter(entitlement), 'role');
+  const entitlements = ['subsidy', 'award'].map(role => {
+    const rows = grants.get(role) || [];
+    return {label: role, href: '#/table/amounts?role=' + role, note: rows.length + ' amounts, up to ' + fmtCNY(Math.max(0, ...rows.map(r => r.max_cny))),
+      parts: [{value: rows.length, color: COLORS.cap, title: role + ': ' + rows.length + ' amounts one beneficiary may get'}]};
+  });
   return chartBox('chart-money-role', 'Money promised',
-    'The data dictionary\'s recipe: subsidy, award and fund amounts in yuan outside articles, upper values (max_cny). ' +
-    'Totals and caps per unit (per person, per enterprise …) on their own scales; then every other amount, cited.',
-    h('h4', {class: 'muted'}, 'promised: totals'), hbars(PROMISED.map(r => item(r, totals.get(r) || [], COLORS.money, 'amounts')), {labelW: 90, valueW: 150, aria: 'money promised by role'}),
-    h('h4', {class: 'muted'}, 'promised: caps per unit'), hbars(PROMISED.map(r => item(r, caps.get(r) || [], COLORS.cap, 'caps')), {labelW: 90, valueW: 150, aria: 'caps per unit by role'}),
-    h('h4', {class: 'muted'}, 'cited (reported, conditions, goals, or in articles)'), hbars(roles.map(r => item(r, cited.get(r) || [], COLORS.cited, 'amounts')).filter(it => it.parts[0].value > 0), {labelW: 90, valueW: 150, aria: 'money cited by role'}));
+    'The data dictionary\'s recipe: yuan that documents set aside (fund amounts that are not per unit), by document, outside articles; ' +
+    'then how many subsidies and awards name what one beneficiary may get (never added up).',
+    h('h4', {class: 'muted'}, 'set aside, by document'), hbars(items, {labelW: 250, valueW: 150, aria: 'money set aside by document'}),
+    h('h4', {class: 'muted'}, 'per beneficiary: subsidies and awards'), hbars(entitlements, {labelW: 90, valueW: 220, aria: 'subsidies and awards'}));
 }
 
 function moneyByAgency() {
   const totals = new Map();
   for (const a of R.amounts) {
-    if (!promisedTotal(a) || !a.measure_id) continue;
+    if (!setAside(a) || !a.measure_id) continue;
     const seen = new Set();
     for (const ma of MA_BY_M.get(a.measure_id) || []) {
       const key = ma.agency_id + '|' + (ma.role === 'support' ? 'support' : 'lead');
@@ -351,7 +353,7 @@ function moneyByAgency() {
       parts: [{value: t.lead, color: COLORS.lead, title: 'leads or is responsible: ' + fmtCNY(t.lead)},
               {value: t.support, color: COLORS.support, title: 'supports: ' + fmtCNY(t.support)}]}));
   return chartBox('chart-money-agency', 'Money by agency',
-    'Money promised (totals, as in the chart beside) in the measures each agency is named for, its renamed bodies apart; an amount counts in full for every agency named.',
+    'Money set aside (as in the chart beside) in the measures each agency is named for, its renamed bodies apart; an amount counts in full for every agency named.',
     legend([[null, 'leads / responsible', COLORS.lead], [null, 'supports', COLORS.support]]),
     hbars(items, {labelW: 200, valueW: 110, aria: 'money by agency'}));
 }
@@ -456,7 +458,7 @@ function documentPage(id) {
   setTitle(docLabel(d));
   const ms = M_BY_DOC.get(id) || [];
   const amounts = AMT_BY_DOC.get(id) || [];
-  const promised = amounts.filter(promisedTotal);
+  const promised = amounts.filter(setAside);
   const agencies = new Set(ms.flatMap(m => (MA_BY_M.get(m.measure_id) || []).map(x => x.agency_id)));
   const parent = d.parent_document_id ? DOC.get(d.parent_document_id) : null;
   main.append(h('section', {id: 'document', 'data-id': id},
@@ -471,7 +473,7 @@ function documentPage(id) {
       SUBDOCS.has(id) ? ['attaches', SUBDOCS.get(id).map(c => h('div', null, h('a', {href: href('document', c.document_id)}, docLabel(c))))] : null,
       ['source', [h('code', null, d.source_file), ', lines ' + d.line_start + '–' + d.line_end]],
       ['source sha256', h('code', null, d.source_sha256)],
-      ['contains', `${ms.length} items, ${amounts.length} amounts (${promised.length ? fmtCNY(sum(promised, 'max_cny')) : 'no money'} promised), ${(TGT_BY_DOC.get(id) || []).length} targets, ${agencies.size} agencies`],
+      ['contains', `${ms.length} items, ${amounts.length} amounts (${promised.length ? fmtCNY(sum(promised, 'max_cny')) : 'no money'} set aside), ${(TGT_BY_DOC.get(id) || []).length} targets, ${agencies.size} agencies`],
     ]),
     ms.length ? [mixLegend(), mixBar(ms)] : null,
     h('h2', null, 'Items'),
@@ -639,7 +641,7 @@ function agencyPage(id) {
   }
   const own = new Set((MA_BY_AG.get(id) || []).map(x => x.measure_id));
   const ledIds = new Set([...roles.lead.keys(), ...roles.responsible.keys()]);
-  const money = R.amounts.filter(x => promisedTotal(x) && ledIds.has(x.measure_id));
+  const money = R.amounts.filter(x => setAside(x) && ledIds.has(x.measure_id));
   const section = (role, title) => {
     const entries = [...roles[role].values()].sort((x, y) => compare(x.measure.measure_id, y.measure.measure_id));
     return [h('h2', {id: 'role-' + role}, title + ' ', h('span', {class: 'muted'}, '(' + entries.length + ')')),
@@ -666,7 +668,7 @@ function agencyPage(id) {
       ['agency_id', h('code', null, a.agency_id)], ['short names', a.short_names ? a.short_names.split('|').join('、') : null],
       ['level', a.level], ['jurisdiction', a.jurisdiction], ['in registry', a.in_registry ? 'yes' : 'no (inferred from the name)'],
       ['named in', `${own.size} items under this name` + (bodies.length > 1 ? `; the lists below include its ${predecessors.length ? 'predecessors' : ''}${predecessors.length && successors.length ? ' and ' : ''}${successors.length ? 'successors' : ''}` : '')],
-      ['promised money', money.length ? fmtCNY(sum(money, 'max_cny')) + ' in ' + money.length + ' amounts of the items it leads or is responsible for' : null],
+      ['money set aside', money.length ? fmtCNY(sum(money, 'max_cny')) + ' in ' + money.length + ' amounts of the items it leads or is responsible for' : null],
     ]),
     h('p', {id: 'agency-summary'}, roleBadge('lead'), ` ${roles.lead.size} items · `, roleBadge('support'), ` ${roles.support.size} items · `,
       roleBadge('responsible'), ` ${roles.responsible.size} items`),
