@@ -33,6 +33,7 @@ from pipeline.extract.timeframe import (
 )
 from pipeline.segment import Document, Item
 
+REGISTRY_FILE = "pipeline/lexicons/agencies.csv"
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 Instrument = tuple[str | None, str | None, str | None]  # (instrument, subtype, evidence)
 
@@ -366,7 +367,8 @@ def register_agency(mention: str, doc: Document, out: FileRecords) -> str:
         if not agency.get("known", True):
             # Worded by the body alone, so that the build lists it once however often it is met.
             out.warnings.append(f"agency not in the registry: {agency['name']} "
-                                f"({agency['level']}, {agency['jurisdiction'] or 'no jurisdiction'})")
+                                f"({agency['level']}, {agency['jurisdiction'] or 'no jurisdiction'}); "
+                                f"add it to {REGISTRY_FILE} (see README-agencies.md)")
     known["met"].add(mention)
     return agency_id
 

@@ -168,7 +168,8 @@ def readme(descriptor: dict[str, Any], counts: dict[str, int]) -> str:
         "## How to cite",
         "",
         f"> {descriptor['title']}, version {descriptor['version']} ({descriptor['created'][:4]}). "
-        f"Data package built from {len(descriptor['sources'])} source texts. {descriptor['homepage']}",
+        f"Data package `{descriptor['name']}` built from {len(descriptor['sources'])} source texts; "
+        f"content sha256 `{descriptor['contentHash']}`." + (f" {descriptor['homepage']}" if descriptor.get("homepage") else ""),
         "",
         "## Sources",
         "",

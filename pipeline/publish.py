@@ -252,7 +252,7 @@ def descriptor_for(folder: Path, sources: list[dict], extra: Mapping[str, Any]) 
         "name": meta["name"],
         "title": meta["title"],
         "description": meta["description"],
-        "homepage": meta["homepage"],
+        **({"homepage": meta["homepage"]} if meta.get("homepage") else {}),
         "keywords": meta["keywords"],
         "licenses": meta["licenses"],
         "sources": sources,

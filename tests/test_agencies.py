@@ -451,7 +451,8 @@ def test_a_build_fills_duty_and_lists_each_unknown_body_once(tmp_path):
                      ("省新设局", "support", "配合", "4"),
                      ("省发展改革委", "responsible", "", "6"), ("省新设局", "responsible", "", "6")]
     unknown = [w for w in summary.warnings if w.startswith("agency not in the registry")]
-    assert unknown.count("agency not in the registry: 江西省新设局 (provincial, 江西省)") == 1
+    assert unknown.count("agency not in the registry: 江西省新设局 (provincial, 江西省); "
+                         "add it to pipeline/lexicons/agencies.csv (see README-agencies.md)") == 1
     assert len(unknown) == len(set(unknown)) == 4
     with (tmp_path / "package" / "agencies.csv").open(encoding="utf-8") as handle:
         agencies = {a["name"]: a for a in csv.DictReader(handle)}

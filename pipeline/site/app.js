@@ -412,7 +412,7 @@ function overview() {
   setTitle('');
   const lic = (PKG.licenses || []).map(l => h('a', {href: l.path}, l.title || l.name));
   const year = (PKG.created || '').slice(0, 4);
-  const cite = `${PKG.title}, version ${PKG.version} (${year}). Data package built from ${(PKG.sources || []).length} source texts. ${PKG.homepage || ''}`;
+  const cite = `${PKG.title}, version ${PKG.version} (${year}). Data package \`${PKG.name}\` built from ${(PKG.sources || []).length} source texts; content sha256 ${PKG.contentHash}.` + (PKG.homepage ? ' ' + PKG.homepage : '');
   main.append(h('section', {id: 'overview'},
     h('h1', null, PKG.title),
     h('p', {class: 'lead'}, PKG.description),
