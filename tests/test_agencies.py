@@ -199,6 +199,15 @@ def test_split_names_of_a_table_cell():
     assert [name["group"] for name in names] == [0, 0, 0, 1, 1, 1]
 
 
+def test_a_body_whose_name_ends_like_a_duty_verb_keeps_it():
+    # seed 003, line 2751: the 责任单位 cell `市目督办` (the city's 目标督查办公室); its last two
+    # characters read like the verb 督办, but without them no body is named
+    assert [name["mention"] for name in split_names("市目督办")] == ["市目督办"]
+    # the verb after a body's full name is still the verb
+    assert [(name["mention"], name["duty"]) for name in split_names("市政府督查室督办")] == [("市政府督查室", "督办")]
+    assert split_names("有关部门负责") == []
+
+
 # --- registry ---------------------------------------------------------------------------------
 
 def test_relative_names_resolve_in_context():

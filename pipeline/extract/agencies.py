@@ -597,8 +597,8 @@ def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
         for _ in range(2):  # `牵头负责`, `配合落实`: at most two verbs in a row
             name = _without_fillers(name)
             verb = verb_end.search(name)
-            if verb is None:
-                break
+            if verb is None or (looks_like_agency(name) and not looks_like_agency(name[:verb.start()])):
+                break  # no verb, or one whose characters end a body's name (`市目督办`)
             verbs.insert(0, verb.group())
             roles.insert(0, duty_verbs()[verb.group()])
             name = name[:verb.start()]
