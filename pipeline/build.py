@@ -292,9 +292,13 @@ def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | 
         futures = client.map(process_file, [str(p.absolute()) for p in paths],
                              seeds_dir=str(seeds_dir.absolute()), pure=False)
         position = {future.key: i for i, future in enumerate(futures)}
+        completed = as_completed(futures, with_results=True)
+        # A worker keeps a result while the client holds its future: drop ours, so that each
+        # result is let go once it has arrived, not at the end of the build.
+        del futures
         ready: dict[int, FileResult] = {}
         next_index = 0
-        for future, result in as_completed(futures, with_results=True):
+        for future, result in completed:
             ready[position[future.key]] = result
             while next_index in ready:
                 yield ready.pop(next_index)

@@ -7,10 +7,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import cn2an
-
 from pipeline.classify import FileRecords
 from pipeline.clean import CLOSERS, TERMINAL, Line
+from pipeline.extract.numbers import chinese_value
 from pipeline.segment import Document, is_date_line, is_issuer
 
 # The largest amount a policy text can mean: 1000万亿元, several times China's yearly GDP.
@@ -49,7 +48,7 @@ def label_value(label: str, style: str) -> int | None:
     if digits.isdigit():
         return int(digits)
     try:
-        return int(cn2an.cn2an(digits.replace("〇", "零"), "smart"))
+        return int(chinese_value(digits.replace("〇", "零")))
     except (ValueError, KeyError):
         return None
 

@@ -74,14 +74,17 @@ def build(seeds_dir: Path, out_dir: Path, workers: int, executor: str, scheduler
 
     SIGINT (Ctrl-C) and SIGTERM stop it cleanly, workers included, with exit status 130 and
     143; the previous package stays as it was. Every exit status is listed in the README."""
+    from contextlib import nullcontext
+
     from pipeline.build import build as run_build
     from pipeline.build import seed_files
+    from pipeline.imports import without_pandas
     from pipeline.signals import stop_on_signals
 
     bar = None
     given = out_dir.absolute()  # now: a build into the current folder may replace it
     try:
-        with stop_on_signals():
+        with stop_on_signals(), without_pandas() if executor != "dask" else nullcontext():
             total = len(seed_files(seeds_dir))
             bar = tqdm(total=total, unit="file", disable=progress is False if progress is not None else None,
                        file=sys.stderr, desc="clean→segment→classify")

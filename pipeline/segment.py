@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-import cn2an
-
 from pipeline.clean import (
     LABEL,
     TERMINAL,
@@ -25,6 +23,7 @@ from pipeline.clean import (
     is_section_break,
     join_paragraphs,
 )
+from pipeline.extract.numbers import chinese_value
 
 DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fff]{1,12})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
@@ -216,7 +215,7 @@ def parse_date(text: str, iso: bool = False) -> str | None:
     elif m := CHINESE_DATE.search(text):
         digits = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
         year = int(m.group(1).translate(digits))
-        month, day = int(cn2an.cn2an(m.group(2), "smart")), int(cn2an.cn2an(m.group(3), "smart"))
+        month, day = int(chinese_value(m.group(2))), int(chinese_value(m.group(3)))
     else:
         return None
     if not (1 <= month <= 12 and 1 <= day <= 31):

@@ -4,10 +4,11 @@ in this process, in a pool of worker processes (`--workers 2`) or on a Dask clus
 from __future__ import annotations
 
 import filecmp
+import importlib.util
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 
 from pipeline.build import build
 
@@ -70,3 +71,28 @@ def test_dask_scheduler_address_writes_the_same_bytes(serial, tmp_path):
         assert cluster.scheduler_address.startswith("tcp://")
     assert sorted(done) == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert_byte_identical(serial, target)
+
+
+def load_corpora():
+    """scripts/corpora.py, which makes the benchmark's corpora."""
+    spec = importlib.util.spec_from_file_location("corpora", ROOT / "scripts" / "corpora.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dask_local_cluster_on_the_perturbed_10x_corpus(epoch, tmp_path):
+    """Fifty distinct documents (the benchmark's perturbed 10× corpus): the Dask cluster
+    returns them in whatever order its workers finish; the package is still byte-identical."""
+    pytest.importorskip("distributed", reason="the optional extra: pip install '.[dask]'")
+    corpus = load_corpora().make_corpus(sorted(SEEDS.glob("*.txt")), tmp_path / "corpus", 10, "perturbed")
+    names = sorted(p.name for p in corpus.glob("*.txt"))
+    assert len(names) == 50
+    serial = build(corpus, tmp_path / "serial", workers=1)
+    done: list[str] = []
+    on_dask = build(corpus, tmp_path / "dask", workers=2, executor="dask",
+                    on_done=lambda result: done.append(result.name))
+    assert sorted(done) == names
+    assert serial.skipped == on_dask.skipped == []
+    assert on_dask.rows == serial.rows and serial.rows["documents"] > 100
+    assert_byte_identical(tmp_path / "serial", tmp_path / "dask")
