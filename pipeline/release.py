@@ -10,6 +10,7 @@ is set (from SOURCE_DATE_EPOCH when given) and a section is appended to CHANGELO
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
 import json
 import os
 import shutil
@@ -232,7 +233,7 @@ def changed_files(staged: Path, target: Path) -> list[str]:
     old, new = files(target), files(staged)
     return sorted(
         name for name in old.keys() | new.keys()
-        if name not in old or name not in new or old[name].read_bytes() != new[name].read_bytes()
+        if name not in old or name not in new or not filecmp.cmp(old[name], new[name], shallow=False)
     )
 
 
