@@ -45,39 +45,38 @@ def json_value(value: Any) -> Any:
 
 # A browser page holding more rows than this becomes slow to open; the files hold them all.
 EMBEDDED_ROWS = 25_000
+BATCH_ROWS = 16_384  # rows of a Parquet file read at a time: memory stays bounded at any size
 
 
-def owners(tables: dict[str, pa.Table]) -> dict[str, pa.ChunkedArray | None]:
-    """The document each row belongs to, per table: its document_id, or that of the row its
-    measure_id refers to; None for tables shared by all documents (agencies)."""
-    found: dict[str, pa.ChunkedArray | None] = {}
-    for name, table in tables.items():
-        found[name] = None
-        if "document_id" in table.column_names:
-            found[name] = table["document_id"]
-            continue
-        for fk in record_schema(name)["foreignKeys"]:
-            referred = tables[fk["reference"]["resource"]]
-            if fk["fields"] == ["measure_id"] and "document_id" in referred.column_names:
-                rows = pc.index_in(table["measure_id"], value_set=referred["measure_id"])
-                found[name] = referred["document_id"].take(rows)
-    return found
+def columns_of(folder: Path, name: str, columns: list[str]):
+    """A table's columns, batch by batch, in file order."""
+    yield from pq.ParquetFile(folder / f"{name}.parquet").iter_batches(batch_size=BATCH_ROWS, columns=columns)
 
 
-def embedded_documents(tables: dict[str, pa.Table], owner: dict[str, pa.ChunkedArray | None]) -> list[str] | None:
-    """The documents whose rows the page embeds: all (None) unless they exceed EMBEDDED_ROWS,
-    then the first documents in package order, as many as fit."""
-    if sum(table.num_rows for table in tables.values()) <= EMBEDDED_ROWS:
-        return None
-    per_document: dict[str, int] = {}
-    for name in resource_names():
-        if owner[name] is None:
-            continue
-        counts = pc.value_counts(owner[name])  # in order of first appearance
-        for doc, rows in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()):
-            per_document[doc] = per_document.get(doc, 0) + rows
+def measure_owned(name: str) -> bool:
+    """A table whose rows belong to a document through their measure (no document_id of their own)."""
+    props = record_schema(name)["properties"]
+    return "document_id" not in props and any(
+        fk["fields"] == ["measure_id"] for fk in record_schema(name)["foreignKeys"])
+
+
+def row_counts(folder: Path, name: str, column: str, owner_of: dict[str, str]) -> dict[str, int]:
+    """Rows of the table per document, for the documents (or measures) in `owner_of` only."""
+    counts: dict[str, int] = {}
+    wanted = pa.array(list(owner_of), pa.string())
+    for batch in columns_of(folder, name, [column]):
+        values = batch.column(0).filter(pc.is_in(batch.column(0), value_set=wanted))
+        for value in values.to_pylist():
+            owner = owner_of[value]
+            counts[owner] = counts.get(owner, 0) + 1
+    return counts
+
+
+def fitting(documents: list[str], counts: list[dict[str, int]]) -> list[str]:
+    """The first documents, in package order, whose rows add up to at most EMBEDDED_ROWS."""
     kept, total = [], 0
-    for doc, rows in per_document.items():
+    for doc in documents:
+        rows = sum(c.get(doc, 0) for c in counts)
         if total + rows > EMBEDDED_ROWS:
             break
         kept.append(doc)
@@ -85,13 +84,54 @@ def embedded_documents(tables: dict[str, pa.Table], owner: dict[str, pa.ChunkedA
     return kept
 
 
-def table_payload(name: str, table: pa.Table, owner: pa.ChunkedArray | None,
-                  documents: list[str] | None) -> dict[str, Any]:
+def embedded_documents(folder: Path) -> list[str] | None:
+    """The documents whose rows the page embeds: all (None) unless the package has more than
+    EMBEDDED_ROWS rows, then the first documents in package order, as many as fit.
+
+    Read column by column and batch by batch, and only for documents that can fit (every
+    document is a row of its own, so at most the first EMBEDDED_ROWS of them): the page of a
+    package of any size is made in bounded memory."""
+    total = sum(pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows for name in resource_names())
+    if total <= EMBEDDED_ROWS:
+        return None
+    candidates: list[str] = []
+    for batch in columns_of(folder, "documents", ["document_id"]):
+        candidates += batch.column(0).to_pylist()[:EMBEDDED_ROWS - len(candidates)]
+        if len(candidates) >= EMBEDDED_ROWS:
+            break
+    itself = {doc: doc for doc in candidates}
+    counts = [row_counts(folder, name, "document_id", itself) for name in resource_names()
+              if "document_id" in record_schema(name)["properties"]]
+    # Rows reached through a measure only add to these counts: the documents that fit without
+    # them are a bound, and their measures are few (each is one of the rows that fit).
+    bound = set(fitting(candidates, counts))
+    measures = {m: doc for batch in columns_of(folder, "measures", ["measure_id", "document_id"])
+                for m, doc in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()) if doc in bound}
+    counts += [row_counts(folder, name, "measure_id", measures) for name in resource_names() if measure_owned(name)]
+    return fitting(candidates, counts)
+
+
+def embedded_rows(folder: Path, name: str, documents: list[str] | None) -> pa.Table:
+    """The rows of a table the page embeds: all of them, or those of the given documents."""
+    names = list(record_schema(name)["properties"])
+    if documents is None or not ("document_id" in names or measure_owned(name)):
+        return pq.read_table(folder / f"{name}.parquet", columns=names)
+    kept = pa.array(documents, pa.string())
+    if measure_owned(name):
+        kept = pa.concat_arrays([
+            batch.column(0).filter(pc.is_in(batch.column(1), value_set=kept))
+            for batch in columns_of(folder, "measures", ["measure_id", "document_id"])])
+    owner = "document_id" if "document_id" in names else "measure_id"
+    schema = pq.read_schema(folder / f"{name}.parquet")
+    batches = [batch.filter(pc.is_in(batch.column(owner), value_set=kept))
+               for batch in columns_of(folder, name, names)]
+    return pa.Table.from_batches(batches, schema=pa.schema([schema.field(c) for c in names]))
+
+
+def table_payload(name: str, table: pa.Table) -> dict[str, Any]:
     schema = record_schema(name)
     props = schema["properties"]
     names = list(props)
-    if documents is not None and owner is not None:  # filtered in Arrow: only kept rows become Python
-        table = table.filter(pc.is_in(owner, value_set=pa.array(documents, pa.string())))
     data = table.to_pydict()
     # strings, integers and booleans are JSON as they are; dates and numbers need spelling
     values = [[json_value(v) for v in data[c]] if field_type(props[c]) in ("date", "number") else data[c]
@@ -113,12 +153,11 @@ def table_payload(name: str, table: pa.Table, owner: pa.ChunkedArray | None,
     }
 
 
-def payload(descriptor: dict[str, Any], tables: dict[str, pa.Table], owner: dict[str, pa.ChunkedArray | None],
-            documents: list[str] | None) -> dict[str, Any]:
+def payload(descriptor: dict[str, Any], folder: Path, documents: list[str] | None) -> dict[str, Any]:
     return {
         "package": {k: descriptor[k] for k in PACKAGE_KEYS if k in descriptor},
         "order": resource_names(),
-        "tables": {name: table_payload(name, tables[name], owner[name], documents) for name in resource_names()},
+        "tables": {name: table_payload(name, embedded_rows(folder, name, documents)) for name in resource_names()},
         "codebook": [dict(row) for row in lexicon.rows("instrument_codebook")],
     }
 
@@ -158,14 +197,11 @@ def page(descriptor: dict[str, Any], data: dict[str, Any], notice: str = "") -> 
 
 def write_index(folder: Path, descriptor: dict) -> None:
     """Write `folder/index.html` from the Parquet files already written in `folder`."""
-    tables = {name: pq.read_table(folder / f"{name}.parquet", columns=list(record_schema(name)["properties"]))
-              for name in resource_names()}
-    owner = owners(tables)
-    documents = embedded_documents(tables, owner)
+    documents = embedded_documents(folder)
     notice = "" if documents is None else (
         f'<p class="notice">This page shows the first {len(documents)} documents only (at most '
         f"{EMBEDDED_ROWS:,} rows, so that it opens quickly); counts and charts cover those. The "
         "CSV and Parquet files beside it hold every row.</p>"
     )
-    text = page(descriptor, payload(descriptor, tables, owner, documents), notice)
+    text = page(descriptor, payload(descriptor, folder, documents), notice)
     (folder / "index.html").write_text(text, encoding="utf-8", newline="\n")
