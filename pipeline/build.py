@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from pipeline.validate import KeyIndex, validate_file_records, validate_records
 MAX_SEED_BYTES = 256 * 1024 * 1024
 GONE = "gone: deleted or moved while the build ran"
 PER_FILE_STAGES = ("read", "clean", "segment", "classify")
+FILES_AHEAD = 8  # per worker: submitted to the pool before their turn to be written
 
 
 @dataclass
@@ -241,10 +243,19 @@ def per_file_results(paths: list[Path], seeds_dir: Path, *, workers: int, execut
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, initializer=worker_setup, initargs=(os.getpid(),)) as pool:
-        futures = deque(pool.submit(process_file, str(path), str(seeds_dir)) for path in paths)
+        queued = (pool.submit(process_file, str(path), str(seeds_dir)) for path in paths)
+        # A bounded window of files in flight: results wait for this process in memory, so a
+        # pool faster than the writing holds FILES_AHEAD of them per worker, not the corpus.
+        futures = deque(islice(queued, FILES_AHEAD * workers))
+
+        def in_order() -> Iterator[FileResult]:
+            while futures:
+                result = result_of(futures.popleft())  # let go once it is written
+                futures.extend(islice(queued, 1))
+                yield result
+
         try:
-            # popped as handed on, so that a result is let go once it is written
-            yield (result_of(futures.popleft()) for _ in range(len(futures)))
+            yield in_order()
         except BaseException:
             stop_workers(pool)  # a failed or interrupted build does not wait for their files
             raise
@@ -444,6 +455,15 @@ class CarriedRows:
         return next((s for s in self.previous.descriptor.get("sources", []) if s.get("title") == file_name), None)
 
 
+def written_keys(folder: Path, name: str, fields: tuple[str, ...]) -> Iterator:
+    """The key of every row of a table as written in `folder` (CSV cells are strings, as ids are)."""
+    from pipeline import csvfiles
+
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csvfiles.dict_reader(fh):
+            yield row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)
+
+
 def typed(name: str, row: dict[str, str]) -> dict:
     """A CSV row of the package back as the record the stages made: null for an empty cell,
     integers, numbers and booleans as such (written back, they give the same cells)."""
@@ -526,11 +546,11 @@ def build(
                         if records is None or (inputs.failed and not keep_going):
                             continue  # a failing build only collects the other failures
                         started = time.perf_counter()
+                        keys.add_file(id_prefix(result.name), records.rows)
                         for name, rows in records.rows.items():
-                            keys.add(name, rows)
                             writer.add(name, rows)
                         agencies.add(records.agencies)
-                        inputs.warnings.extend(w for w in records.warnings if w not in inputs.warnings)
+                        inputs.warn(records.warnings)
                         seconds["publish"] += time.perf_counter() - started
                     if inputs.failed and not keep_going:
                         raise failed_build(inputs.failed)
@@ -540,12 +560,13 @@ def build(
                     started = time.perf_counter()
                     agency_rows = agencies.rows()
                     validate_records("agencies", agency_rows, {})
-                    keys.add("agencies", agency_rows)
+                    keys.add_shared("agencies", agency_rows)
                     keys.check()
                     seconds["validate"] += time.perf_counter() - started
                     writer.add("agencies", agency_rows)
                 finally:
                     writer.close()
+                keys.check_elsewhere(lambda name, fields: written_keys(staged, name, fields))
                 on_stage("publish")
                 started = time.perf_counter()
                 check_written(staged, writer.counts)
@@ -586,9 +607,17 @@ class Inputs:
     failed: list[FileResult] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    warned: set[str] = field(default_factory=set)  # the warnings, for a look-up that does not grow with them
     seen: dict[str, str] = field(default_factory=dict)  # text sha256 → the file that had it first
     seconds: dict[str, float] = field(
         default_factory=lambda: dict.fromkeys((*PER_FILE_STAGES, "validate", "publish"), 0.0))
+
+    def warn(self, warnings: list[str]) -> None:
+        """Add warnings not given before, in order."""
+        for warning in warnings:
+            if warning not in self.warned:
+                self.warned.add(warning)
+                self.warnings.append(warning)
 
     def take(self, result: FileResult) -> FileRecords | None:
         """The records to publish for this file: its own, the previous release's (a file that
@@ -624,8 +653,8 @@ class Inputs:
         version = self.previous_rows.previous.version
         skipped["carriedForward"] = version
         self.carried.append(result.name)
-        self.warnings.append(f"{result.name}: could not be read this time; its rows of version {version} "
-                             "are carried forward")
+        self.warn([f"{result.name}: could not be read this time; its rows of version {version} "
+                   "are carried forward"])
         if source := self.previous_rows.source(result.name):
             self.sources.append(source)
         return records

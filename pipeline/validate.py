@@ -5,12 +5,13 @@ breaks and the raw source line, so a person can find the text that produced it.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import fastjsonschema
 
 from pipeline.errors import ValidationFailure
-from pipeline.schema import record_schema, resource_names, validator
+from pipeline.schema import record_schema, validator
 
 
 def where(record: Mapping, source_of: Mapping[str, str]) -> str:
@@ -48,50 +49,99 @@ def is_set(key) -> bool:
     return all(part is not None for part in key) if isinstance(key, tuple) else key is not None
 
 
-class KeyIndex:
-    """Primary keys and foreign-key values of every table, gathered batch by batch.
+# The tables merged from every file into one for the build (build.AgencyTable); every other
+# table's rows belong to one file.
+SHARED_TABLES = ("agencies",)
+# Every id of a file's rows is the file's id prefix (classify.id_prefix) followed by one of these
+# suffixes, which hold `-d` only at their start: an id names its file unambiguously, so rows of
+# two files (whose prefixes differ: discover_seeds refuses twins) can never share a key.
+FILE_ID_SUFFIX = re.compile(r"-d\d+(?:-[mat]\d+)?")
+Reference = tuple[str, tuple[str, ...], str]  # (table, its fields, the table they refer to)
 
-    Duplicates are refused as they arrive; references are checked once everything is in, with
-    set look-ups, so the cost grows linearly with the rows.
+
+def references(name: str, records: list[Mapping]) -> Iterator[tuple[Reference, set]]:
+    """Each foreign key of the table with the set values it takes in these records."""
+    for fk in record_schema(name)["foreignKeys"]:
+        fields = tuple(fk["fields"])
+        refs = set(key_values(records, fields))
+        refs = {r for r in refs if r is not None} if len(fields) == 1 else {r for r in refs if is_set(r)}
+        yield (name, fields, fk["reference"]["resource"]), refs
+
+
+def missing_rows(reference: Reference, missing: set) -> ValidationFailure:
+    name, fields, target = reference
+    return ValidationFailure(
+        f"{name}: {'/'.join(fields)} = {min(missing)} has no row in {target}"
+        + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+
+
+class KeyIndex:
+    """Primary keys unique and foreign keys resolved, file by file, in memory that does not grow
+    with the corpus.
+
+    A file's rows are checked on their own (`add_file`): their keys are ids of that file (they
+    start with its id prefix), unique among its rows, and what they refer to is among its rows.
+    Only two things outlive a file: the references into the shared tables (agencies, a few
+    thousand at most), checked against them once they are made (`add_shared`, `check`); and
+    references to another file's rows, which this pipeline never makes, kept to be looked up in
+    the written files at the end (`check_elsewhere`).
     """
 
     def __init__(self) -> None:
-        self.keys: dict[str, set] = {name: set() for name in resource_names()}
-        self.references: dict[tuple[str, tuple[str, ...], str], set] = {}
+        self.shared_keys: dict[str, set] = {name: set() for name in SHARED_TABLES}
+        self.shared_refs: dict[Reference, set] = {}
+        self.elsewhere: dict[Reference, set] = {}
 
-    def add(self, name: str, records: list[Mapping]) -> None:
-        schema = record_schema(name)
-        values = key_values(records, schema["primaryKey"])
-        seen = self.keys[name]
+    def add_file(self, prefix: str, rows: Mapping[str, list[Mapping]]) -> None:
+        keys: dict[str, set] = {}
+        for name, records in rows.items():
+            key = record_schema(name)["primaryKey"]
+            values = key_values(records, key)
+            for value in values:
+                ident = value[0] if isinstance(value, tuple) else value
+                if not (isinstance(ident, str) and ident.startswith(prefix)
+                        and FILE_ID_SUFFIX.fullmatch(ident, len(prefix))):
+                    raise ValidationFailure(f"{name}: {key[0]} {ident} is not an id of the file's rows "
+                                            f"(`{prefix}-d…`)")
+            unique = keys[name] = set(values)
+            if len(unique) != len(values):
+                seen: set = set()
+                raise ValidationFailure(f"{name}: duplicate primary key "
+                                        f"{next(v for v in values if v in seen or seen.add(v))}")
+        for name, records in rows.items():
+            for reference, refs in references(name, records):
+                target = reference[2]
+                if target in self.shared_keys:
+                    self.shared_refs.setdefault(reference, set()).update(refs)
+                elif missing := refs - keys.get(target, set()):
+                    self.elsewhere.setdefault(reference, set()).update(missing)
+
+    def add_shared(self, name: str, records: list[Mapping]) -> None:
+        values = key_values(records, record_schema(name)["primaryKey"])
+        seen = self.shared_keys[name]
         if len(set(values)) != len(values) or not seen.isdisjoint(values):
             duplicate = next(v for i, v in enumerate(values) if v in seen or v in values[:i])
             raise ValidationFailure(f"{name}: duplicate primary key {duplicate}")
         seen.update(values)
-        for fk in schema["foreignKeys"]:
-            fields = tuple(fk["fields"])
-            refs = set(key_values(records, fields))
-            if len(fields) == 1:
-                refs.discard(None)
-            else:
-                refs = {r for r in refs if is_set(r)}
-            self.references.setdefault((name, fields, fk["reference"]["resource"]), set()).update(refs)
+        for reference, refs in references(name, records):
+            self.shared_refs.setdefault(reference, set()).update(refs)
 
     def check(self) -> None:
-        for (name, fields, target), values in self.references.items():
-            missing = values - self.keys[target]
+        """References into the shared tables, once these are complete."""
+        for reference, values in self.shared_refs.items():
+            if missing := values - self.shared_keys[reference[2]]:
+                raise missing_rows(reference, missing)
+
+    def check_elsewhere(self, keys_of: Callable[[str, tuple[str, ...]], Iterable]) -> None:
+        """References to other files' rows, looked up in the whole tables as written
+        (`keys_of(table, fields)` gives the key of every row, in one pass)."""
+        for reference, values in self.elsewhere.items():
+            name, fields, target = reference
+            missing = set(values)
+            for key in keys_of(target, tuple(record_schema(target)["primaryKey"])):
+                missing.discard(key)
             if missing:
-                raise ValidationFailure(
-                    f"{name}: {'/'.join(fields)} = {min(missing)} has no row in {target}"
-                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
-                )
-
-
-def check_keys(tables: Mapping[str, list[Mapping]]) -> None:
-    """Unique primary keys and resolvable foreign keys of whole tables."""
-    index = KeyIndex()
-    for name in resource_names():
-        index.add(name, list(tables.get(name, [])))
-    index.check()
+                raise missing_rows(reference, missing)
 
 
 def validate_file_records(rows: Mapping[str, list[Mapping]], source_file: str) -> None:
