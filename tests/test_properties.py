@@ -18,17 +18,25 @@ from pipeline.clean import (
     CREDIT,
     FURNITURE_MAX,
     INVISIBLE,
+    LABEL,
     LINK_MAX,
     MIN_CJK_SHARE,
     PAGE_NUMBER,
+    STANDALONE,
+    STANDALONE_NEXT,
     WHITESPACE,
     clean_lines,
     decode,
+    display_width,
     is_page_number,
+    is_section_break,
     join_paragraphs,
     layout_lines,
+    leading_label,
+    line_cues,
     looks_chinese,
     squeeze,
+    typical_widths,
     with_compatible_forms,
     without_web_residue,
 )
@@ -170,6 +178,53 @@ def test_the_chinese_text_shortcut_agrees_with_the_whole_count(sample):
 @given(PAGE_LINE)
 def test_the_page_number_shortcut_agrees_with_the_full_pattern(line):
     assert is_page_number(line) == bool(PAGE_NUMBER.match(WHITESPACE.sub("", line)))
+
+
+@SETTINGS
+@given(TEXT)
+def test_the_label_shortcut_agrees_with_the_full_pattern(text):
+    def found(m):
+        return m and m.groupdict()
+
+    for candidate in (text, squeeze(text)):
+        assert found(leading_label(candidate)) == found(LABEL.match(candidate))
+        label = LABEL.match(candidate) is not None
+        section = is_section_break(candidate)
+        assert line_cues(candidate) == (
+            label,
+            bool(label or section or STANDALONE_NEXT.match(candidate)),
+            bool(section or STANDALONE.match(candidate)),
+        )
+
+
+# CJK, its punctuation and full-width forms print two half-character units wide.
+WIDE = re.compile("[\u2e80-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+                  "\U00020000-\U0003ffff]")
+
+
+def half_width_units(ch: str) -> int:
+    if ch.isascii():
+        return 1 if ch.isalnum() else 2  # extraction turned full-width punctuation into ASCII
+    return 2 if WIDE.match(ch) or unicodedata.east_asian_width(ch) in "WFA" else 1
+
+
+@SETTINGS
+@given(TEXT)
+def test_display_width_counts_half_width_units(text):
+    visible = re.sub(r"\s", "", text)
+    gaps = len(re.findall(r"(?<=[A-Za-z0-9])\s|\s(?=[A-Za-z0-9])", text)) if visible != text else 0
+    assert display_width(text) == sum(map(half_width_units, visible)) + gaps
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 60), max_size=120), st.integers(1, 25))
+def test_typical_widths_is_the_most_common_width_around_each_line(widths, radius):
+    expected = []
+    for i in range(len(widths)):
+        around = [w // 2 * 2 for w in widths[max(i - radius, 0): i + radius + 1] if w >= 20]
+        count, mode = max((around.count(w), w) for w in around) if around else (0, 0)
+        expected.append(mode if count >= 3 else 0)
+    assert typical_widths(widths, radius) == expected
 
 
 @SETTINGS
