@@ -44,7 +44,22 @@ from pipeline.errors import InputError
 from pipeline.extract.agencies import find_clauses
 from pipeline.extract.amounts import extract_amounts
 from pipeline.extract.targets import extract_targets
-from pipeline.segment import segment_file
+from pipeline.segment import (
+    CLOSING_NOTE,
+    DATE,
+    PRINTED,
+    TRAILING_QUALIFIER,
+    is_closing_note,
+    is_date_line,
+    is_issuer,
+    issuer_pattern,
+    kind_by_suffix,
+    kind_of,
+    kind_pattern,
+    known_issuers,
+    parse_date,
+    segment_file,
+)
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -263,6 +278,28 @@ def check_documents(text: str):
         for number, line in doc.table_lines:
             assert raw[number - 1] == line
     return docs
+
+
+# Short lines as headers and signatures print them, ending as the shortcuts look at.
+HEADER_LINE = st.tuples(
+    st.lists(st.one_of(PHRASES, PIECE), max_size=4).map("".join),
+    st.sampled_from(["", "（试行）", "(暂行)", "通知", "实施意见", "意见", "办公厅", "人民政府", "局", "文件", "印发",
+                     "抄送：", "2019年1月9日", "共印20份", "（此件公开发布）", "号", "日"]),
+    st.sampled_from(["", "", "\n", "\n\n"]),
+).map("".join)
+
+
+@SETTINGS
+@given(HEADER_LINE)
+def test_the_header_shortcuts_agree_with_the_full_patterns(text):
+    m = kind_pattern().search(TRAILING_QUALIFIER.sub("", text))
+    assert kind_of(text) == (kind_by_suffix()[m.group(1)] if m else None)
+    assert is_issuer(text) == (len(text) <= 26 and (text in known_issuers() or (
+        issuer_pattern().match(text) is not None and not re.search("关于|转发|批转|印发", text))))
+    assert is_closing_note(text) == bool(
+        (CLOSING_NOTE.match(text) and not parse_date(text)) or PRINTED.match(text))
+    assert is_date_line(text) == bool(DATE.fullmatch(text) or re.fullmatch(
+        "[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日", text))
 
 
 @SETTINGS
