@@ -333,6 +333,8 @@ def without_control_characters(text: str, name: str, warnings: list[str]) -> str
 def check_line_lengths(text: str, name: str) -> None:
     """A line longer than any paragraph means the extraction lost its line breaks; reading it
     would take minutes for nothing useful, so it is refused."""
+    if len(text) <= MAX_LINE_CHARS:  # no line of it can be too long
+        return
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS and max(map(len, LAYOUT_BREAK.split(line))) > MAX_LINE_CHARS:
             raise InputError(
@@ -367,10 +369,11 @@ def normalise(text: str, name: str, warnings: list[str]) -> str:
     traditional → simplified (with a warning), each within its raw line: no step ever adds or
     removes a line feed, so every character keeps its raw line number."""
     text = without_web_residue(text)
-    if INVISIBLE.search(text):
-        text = INVISIBLE.sub("", text)
-    text = with_compatible_forms(text)
-    text = FULL_WIDTH_RUN.sub(lambda run: run.group().translate(FULL_WIDTH), text)
+    if NORMALISED.search(text):  # one scan for all the steps below: most texts need none
+        if INVISIBLE.search(text):
+            text = INVISIBLE.sub("", text)
+        text = with_compatible_forms(text)
+        text = FULL_WIDTH_RUN.sub(lambda run: run.group().translate(FULL_WIDTH), text)
     converter = to_simplified()
     sample = text[:200_000]
     converted = converter.convert(sample)
@@ -429,6 +432,9 @@ INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u206
 COMPATIBLE = re.compile("[\u2160-\u217f\u2474-\u249b\u2f00-\u2fdf\u3220-\u3243\uf900-\ufaff"
                         "\ufb00-\ufb06\U0002f800-\U0002fa1f]+")
 RADICAL = re.compile("[\u2e80-\u2eff]")
+# Any character one of the steps of `normalise` changes (the union of the classes above).
+NORMALISED = re.compile("[" + "".join(pattern.pattern.strip("[]+") for pattern in
+                                      (INVISIBLE, COMPATIBLE, RADICAL, FULL_WIDTH_RUN)) + "]")
 
 
 def without_web_residue(text: str) -> str:
@@ -588,7 +594,9 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
                 blank += 1
                 continue
             row_number = next_row and stripped.isdigit() and int(stripped) in (next_row, 1)
-            if (is_page_number(stripped) and not row_number) or CREDIT.match(stripped):
+            last = stripped[-1]  # a quick no for nearly every line, before the patterns
+            if ((last.isdecimal() or last in PAGE_NUMBER_END) and is_page_number(stripped) and not row_number) or (
+                    stripped[0] in "责编校" and CREDIT.match(stripped)):
                 after_page_number = True
                 blank = -1
                 continue
@@ -601,7 +609,8 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
             after_page_number = False
             blank = 0
             spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
-            content, doubled = undouble(stripped, WHITESPACE.sub("", stripped) if spaced else stripped)
+            squeezed = WHITESPACE.sub("", stripped) if spaced else stripped
+            content, doubled = undouble(stripped, squeezed) if len(squeezed) >= 8 else (stripped, False)
             spaced_number = bool(row_number) or (
                 spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
             table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)

@@ -292,12 +292,12 @@ def report_issuer(doc: Document) -> str | None:
 
 def junction_counts(lines: list[Line]) -> Counter[str]:
     """Bigram and trigram counts inside lines, to judge which line ends a given line continues."""
-    counts: Counter[str] = Counter()
-    for line in lines:
-        text = line.compact
-        bigrams = list(map(operator.add, text, text[1:]))  # map and Counter loop in C
-        counts.update(bigrams)
-        counts.update(map(operator.add, bigrams, text[2:]))
+    # One text, the lines apart by a line feed, which no line holds: the grams that span two
+    # lines contain it, and junction_score never asks for those.
+    text = "\n".join(line.compact for line in lines)
+    bigrams = list(map(operator.add, text, text[1:]))  # map and Counter loop in C
+    counts: Counter[str] = Counter(bigrams)
+    counts.update(map(operator.add, bigrams, text[2:]))
     return counts
 
 
