@@ -156,11 +156,18 @@ def kind_of(title: str) -> str | None:
         title = TRAILING_QUALIFIER.sub("", title)
         if title.endswith("\n"):  # `$` also matches before a final line feed
             title = title[:-1]
+    if not title.endswith(kind_endings()):  # one check in C for most texts
+        return None
     by_suffix = kind_by_suffix()
     for size in suffix_sizes():
         if (kind := by_suffix.get(title[-size:])) is not None:
             return kind
     return None
+
+
+@cache
+def kind_endings() -> tuple[str, ...]:
+    return tuple(kind_by_suffix())
 
 
 @cache
@@ -570,6 +577,8 @@ def delivery_line(paragraphs: list[Paragraph], k: int) -> tuple[re.Match[str] | 
     """The delivery line of a report or speech at paragraph k, printed on one line or broken over
     two (——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上): (match, paragraphs used)."""
     text = paragraphs[k].text
+    if text[:1] not in "—－-–（(12" or "在" not in text + (paragraphs[k + 1].text if k + 1 < len(paragraphs) else ""):
+        return None, 0  # a match with its dash or date opens with one of these and holds 在
     for width, candidate in ((1, text), (2, text + paragraphs[k + 1].text if k + 1 < len(paragraphs) else "")):
         m = DELIVERY.fullmatch(candidate)
         if m and (m.group("dash") or m.group("date")):

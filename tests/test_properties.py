@@ -25,6 +25,7 @@ from pipeline.clean import (
     STANDALONE,
     STANDALONE_NEXT,
     WHITESPACE,
+    Paragraph,
     clean_lines,
     decode,
     display_width,
@@ -47,8 +48,10 @@ from pipeline.extract.targets import extract_targets
 from pipeline.segment import (
     CLOSING_NOTE,
     DATE,
+    DELIVERY,
     PRINTED,
     TRAILING_QUALIFIER,
+    delivery_line,
     is_closing_note,
     is_date_line,
     is_issuer,
@@ -282,9 +285,10 @@ def check_documents(text: str):
 
 # Short lines as headers and signatures print them, ending as the shortcuts look at.
 HEADER_LINE = st.tuples(
+    st.sampled_from(["", "", "——", "（", "2026年1月26日", "——2026年1月26日在"]),
     st.lists(st.one_of(PHRASES, PIECE), max_size=4).map("".join),
     st.sampled_from(["", "（试行）", "(暂行)", "通知", "实施意见", "意见", "办公厅", "人民政府", "局", "文件", "印发",
-                     "抄送：", "2019年1月9日", "共印20份", "（此件公开发布）", "号", "日"]),
+                     "抄送：", "2019年1月9日", "共印20份", "（此件公开发布）", "号", "日", "在省人民代表大会上"]),
     st.sampled_from(["", "", "\n", "\n\n"]),
 ).map("".join)
 
@@ -300,6 +304,26 @@ def test_the_header_shortcuts_agree_with_the_full_patterns(text):
         (CLOSING_NOTE.match(text) and not parse_date(text)) or PRINTED.match(text))
     assert is_date_line(text) == bool(DATE.fullmatch(text) or re.fullmatch(
         "[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日", text))
+
+
+# Delivery lines of a report or speech, whole, broken over two lines, or neither.
+DELIVERY_TEXT = st.tuples(*(st.sampled_from(slot) for slot in (
+    ["", "——", "—", "（", "(", "在"], ["", "2026年1月26日", "1999年12月1日"], ["在", "", "\n在"],
+    ["省第十四届", "", "省\n第十四届", "X"], ["人民代表大会", "", "\n"], ["上", "", "上\n"],
+    ["", "的报告", "的讲话）", "）", "。"],
+))).map("".join)
+
+
+@SETTINGS
+@given(DELIVERY_TEXT)
+def test_the_delivery_line_shortcut_agrees_with_the_full_pattern(text):
+    paragraphs = [Paragraph(piece, (0,), (1,), False, False) for piece in text.split("\n") if piece]
+    for k in range(len(paragraphs)):
+        full = [(m, width) for width in (1, 2) if k + width <= len(paragraphs)
+                and (m := DELIVERY.fullmatch("".join(p.text for p in paragraphs[k: k + width])))
+                and (m.group("dash") or m.group("date"))]
+        found, width = delivery_line(paragraphs, k)
+        assert ((found.group(), width) if found else None) == ((full[0][0].group(), full[0][1]) if full else None)
 
 
 @SETTINGS
