@@ -37,11 +37,13 @@ CREDIT = re.compile(r"^(责任编辑|责编|编辑|校对)[\s：:]+\S")
 WHITESPACE = re.compile(r"[\s\u3000\u2002-\u200b\ufeff]+")
 TERMINAL = frozenset("。！？；：!?;:")
 # A paragraph may also end after a closing bracket or quote that follows a terminal mark.
-CLOSERS = frozenset("）)〕】」』”’")
+CLOSING = "）)〕】」』”’"
+CLOSERS = frozenset(CLOSING)
 # A numbered item's label at the start of a paragraph, by style (see segment.label_style).
 # Paragraph text is squeezed, so the only space left inside a label is one between two digits
 # (`第 1 0 条` reads `第1 0条`); the label in the data is the printed label without whitespace.
-CN_NUMBER = "[一二三四五六七八九十百千零〇两]{1,8}"
+CN_DIGITS = "一二三四五六七八九十百千零〇两"
+CN_NUMBER = f"[{CN_DIGITS}]{{1,8}}"
 DIGITS = "[0-9](?: ?[0-9]){0,3}"  # up to four digits: items numbered past 999
 ROMAN = "XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I"
 # After a decimal outline label (1.1, 2.3.1) comes its heading, never a unit of the number.
@@ -60,6 +62,17 @@ LABEL = re.compile(
     rf"|(?P<upper_roman>(?:{ROMAN}))[.、](?![A-Za-z0-9])"
     rf"|第(?P<article>{CN_NUMBER}|{DIGITS})(?P<article_mark>章|节|条|款|编|部分))"
 )
+# The characters a label can open with (every alternative of LABEL above): a cheap no before
+# the pattern for the many lines that open with anything else.
+LABEL_STARTS = frozenset(
+    CN_DIGITS + "（(0123456789abcdefghijklmnopqrstuvwxyzIVX第"
+    + "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
+)
+
+
+def leading_label(text: str) -> re.Match[str] | None:
+    """The printed label `text` opens with (LABEL), if any."""
+    return LABEL.match(text) if text[:1] in LABEL_STARTS else None
 
 
 # Lines that always stand alone: a 文号, a date line, a whole-line parenthetical.
@@ -320,6 +333,8 @@ def without_control_characters(text: str, name: str, warnings: list[str]) -> str
 def check_line_lengths(text: str, name: str) -> None:
     """A line longer than any paragraph means the extraction lost its line breaks; reading it
     would take minutes for nothing useful, so it is refused."""
+    if len(text) <= MAX_LINE_CHARS:  # no line of it can be too long
+        return
     for number, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS and max(map(len, LAYOUT_BREAK.split(line))) > MAX_LINE_CHARS:
             raise InputError(
@@ -354,10 +369,11 @@ def normalise(text: str, name: str, warnings: list[str]) -> str:
     traditional → simplified (with a warning), each within its raw line: no step ever adds or
     removes a line feed, so every character keeps its raw line number."""
     text = without_web_residue(text)
-    if INVISIBLE.search(text):
-        text = INVISIBLE.sub("", text)
-    text = with_compatible_forms(text)
-    text = FULL_WIDTH_RUN.sub(lambda run: run.group().translate(FULL_WIDTH), text)
+    if NORMALISED.search(text):  # one scan for all the steps below: most texts need none
+        if INVISIBLE.search(text):
+            text = INVISIBLE.sub("", text)
+        text = with_compatible_forms(text)
+        text = FULL_WIDTH_RUN.sub(lambda run: run.group().translate(FULL_WIDTH), text)
     converter = to_simplified()
     sample = text[:200_000]
     converted = converter.convert(sample)
@@ -416,6 +432,9 @@ INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u206
 COMPATIBLE = re.compile("[\u2160-\u217f\u2474-\u249b\u2f00-\u2fdf\u3220-\u3243\uf900-\ufaff"
                         "\ufb00-\ufb06\U0002f800-\U0002fa1f]+")
 RADICAL = re.compile("[\u2e80-\u2eff]")
+# Any character one of the steps of `normalise` changes (the union of the classes above).
+NORMALISED = re.compile("[" + "".join(pattern.pattern.strip("[]+") for pattern in
+                                      (INVISIBLE, COMPATIBLE, RADICAL, FULL_WIDTH_RUN)) + "]")
 
 
 def without_web_residue(text: str) -> str:
@@ -469,7 +488,7 @@ def is_cjk(ch: str) -> bool:
 
 
 def is_ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+    return ch in ASCII_ALNUM_CHARS
 
 
 def squeeze(text: str) -> str:
@@ -499,19 +518,28 @@ def undouble(text: str, squeezed: str | None = None) -> tuple[str, bool]:
 # Characters whose printed width is two: CJK, its punctuation, full-width forms.
 WIDE_RANGES = "\u2e80-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
 MAYBE_NARROW = re.compile(f"[^\\x00-\\x7f{WIDE_RANGES}\\s]")
-ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
+ASCII_ALNUM = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+ASCII_ALNUM_CHARS = frozenset(ASCII_ALNUM.decode())
 SPACE_NEAR_ASCII = re.compile(r"(?<=[A-Za-z0-9])\s|\s(?=[A-Za-z0-9])")
-ANY_SPACE = re.compile(r"\s+")
+
+
+@cache
+def is_narrow(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) not in "WFA"
 
 
 def display_width(text: str) -> int:
     """Printed width in half-character units. Extraction turned some full-width punctuation
     into ASCII and added stray spaces, so ASCII punctuation counts full and spaces nothing,
     except a gap next to a digit or Latin letter, which is real layout space."""
-    visible = ANY_SPACE.sub("", text)
-    narrow = sum(unicodedata.east_asian_width(ch) not in "WFA" for ch in MAYBE_NARROW.findall(visible))
+    visible = "".join(text.split())  # str.split and the pattern \s take the same characters
+    ascii_part = visible.encode("ascii", "ignore")
+    alnum = len(ascii_part) - len(ascii_part.translate(None, ASCII_ALNUM)) if ascii_part else 0
+    narrow = 0
+    if len(ascii_part) < len(visible) and (maybe_narrow := MAYBE_NARROW.findall(visible)):
+        narrow = sum(map(is_narrow, maybe_narrow))
     gaps = len(SPACE_NEAR_ASCII.findall(text)) if len(visible) < len(text) else 0
-    return 2 * len(visible) - run_length(ASCII_ALNUM, visible) - narrow + gaps
+    return 2 * len(visible) - alnum - narrow + gaps
 
 
 # Besides a digit, the last character of a stripped line that may be a page number (strip()
@@ -566,7 +594,9 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
                 blank += 1
                 continue
             row_number = next_row and stripped.isdigit() and int(stripped) in (next_row, 1)
-            if (is_page_number(stripped) and not row_number) or CREDIT.match(stripped):
+            last = stripped[-1]  # a quick no for nearly every line, before the patterns
+            if ((last.isdecimal() or last in PAGE_NUMBER_END) and is_page_number(stripped) and not row_number) or (
+                    stripped[0] in "责编校" and CREDIT.match(stripped)):
                 after_page_number = True
                 blank = -1
                 continue
@@ -579,7 +609,8 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
             after_page_number = False
             blank = 0
             spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
-            content, doubled = undouble(stripped, WHITESPACE.sub("", stripped) if spaced else stripped)
+            squeezed = WHITESPACE.sub("", stripped) if spaced else stripped
+            content, doubled = undouble(stripped, squeezed) if len(squeezed) >= 8 else (stripped, False)
             spaced_number = bool(row_number) or (
                 spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
             table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)
@@ -736,33 +767,45 @@ def typical_widths(widths: list[int], radius: int = 20) -> list[int]:
     """Per line, the most common full-line width among its neighbours (the column width)."""
     buckets = [w // 2 * 2 if w >= 20 else None for w in widths]
     counts: dict[int, int] = {}
-
-    def move(bucket: int | None, step: int) -> None:
-        if bucket is None:
-            return
-        count = counts.get(bucket, 0) + step
-        if count:
-            counts[bucket] = count
-        else:
-            del counts[bucket]
-
+    # The most frequent width, the wider on a tie: (count, width), kept as the window moves and
+    # looked for again only when a line of that width leaves it.
+    best = (0, 0)
     for bucket in buckets[:radius]:
-        move(bucket, 1)
+        if bucket is not None:
+            counts[bucket] = count = counts.get(bucket, 0) + 1
+            best = max(best, (count, bucket))
     typical = []
     for i in range(len(widths)):
-        if i + radius < len(buckets):
-            move(buckets[i + radius], 1)
-        if i - radius - 1 >= 0:
-            move(buckets[i - radius - 1], -1)
-        # The most frequent width, the wider on a tie; no recurring width means no column
-        # (the extractor wrote one paragraph per line).
-        count, mode = max(zip(counts.values(), counts.keys())) if counts else (0, 0)
-        typical.append(mode if count >= 3 else 0)
+        if i + radius < len(buckets) and (bucket := buckets[i + radius]) is not None:
+            counts[bucket] = count = counts.get(bucket, 0) + 1
+            best = max(best, (count, bucket))
+        if i - radius - 1 >= 0 and (bucket := buckets[i - radius - 1]) is not None:
+            count = counts[bucket] - 1
+            if count:
+                counts[bucket] = count
+            else:
+                del counts[bucket]
+            if bucket == best[1]:
+                best = max(zip(counts.values(), counts.keys())) if counts else (0, 0)
+        # No recurring width means no column (the extractor wrote one paragraph per line).
+        typical.append(best[1] if best[0] >= 3 else 0)
     return typical
 
 
-def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None) -> bool:
-    """Does the paragraph end after this line?
+def line_cues(text: str) -> tuple[bool, bool, bool]:
+    """What a line's squeezed text alone says of paragraph ends: (it opens with a printed label,
+    a paragraph ends before it, a paragraph ends after it). A label never continues a sentence;
+    a 文号, a date line, a parenthetical and a section break stand alone."""
+    label = text[:1] in LABEL_STARTS and LABEL.match(text) is not None
+    section = is_section_break(text)
+    before = label or section or (text[-1:] in "号日）)" and STANDALONE_NEXT.match(text) is not None)
+    after = section or (text[:1] in "（(" and STANDALONE.match(text) is not None)
+    return label, before, after
+
+
+def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None,
+                   cues: tuple[bool, bool, bool], next_cues: tuple[bool, bool, bool]) -> bool:
+    """Does the paragraph end after this line? (`cues`, `next_cues`: `line_cues` of the two lines.)
 
     A finished line (ending in 。；： …) ends its paragraph when it is short, when the next
     line opens a numbered item, or when it is a whole paragraph on one wide line. An
@@ -771,18 +814,13 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None)
     """
     if next_line is None or line.doubled or next_line.doubled or typical == 0 or next_line.gap_before:
         return True
+    if cues[2] or next_cues[1]:
+        return True
     text = line.text.rstrip()
-    last = text.rstrip("".join(CLOSERS))[-1:] or text[-1:]
+    last = text.rstrip(CLOSING)[-1:] or text[-1:]
     finished = last in TERMINAL or text[-1:] in TERMINAL
-    next_text = next_line.compact
-    if STANDALONE_NEXT.match(next_text) or STANDALONE.match(line.compact):
-        return True
-    if is_section_break(next_text) or is_section_break(line.compact):
-        return True
-    if LABEL.match(next_text):  # a printed label never continues a sentence
-        return True
     closed = text[-1:] in CLOSERS
-    opens_item = LABEL.match(line.compact) is not None or line.spaced_number
+    opens_item = cues[0] or line.spaced_number
     if next_line.table_row or (next_line.spaced_number and (finished or closed or opens_item or width < typical - 3)):
         return True
     if not finished:
@@ -797,22 +835,23 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Rejoin lines broken inside a paragraph, keeping paragraph and heading boundaries."""
     widths = [display_width(ln.text) for ln in lines]
     typical = typical_widths(widths)
+    cues = [line_cues(ln.compact) for ln in lines]
     paragraphs: list[Paragraph] = []
     text = ""
     offsets: list[int] = []
     numbers: list[int] = []
     first: Line | None = None
+    last = len(lines) - 1
     for i, line in enumerate(lines):
         piece = line.compact
         if first is None:
             first = line
-        elif text and piece and is_ascii_alnum(text[-1]) and is_ascii_alnum(piece[0]):
+        elif text and piece and text[-1] in ASCII_ALNUM_CHARS and piece[0] in ASCII_ALNUM_CHARS:
             text += " "
         offsets.append(len(text))
         numbers.append(line.number)
         text += piece
-        next_line = lines[i + 1] if i + 1 < len(lines) else None
-        if ends_paragraph(line, widths[i], typical[i], next_line):
+        if i == last or ends_paragraph(line, widths[i], typical[i], lines[i + 1], cues[i], cues[i + 1]):
             paragraphs.append(
                 Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
                           first.spaced_number, first.table_row)

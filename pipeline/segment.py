@@ -16,12 +16,12 @@ from functools import cache
 from importlib import resources
 
 from pipeline.clean import (
-    LABEL,
     TERMINAL,
     Line,
     Paragraph,
     is_section_break,
     join_paragraphs,
+    leading_label,
 )
 from pipeline.extract.numbers import chinese_value
 
@@ -72,6 +72,10 @@ UNTITLED_KIND = (
 TRAILING_QUALIFIER = re.compile(r"[（(](?:试行|暂行|征求意见稿|送审稿|讨论稿|草案)[）)]$")
 HEADING_MAX = 30
 QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
+PARENTHESISED = re.compile(r"[（(].*[）)]")
+SPACE = re.compile(r"\s")
+TITLE_MARKS = re.compile(r"[《》\s]")
+CLAUSE_MARK = re.compile(r"[，,；;：:]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +125,23 @@ def kind_suffixes() -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def issuer_pattern() -> re.Pattern[str]:
+def issuer_suffixes() -> tuple[str, ...]:
+    """`issuer_suffixes.txt`, longest first."""
     text = resources.files("pipeline.lexicons").joinpath("issuer_suffixes.txt").read_text("utf-8")
-    suffixes = sorted(
+    return tuple(sorted(
         (s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")), key=len, reverse=True
-    )
-    return re.compile(r"^(?:中共)?[\u4e00-\u9fff（）()]{2,24}?(?:" + "|".join(suffixes) + ")$")
+    ))
+
+
+@cache
+def issuer_endings() -> tuple[str, ...]:
+    """How a text issuer_pattern matches ends: a suffix, or a line feed (`$` matches before it)."""
+    return (*issuer_suffixes(), "\n")
+
+
+@cache
+def issuer_pattern() -> re.Pattern[str]:
+    return re.compile(r"^(?:中共)?[\u4e00-\u9fff（）()]{2,24}?(?:" + "|".join(issuer_suffixes()) + ")$")
 
 
 @cache
@@ -136,8 +151,29 @@ def kind_pattern() -> re.Pattern[str]:
 
 
 def kind_of(title: str) -> str | None:
-    match = kind_pattern().search(TRAILING_QUALIFIER.sub("", title))
-    return kind_by_suffix()[match.group(1)] if match else None
+    """The kind a title's ending names (kind_pattern): the longest suffix it ends with."""
+    if title[-1:] in "）)\n":  # TRAILING_QUALIFIER and `$` need one of these
+        title = TRAILING_QUALIFIER.sub("", title)
+        if title.endswith("\n"):  # `$` also matches before a final line feed
+            title = title[:-1]
+    if not title.endswith(kind_endings()):  # one check in C for most texts
+        return None
+    by_suffix = kind_by_suffix()
+    for size in suffix_sizes():
+        if (kind := by_suffix.get(title[-size:])) is not None:
+            return kind
+    return None
+
+
+@cache
+def kind_endings() -> tuple[str, ...]:
+    return tuple(kind_by_suffix())
+
+
+@cache
+def suffix_sizes() -> tuple[int, ...]:
+    """The lengths of the title endings, longest first."""
+    return tuple(sorted({len(suffix) for suffix in kind_by_suffix()}, reverse=True))
 
 
 @cache
@@ -177,11 +213,12 @@ NOT_AN_ISSUER = re.compile("关于|转发|批转|印发")
 
 def is_issuer(text: str) -> bool:
     return len(text) <= 26 and (text in known_issuers() or (
-        issuer_pattern().match(text) is not None and not NOT_AN_ISSUER.search(text)))
+        text.endswith(issuer_endings())  # a cheap no before the pattern
+        and issuer_pattern().match(text) is not None and not NOT_AN_ISSUER.search(text)))
 
 
 def is_unfinished_short(text: str, limit: int = 40) -> bool:
-    return 0 < len(text) <= limit and text[-1] not in TERMINAL and not LABEL.match(text)
+    return 0 < len(text) <= limit and text[-1] not in TERMINAL and not leading_label(text)
 
 
 # A title that issues another document, whatever its kind (关于印发…的函).
@@ -195,13 +232,17 @@ def is_title(text: str) -> bool:
         is_unfinished_short(text, 60)
         and kind_of(text) is not None
         and not text.startswith("附件")
-        and not CAPTION.match(text)
+        and not is_caption(text)
         and "。" not in text
     )
 
 
+def is_caption(text: str) -> bool:
+    return text[:1] in "图表" and CAPTION.match(text) is not None
+
+
 def normalise_title(text: str) -> str:
-    return re.sub(r"[《》\s]", "", text)
+    return TITLE_MARKS.sub("", text)
 
 
 def normalise_doc_number(match: re.Match[str]) -> str:
@@ -231,7 +272,7 @@ def latest_date(text: str) -> str | None:
 
 
 def is_date_line(text: str) -> bool:
-    return bool(DATE.fullmatch(text) or CHINESE_DATE.fullmatch(text))
+    return text.endswith("日") and bool(DATE.fullmatch(text) or CHINESE_DATE.fullmatch(text))
 
 
 def jurisdiction_of(issuer: str | None) -> str | None:
@@ -258,12 +299,12 @@ def report_issuer(doc: Document) -> str | None:
 
 def junction_counts(lines: list[Line]) -> Counter[str]:
     """Bigram and trigram counts inside lines, to judge which line ends a given line continues."""
-    counts: Counter[str] = Counter()
-    for line in lines:
-        text = line.compact
-        bigrams = list(map(operator.add, text, text[1:]))  # map and Counter loop in C
-        counts.update(bigrams)
-        counts.update(map(operator.add, bigrams, text[2:]))
+    # One text, the lines apart by a line feed, which no line holds: the grams that span two
+    # lines contain it, and junction_score never asks for those.
+    text = "\n".join(line.compact for line in lines)
+    bigrams = list(map(operator.add, text, text[1:]))  # map and Counter loop in C
+    counts: Counter[str] = Counter(bigrams)
+    counts.update(map(operator.add, bigrams, text[2:]))
     return counts
 
 
@@ -326,10 +367,10 @@ def title_run(paragraphs: list[Paragraph], i: int, limit: int = 3) -> tuple[str,
         piece = paragraphs[k].text
         if (
             not is_unfinished_short(piece, 60)
-            or DOC_NUMBER.search(piece)
+            or ("号" in piece and DOC_NUMBER.search(piece))
             or is_date_line(piece)
-            or re.fullmatch(r"[（(].*[）)]", piece)
-            or CAPTION.match(piece)
+            or (piece[:1] in "（(" and PARENTHESISED.fullmatch(piece))
+            or is_caption(piece)
             or paragraphs[k].spaced_number  # an outline's first heading (1　总则)
         ):
             break
@@ -356,12 +397,13 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
                         referenced=referenced)
         if doc is None and docs and (issued := issued_after_signature(paragraphs, i, docs[-1])):
             doc = Document(len(docs), issued, kind_of(issued) or "other", i, i)
-        referenced.update(normalise_title(t) for t in QUOTED_TITLE.findall(paragraphs[i].text))
+        if "《" in paragraphs[i].text:
+            referenced.update(normalise_title(t) for t in QUOTED_TITLE.findall(paragraphs[i].text))
         if doc is None:
             if not docs:  # text before any title: a fragment whose start is missing, or a text
                 # printed without its title (a crawler dropped it): read what it says it is
                 docs.append(Document(0, None, untitled_kind(paragraphs[i:]), i, i))
-            if m := TRANSMITTAL.search(paragraphs[i].text):
+            if "给你们" in paragraphs[i].text and (m := TRANSMITTAL.search(paragraphs[i].text)):
                 docs[-1].issued_title = normalise_title(m.group(1))
             i += 1
             continue
@@ -426,7 +468,9 @@ def issued_after_signature(paragraphs: list[Paragraph], i: int, notice: Document
 
 
 def is_closing_note(text: str) -> bool:
-    return (CLOSING_NOTE.match(text) is not None and not parse_date(text)) or PRINTED.match(text) is not None
+    return ((text[:1] in "（(" or "：" in text or ":" in text)  # a cheap no before CLOSING_NOTE
+            and CLOSING_NOTE.match(text) is not None and not parse_date(text)) or (
+        "印发" in text and PRINTED.match(text) is not None)
 
 
 def ends_with_date(paragraphs: list[Paragraph], i: int) -> bool:
@@ -451,7 +495,7 @@ def header_at(
             doc.issuer = paragraphs[k].text
             doc.header_end = k + 1
         return doc
-    if (m := RED_HEADER.fullmatch(p.text)) and is_issuer(m.group(1)):
+    if p.text.endswith("文件") and (m := RED_HEADER.fullmatch(p.text)) and is_issuer(m.group(1)):
         return red_header_at(paragraphs, i, ordinal, m.group(1))
     if is_issuer(p.text) and i + 1 < len(paragraphs):
         run = title_run(paragraphs, i + 1)
@@ -460,7 +504,7 @@ def header_at(
             doc = Document(ordinal, normalise_title(title), kind_of(title) or "other", i, end)
             doc.issuer = p.text
             return read_header_tail(paragraphs, doc)
-    if ANNEX_MARK.match(p.text) and i + 1 < len(paragraphs):
+    if p.text.startswith("附件") and ANNEX_MARK.match(p.text) and i + 1 < len(paragraphs):
         title = paragraphs[i + 1].text
         if is_unfinished_short(title, 60):
             return Document(ordinal, normalise_title(title), kind_of(title) or "other", i, i + 2)
@@ -533,6 +577,8 @@ def delivery_line(paragraphs: list[Paragraph], k: int) -> tuple[re.Match[str] | 
     """The delivery line of a report or speech at paragraph k, printed on one line or broken over
     two (——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上): (match, paragraphs used)."""
     text = paragraphs[k].text
+    if text[:1] not in "—－-–（(12" or "在" not in text + (paragraphs[k + 1].text if k + 1 < len(paragraphs) else ""):
+        return None, 0  # a match with its dash or date opens with one of these and holds 在
     for width, candidate in ((1, text), (2, text + paragraphs[k + 1].text if k + 1 < len(paragraphs) else "")):
         m = DELIVERY.fullmatch(candidate)
         if m and (m.group("dash") or m.group("date")):
@@ -623,21 +669,30 @@ def label_style(m: re.Match[str]) -> str:
 
 def concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
     """One located text from consecutive paragraphs, dropping `skip` leading characters."""
-    text = ""
+    pieces: list[str] = []
     offsets: list[int] = []
     numbers: list[int] = []
-    for idx, p in enumerate(paragraphs):
-        drop = skip if idx == 0 else 0
-        for off, num in zip(p.line_offsets, p.line_numbers):
-            offsets.append(len(text) + max(off - drop, 0))
-            numbers.append(num)
-        text += p.text[drop:]
-    # Keep offsets strictly meaningful: several lines may start at 0 after dropping the label.
-    pairs = sorted(dict(zip(offsets, numbers)).items()) if offsets else [(0, 0)]
+    base = 0
+    for p in paragraphs:
+        if skip:
+            offsets += [max(off - skip, 0) for off in p.line_offsets]
+            piece = p.text[skip:]
+            skip = 0
+        else:
+            offsets += [base + off for off in p.line_offsets] if base else p.line_offsets
+            piece = p.text
+        numbers += p.line_numbers
+        pieces.append(piece)
+        base += len(piece)
+    # Keep offsets strictly meaningful: several lines may start at 0 after dropping the label
+    # (the last of them is kept); nearly always they are increasing already.
+    if offsets and all(map(operator.lt, offsets, offsets[1:])):
+        offsets_kept, numbers_kept = tuple(offsets), tuple(numbers)
+    else:
+        pairs = sorted(dict(zip(offsets, numbers)).items()) if offsets else [(0, 0)]
+        offsets_kept, numbers_kept = tuple(o for o, _ in pairs), tuple(n for _, n in pairs)
     first = paragraphs[0]
-    return Paragraph(
-        text, tuple(o for o, _ in pairs), tuple(n for _, n in pairs), first.page_start, first.doubled
-    )
+    return Paragraph("".join(pieces), offsets_kept, numbers_kept, first.page_start, first.doubled)
 
 
 def paragraph_breaks(paragraphs: list[Paragraph], skip: int) -> tuple[int, ...]:
@@ -654,7 +709,7 @@ def heading_of(first_paragraph: str) -> str | None:
     if is_unfinished_short(first_paragraph, HEADING_MAX):
         return first_paragraph
     end = first_paragraph.find("。")
-    if 0 < end < HEADING_MAX and not re.search(r"[，,；;：:]", first_paragraph[:end]):
+    if 0 < end < HEADING_MAX and not CLAUSE_MARK.search(first_paragraph[:end]):
         return first_paragraph[: end + 1]
     return None
 
@@ -673,8 +728,8 @@ class Label:
 def label_of(p: Paragraph, outline: bool) -> Label | None:
     """The label a paragraph opens with: a printed mark (一、 （一） 1. 第X条 …), or a bare number
     followed by a gap when the document is a decimal outline or the line is a table row."""
-    if m := LABEL.match(p.text):
-        return Label(re.sub(r"\s", "", m.group(0)), label_style(m), m.end())
+    if m := leading_label(p.text):
+        return Label(SPACE.sub("", m.group(0)), label_style(m), m.end())
     if p.spaced_number and (outline or p.table_row) and (m := LEADING_NUMBER.match(p.text)):
         style = f"outline{m.group().count('.') + 1}" if outline else "row"
         return Label(m.group(), style, m.end())
@@ -683,7 +738,7 @@ def label_of(p: Paragraph, outline: bool) -> Label | None:
 
 def split_items(paragraphs: list[Paragraph]) -> list[Item]:
     """Numbered items at every level, by the order in which label styles first appear."""
-    outline = any((m := LABEL.match(p.text)) and m.group("outline") for p in paragraphs)
+    outline = any((m := leading_label(p.text)) and m.group("outline") for p in paragraphs)
     groups: list[tuple[Label | None, list[Paragraph]]] = []
     for p in paragraphs:
         label = label_of(p, outline)
@@ -733,8 +788,8 @@ def segment_file(lines: list[Line], raw_lines: list[str]) -> list[Document]:
         doc.issuer = (doc.issuer or issuer_from_title(doc.title) or issuer_from_doc_number(doc.doc_number)
                       or report_issuer(doc) or signed_by)
         span = paragraphs[doc.start : doc.end]
-        numbers = [n for p in span for n in p.line_numbers]
-        doc.line_start, doc.line_end = (min(numbers), max(numbers)) if numbers else (0, 0)
+        numbered = [p.line_numbers for p in span if p.line_numbers]
+        doc.line_start, doc.line_end = (min(map(min, numbered)), max(map(max, numbered))) if numbered else (0, 0)
         body = paragraphs[doc.header_end : body_end]
         table_start = find_table_header(body)
         if table_start is not None:
@@ -760,6 +815,6 @@ TABLE_HEADER_WORDS = ("序号", "工作任务", "责任单位", "配合", "时�
 def find_table_header(body: list[Paragraph]) -> int | None:
     """The paragraph holding a responsibility table's column headers, if the body has one."""
     for k, p in enumerate(body):
-        if sum(word in p.text for word in TABLE_HEADER_WORDS) >= 3 and len(p.text) <= 60:
+        if len(p.text) <= 60 and sum(word in p.text for word in TABLE_HEADER_WORDS) >= 3:
             return k
     return None

@@ -18,17 +18,26 @@ from pipeline.clean import (
     CREDIT,
     FURNITURE_MAX,
     INVISIBLE,
+    LABEL,
     LINK_MAX,
     MIN_CJK_SHARE,
     PAGE_NUMBER,
+    STANDALONE,
+    STANDALONE_NEXT,
     WHITESPACE,
+    Paragraph,
     clean_lines,
     decode,
+    display_width,
     is_page_number,
+    is_section_break,
     join_paragraphs,
     layout_lines,
+    leading_label,
+    line_cues,
     looks_chinese,
     squeeze,
+    typical_widths,
     with_compatible_forms,
     without_web_residue,
 )
@@ -36,7 +45,24 @@ from pipeline.errors import InputError
 from pipeline.extract.agencies import find_clauses
 from pipeline.extract.amounts import extract_amounts
 from pipeline.extract.targets import extract_targets
-from pipeline.segment import segment_file
+from pipeline.segment import (
+    CLOSING_NOTE,
+    DATE,
+    DELIVERY,
+    PRINTED,
+    TRAILING_QUALIFIER,
+    delivery_line,
+    is_closing_note,
+    is_date_line,
+    is_issuer,
+    issuer_pattern,
+    kind_by_suffix,
+    kind_of,
+    kind_pattern,
+    known_issuers,
+    parse_date,
+    segment_file,
+)
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -174,6 +200,53 @@ def test_the_page_number_shortcut_agrees_with_the_full_pattern(line):
 
 @SETTINGS
 @given(TEXT)
+def test_the_label_shortcut_agrees_with_the_full_pattern(text):
+    def found(m):
+        return m and m.groupdict()
+
+    for candidate in (text, squeeze(text)):
+        assert found(leading_label(candidate)) == found(LABEL.match(candidate))
+        label = LABEL.match(candidate) is not None
+        section = is_section_break(candidate)
+        assert line_cues(candidate) == (
+            label,
+            bool(label or section or STANDALONE_NEXT.match(candidate)),
+            bool(section or STANDALONE.match(candidate)),
+        )
+
+
+# CJK, its punctuation and full-width forms print two half-character units wide.
+WIDE = re.compile("[\u2e80-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+                  "\U00020000-\U0003ffff]")
+
+
+def half_width_units(ch: str) -> int:
+    if ch.isascii():
+        return 1 if ch.isalnum() else 2  # extraction turned full-width punctuation into ASCII
+    return 2 if WIDE.match(ch) or unicodedata.east_asian_width(ch) in "WFA" else 1
+
+
+@SETTINGS
+@given(TEXT)
+def test_display_width_counts_half_width_units(text):
+    visible = re.sub(r"\s", "", text)
+    gaps = len(re.findall(r"(?<=[A-Za-z0-9])\s|\s(?=[A-Za-z0-9])", text)) if visible != text else 0
+    assert display_width(text) == sum(map(half_width_units, visible)) + gaps
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 60), max_size=120), st.integers(1, 25))
+def test_typical_widths_is_the_most_common_width_around_each_line(widths, radius):
+    expected = []
+    for i in range(len(widths)):
+        around = [w // 2 * 2 for w in widths[max(i - radius, 0): i + radius + 1] if w >= 20]
+        count, mode = max((around.count(w), w) for w in around) if around else (0, 0)
+        expected.append(mode if count >= 3 else 0)
+    assert typical_widths(widths, radius) == expected
+
+
+@SETTINGS
+@given(TEXT)
 def test_join_paragraphs_keeps_every_character_in_order(text):
     lines = clean_lines(text)
     paragraphs = join_paragraphs(lines)
@@ -208,6 +281,49 @@ def check_documents(text: str):
         for number, line in doc.table_lines:
             assert raw[number - 1] == line
     return docs
+
+
+# Short lines as headers and signatures print them, ending as the shortcuts look at.
+HEADER_LINE = st.tuples(
+    st.sampled_from(["", "", "——", "（", "2026年1月26日", "——2026年1月26日在"]),
+    st.lists(st.one_of(PHRASES, PIECE), max_size=4).map("".join),
+    st.sampled_from(["", "（试行）", "(暂行)", "通知", "实施意见", "意见", "办公厅", "人民政府", "局", "文件", "印发",
+                     "抄送：", "2019年1月9日", "共印20份", "（此件公开发布）", "号", "日", "在省人民代表大会上"]),
+    st.sampled_from(["", "", "\n", "\n\n"]),
+).map("".join)
+
+
+@SETTINGS
+@given(HEADER_LINE)
+def test_the_header_shortcuts_agree_with_the_full_patterns(text):
+    m = kind_pattern().search(TRAILING_QUALIFIER.sub("", text))
+    assert kind_of(text) == (kind_by_suffix()[m.group(1)] if m else None)
+    assert is_issuer(text) == (len(text) <= 26 and (text in known_issuers() or (
+        issuer_pattern().match(text) is not None and not re.search("关于|转发|批转|印发", text))))
+    assert is_closing_note(text) == bool(
+        (CLOSING_NOTE.match(text) and not parse_date(text)) or PRINTED.match(text))
+    assert is_date_line(text) == bool(DATE.fullmatch(text) or re.fullmatch(
+        "[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日", text))
+
+
+# Delivery lines of a report or speech, whole, broken over two lines, or neither.
+DELIVERY_TEXT = st.tuples(*(st.sampled_from(slot) for slot in (
+    ["", "——", "—", "（", "(", "在"], ["", "2026年1月26日", "1999年12月1日"], ["在", "", "\n在"],
+    ["省第十四届", "", "省\n第十四届", "X"], ["人民代表大会", "", "\n"], ["上", "", "上\n"],
+    ["", "的报告", "的讲话）", "）", "。"],
+))).map("".join)
+
+
+@SETTINGS
+@given(DELIVERY_TEXT)
+def test_the_delivery_line_shortcut_agrees_with_the_full_pattern(text):
+    paragraphs = [Paragraph(piece, (0,), (1,), False, False) for piece in text.split("\n") if piece]
+    for k in range(len(paragraphs)):
+        full = [(m, width) for width in (1, 2) if k + width <= len(paragraphs)
+                and (m := DELIVERY.fullmatch("".join(p.text for p in paragraphs[k: k + width])))
+                and (m.group("dash") or m.group("date"))]
+        found, width = delivery_line(paragraphs, k)
+        assert ((found.group(), width) if found else None) == ((full[0][0].group(), full[0][1]) if full else None)
 
 
 @SETTINGS
