@@ -8,12 +8,15 @@ version always names one set of files.
 """
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
 import subprocess
 import tarfile
 import tempfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,31 +203,104 @@ def interleave(*groups: list) -> list:
     return out
 
 
-def rows_diff(result: ResourceDiff, old: dict[tuple, dict], new: dict[tuple, dict]) -> None:
+# Rows of both versions of a table held in memory at a time, in CSV bytes: larger tables are
+# split by key into partitions on disk first, so a comparison needs the same memory at any size.
+PARTITION_BYTES = 8 * 2**20
+
+
+@dataclass
+class Table:
+    """A version of a table as a CSV file: where it is and its primary key."""
+
+    path: Path
+    key: list[str]
+
+
+def partitions(tables: tuple[Table, Table], scratch: Path) -> Iterator[tuple[list[list[str]], ...]]:
+    """Both versions' header and rows, split by a stable hash of the key into partitions small
+    enough to compare in memory: one partition (no copy) for tables of up to PARTITION_BYTES.
+
+    Yields, per partition, (old header, old rows, new header, new rows); a key's rows are
+    always in the same partition, in file order."""
+    count = -(-sum(t.path.stat().st_size for t in tables) // PARTITION_BYTES)
+    headers, readers = [], []
+    for table in tables:
+        fh = table.path.open(encoding="utf-8", newline="")
+        rows = csvfiles.reader(fh)
+        headers.append(next(rows, []))
+        readers.append((fh, rows))
+    try:
+        if count <= 1:
+            yield headers[0], list(readers[0][1]), headers[1], list(readers[1][1])
+            return
+        parts = [[scratch / f"{side}.{i}.csv" for i in range(count)] for side in range(2)]
+        for side, ((_, rows), table) in enumerate(zip(readers, tables)):
+            positions = [headers[side].index(k) for k in table.key]
+            files = [path.open("w", encoding="utf-8", newline="") for path in parts[side]]
+            writers = [csv.writer(fh, lineterminator="\n") for fh in files]
+            for row in rows:
+                key = "\x1f".join(row[i] for i in positions).encode("utf-8")
+                writers[zlib.crc32(key) % count].writerow(row)
+            for fh in files:
+                fh.close()
+        for i in range(count):
+            yield headers[0], read_part(parts[0][i]), headers[1], read_part(parts[1][i])
+            parts[0][i].unlink()
+            parts[1][i].unlink()
+    finally:
+        for fh, _ in readers:
+            fh.close()
+
+
+def read_part(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csvfiles.reader(fh))
+
+
+def keyed(header: list[str], rows: list[list[str]], key: list[str]) -> dict[tuple, list]:
+    """Rows by primary key; of two rows with one key, the later (as a dict of the file would).
+    A short row is padded with None, as csv.DictReader reads it."""
+    positions = [header.index(k) for k in key]
+    width = len(header)
+    return {tuple(row[i] for i in positions): row + [None] * (width - len(row)) for row in rows}
+
+
+def first_examples(kept: list[dict], more: list[dict]) -> list[dict]:
+    """The first EXAMPLES_PER_KIND examples, by key (a tuple), of those kept so far and more."""
+    return sorted(kept + more, key=lambda example: example["key"])[:EXAMPLES_PER_KIND]
+
+
+def rows_diff(result: ResourceDiff, old: Table, new: Table) -> None:
     """Rows added, removed and changed, by primary key; columns only on one side are schema
-    changes, not changed values."""
-    added, removed, changed = [], [], []
-    for key in sorted(new.keys() - old.keys()):
-        result.added += 1
-        if len(added) < EXAMPLES_PER_KIND:
-            added.append({"change": "added", "key": "/".join(key)})
-    for key in sorted(old.keys() - new.keys()):
-        result.removed += 1
-        if len(removed) < EXAMPLES_PER_KIND:
-            removed.append({"change": "removed", "key": "/".join(key)})
-    for key in sorted(old.keys() & new.keys()):
-        before, after = old[key], new[key]
-        columns = [c for c in after if c in before and before[c] != after[c]]
-        if columns:
-            result.changed += 1
-            for column in columns:
-                result.changed_columns[column] = result.changed_columns.get(column, 0) + 1
-            if len(changed) < EXAMPLES_PER_KIND:
-                changed.append({
-                    "change": "changed", "key": "/".join(key),
-                    "columns": {c: [before[c], after[c]] for c in columns},
-                })
-    result.changed_columns = dict(sorted(result.changed_columns.items()))
+    changes, not changed values. The examples are the first of each kind in key order."""
+    added, removed, changed = [], [], []  # the first few of each kind, by key, so far
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="pipeline-diff-") as scratch:
+        for old_header, old_rows, new_header, new_rows in partitions((old, new), Path(scratch)):
+            before, after = keyed(old_header, old_rows, old.key), keyed(new_header, new_rows, new.key)
+            del old_rows, new_rows
+            shared = [(c, old_header.index(c), i) for i, c in enumerate(new_header) if c in old_header]
+            keys = sorted(after.keys() - before.keys())
+            result.added += len(keys)
+            added = first_examples(added, [{"change": "added", "key": k} for k in keys[:EXAMPLES_PER_KIND]])
+            keys = sorted(before.keys() - after.keys())
+            result.removed += len(keys)
+            removed = first_examples(removed, [{"change": "removed", "key": k} for k in keys[:EXAMPLES_PER_KIND]])
+            found = []
+            for key in sorted(before.keys() & after.keys()):
+                was, now = before[key], after[key]
+                columns = [(c, i, j) for c, i, j in shared if was[i] != now[j]]
+                if columns:
+                    result.changed += 1
+                    for column, _, _ in columns:
+                        counts[column] = counts.get(column, 0) + 1
+                    if len(found) < EXAMPLES_PER_KIND:
+                        found.append({"change": "changed", "key": key,
+                                      "columns": {c: [was[i], now[j]] for c, i, j in columns}})
+            changed = first_examples(changed, found)
+    result.changed_columns = dict(sorted(counts.items()))
+    for example in changed + added + removed:
+        example["key"] = "/".join(example["key"])
     result.examples = interleave(changed, added, removed)
 
 
@@ -263,7 +339,8 @@ def diff_resource(name: str, old_dir: Path, new_dir: Path, old_res: dict, new_re
         before, after = old_res[name], new_res[name]
         result.schema_changes, _ = schema_diff(before["schema"], after["schema"])
         if before.get("hash") != after.get("hash"):
-            rows_diff(result, read_rows(old_dir, before), read_rows(new_dir, after))
+            rows_diff(result, Table(old_dir / before["path"], before["schema"].get("primaryKey", [])),
+                      Table(new_dir / after["path"], after["schema"].get("primaryKey", [])))
             if not (result.added or result.removed or result.changed or result.schema_changes):
                 result.other_changes.append(f"file rewritten: {shown_path(after['path'])} (same values)")
         described_before = describe_without(before, "hash", "bytes", "schema")
