@@ -56,6 +56,11 @@ _LONGEST_NAME = 40
 # `省发展改革委（牵头）`: a duty verb in brackets after a name.
 _BRACKETED_TAIL = re.compile(r"[（(](?P<inside>[^（）()]{1,12})[）)]$")
 _WHITESPACE = re.compile(r"\s+")
+_BRACKET_ENDS = ("）", ")", "）\n", ")\n")  # the ends _BRACKETED_TAIL can match at
+# The characters the scans below act on, found by regex rather than read one by one.
+_OPENING_MARK = re.compile(f"[{re.escape(OPENING)}]")
+_BRACKET_MARK = re.compile(f"[{re.escape(OPENING + CLOSING)}]")
+_SENTENCE_MARK = re.compile(f"[{re.escape(OPENING + CLOSING + SENTENCE_END)}]")
 
 # A piece that is only a place (`成都市`, `凉山州`, `各市（州）`) borrows the suffix of the
 # next full name in its group: `成都市、绵阳市人民政府`.
@@ -98,6 +103,26 @@ def _alternation(words) -> str:
     return "(?:" + "|".join(re.escape(w) for w in ordered) + ")" if ordered else "(?!)"
 
 
+class Endings:
+    """Words a text may end with, looked up by length instead of tried one by one: what
+    `(?:w1|w2|…)$` finds with `search`, the longest word first (`$` reads past one final line
+    break)."""
+
+    def __init__(self, words) -> None:
+        self.words = frozenset(words)
+        if any(not word or "\n" in word for word in self.words):
+            raise ValueError("an ending word is empty or holds a line break")
+        self.lengths = tuple(sorted({len(word) for word in self.words}, reverse=True))
+
+    def ending(self, text: str) -> tuple[int, str] | None:
+        """(where it starts, the word) of the longest word `text` ends with, or None."""
+        size = len(text) - text.endswith("\n")
+        for length in self.lengths:
+            if length <= size and (word := text[size - length:size]) in self.words:
+                return size - length, word
+        return None
+
+
 @cache
 def labels() -> dict[str, str | None]:
     """Labels that open a clause (`责任单位`, `牵头单位` …) → the role they give (or None)."""
@@ -125,12 +150,10 @@ def _label_head() -> re.Pattern:
 
 
 @cache
-def _tail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """Regexes for the end of a piece: a duty verb, a filler word, `等` + a generic body."""
-    verb = re.compile(_alternation(duty_verbs()) + "$")
-    filler = re.compile(_alternation(_words("duty_words", "filler")) + "$")
+def _tail_patterns() -> tuple[Endings, Endings, re.Pattern]:
+    """What ends a piece: a duty verb, a filler word, and a regex for `等` + a generic body."""
     et_cetera = re.compile(rf"等(?:{_generic_body()})?$")
-    return verb, filler, et_cetera
+    return Endings(duty_verbs()), Endings(_words("duty_words", "filler")), et_cetera
 
 
 @cache
@@ -163,13 +186,13 @@ def _name_parts() -> dict[str, dict[str, str | None]]:
 
 
 @cache
-def _ending_pattern() -> re.Pattern:
-    return re.compile(_alternation(_name_parts()["ending"]) + "$")
+def _endings() -> Endings:
+    return Endings(_name_parts()["ending"])
 
 
 @cache
-def _local_office_pattern() -> re.Pattern:
-    return re.compile(_alternation(_name_parts()["local_office"]) + "$")
+def _local_offices() -> Endings:
+    return Endings(_name_parts()["local_office"])
 
 
 @cache
@@ -178,9 +201,11 @@ def _not_in_name_pattern() -> re.Pattern:
 
 
 @cache
-def _phrase_pattern() -> re.Pattern:
-    """Phrases whose `、` does not separate names (`各省、自治区、直辖市人民政府`)."""
-    return re.compile(_alternation(_name_parts().get("phrase", {})))
+def _list_marks() -> re.Pattern:
+    """What `_pieces` acts on in a list: a phrase whose `、` does not separate names
+    (`各省、自治区、直辖市人民政府`), tried first, else a bracket or a separator."""
+    phrase = _alternation(_name_parts().get("phrase", {}))
+    return re.compile(f"(?P<phrase>{phrase})|[{re.escape(OPENING + CLOSING + NAME_SEPARATORS)}]")
 
 
 @cache
@@ -205,11 +230,12 @@ def named_place(key: str) -> str | None:
     if named := _NAMED_PLACE.match(key):
         return named.group("place")
     pattern, shorts = _short_place_names()
-    if (short := pattern.match(key)) and _local_office_pattern().search(key):
+    if (short := pattern.match(key)) and _local_offices().ending(key):
         return shorts[short.group()]
     return None
 
 
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
 def is_generic(name: str) -> bool:
     """Whether a name names no particular body (`有关部门`, `各有关部门和单位`)."""
     return bool(_generic_pattern().match(normalise(name)))
@@ -217,7 +243,7 @@ def is_generic(name: str) -> bool:
 
 def looks_like_agency(name: str) -> bool:
     """Whether a name ends the way names of bodies end (局, 委, 办, 政府, 管委会, 公司 …)."""
-    return bool(_ending_pattern().search(name))
+    return _endings().ending(name) is not None
 
 
 def names_a_level(name: str) -> bool:
@@ -270,7 +296,8 @@ def find_clauses(text: str) -> list[dict]:
 
 
 def _next_opening(text: str, start: int) -> int | None:
-    return next((i for i in range(start, len(text)) if text[i] in OPENING), None)
+    opening = _OPENING_MARK.search(text, start)
+    return opening.start() if opening else None
 
 
 def _next_line_label(text: str, start: int, before: int | None) -> re.Match | None:
@@ -364,6 +391,8 @@ def _following_label_line(text: str, end: int) -> re.Match | None:
 
 def _before_other_label(text: str, start: int, end: int) -> int:
     """Where a label the lexicon does not know (`适用范围：`) cuts the names of a section."""
+    if "：" not in text[start:end] and ":" not in text[start:end]:
+        return end  # every label ends in a colon
     depth = 0
     for index in range(start, end):
         char = text[index]
@@ -402,36 +431,37 @@ def _verb_clause(text: str, opening: int, close: int) -> dict | None:
 def _sentence_end(text: str, start: int) -> int:
     """Where an unbracketed clause ends: 。, a line break or an unmatched closing bracket."""
     depth = 0
-    for index in range(start, len(text)):
-        char = text[index]
+    for mark in _SENTENCE_MARK.finditer(text, start):
+        char = mark.group()
         if char in OPENING:
             depth += 1
         elif char in CLOSING:
             if depth == 0:
-                return index
+                return mark.start()
             depth -= 1
-        elif depth == 0 and char in SENTENCE_END:
-            return index
+        elif depth == 0:
+            return mark.start()
     return len(text)
 
 
 def matching_close(text: str, open_at: int) -> int | None:
     """Index of the bracket closing the one at `open_at`, or None when the text ends first."""
     depth = 0
-    for index in range(open_at, len(text)):
-        char = text[index]
-        if char in OPENING:
+    for mark in _BRACKET_MARK.finditer(text, open_at):
+        if mark.group() in OPENING:
             depth += 1
-        elif char in CLOSING:
+        else:
             depth -= 1
             if depth == 0:
-                return index
+                return mark.start()
     return None
 
 
 def _stated_rule(section: str) -> tuple[str, str] | None:
     """The lead rule a text states, with its scope ("document" when it says 下同)."""
     compact = _WHITESPACE.sub("", section)
+    if "牵头" not in compact:
+        return None  # every rule names the lead
     scope = "document" if _CARRIED.search(compact) else "clause"
     if _COMMA_LEAD.search(compact):
         return "comma_lead", scope
@@ -443,7 +473,9 @@ def _stated_rule(section: str) -> tuple[str, str] | None:
 def running_rules(text: str, clauses: list[dict]) -> list[tuple[int, str]]:
     """(position, rule) of every lead rule the text states outside its clauses
     (`以下各项任务，列第一位者为牵头单位`): it holds from there to the end of the document."""
-    found = []
+    found: list[tuple[int, str]] = []
+    if "牵头" not in text:
+        return found  # every rule names the lead
     for pattern, rule in ((_COMMA_LEAD, "comma_lead"), (_FIRST_LEAD, "first_lead")):
         for match in pattern.finditer(text):
             if not any(c["start"] <= match.start() < c["end"] for c in clauses):
@@ -462,10 +494,14 @@ def split_names(content: str, offset: int = 0) -> list[dict]:
     filler words (`等`, `按照职责分工负责`) and generic bodies (`有关部门`) are dropped.
     """
     pieces = [piece for piece in _read_pieces(content)
-              if not piece["rule"] and not piece["carried"]
-              and _NAME_CHARACTERS.match(piece["mention"])
-              and not _not_in_name_pattern().search(piece["mention"])]
+              if not piece["rule"] and not piece["carried"] and _written_as_a_name(piece["mention"])]
     return [name for name in _finish_names(pieces, offset) if not is_generic(name["mention"])]
+
+
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
+def _written_as_a_name(mention: str) -> bool:
+    """Written with the characters names use and no word of running text (`由`, `的`)."""
+    return bool(_NAME_CHARACTERS.match(mention)) and not _not_in_name_pattern().search(mention)
 
 
 def _finish_names(pieces: list[dict], offset: int) -> list[dict]:
@@ -507,12 +543,12 @@ def _read_pieces(content: str) -> list[dict]:
         if not compact:
             continue
         stated = _stated_rule(compact)
-        carried = bool(_CARRIED.fullmatch(compact))
+        carried = compact == "下同"
         if stated or carried:
             read.append({"rule": stated[0] if stated else None,
                          "scope": stated[1] if stated else None, "carried": carried})
             continue
-        if compact in time_words() or stated_deadline(compact):
+        if _names_a_time(compact):
             continue  # `2020年底前完成`, `持续推进`: when, not who
         name, duty, role = strip_tail(compact)
         if not name:
@@ -524,17 +560,24 @@ def _read_pieces(content: str) -> list[dict]:
     return read
 
 
+@lru_cache(maxsize=8192)  # the same names recur in item after item
+def _names_a_time(compact: str) -> bool:
+    return compact in time_words() or bool(stated_deadline(compact))
+
+
 def _pieces(content: str) -> list[tuple[int, int, int]]:
     """(group, start, end) of the pieces between separators at bracket depth 0; a joining
     word separates two names too (see `_split_joined`)."""
     pieces = []
     group = depth = 0
-    start = index = 0
-    while index < len(content):
-        char = content[index]
-        if depth == 0 and (phrase := _phrase_pattern().match(content, index)):
-            index = phrase.end()
+    start = position = 0
+    marks = _list_marks()
+    while mark := marks.search(content, position):
+        index = mark.start()
+        if depth == 0 and mark.lastgroup == "phrase":
+            position = mark.end()
             continue
+        char = content[index]  # inside brackets a phrase is only its characters
         if char in OPENING:
             depth += 1
         elif char in CLOSING:
@@ -543,7 +586,7 @@ def _pieces(content: str) -> list[tuple[int, int, int]]:
             pieces.extend((group, a, b) for a, b in _split_joined(content, start, index))
             group += char in GROUP_SEPARATORS
             start = index + 1
-        index += 1
+        position = index + 1
     pieces.extend((group, a, b) for a, b in _split_joined(content, start, len(content)))
     return pieces
 
@@ -582,13 +625,14 @@ def _inside_brackets(content: str, start: int, index: int) -> bool:
     return depth > 0
 
 
+@lru_cache(maxsize=8192)  # the same names recur in item after item
 def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
     """(name, duty verb as printed or None, role the verb states or None) of one piece:
     `海关总署等有关部门按职责分工负责` → (`海关总署`, `负责`, None);
     `省发展改革委（牵头）` → (`省发展改革委`, `牵头`, `lead`)."""
-    verb_end, _, et_cetera_end = _tail_patterns()
+    verb_endings, _, et_cetera_end = _tail_patterns()
     name, verbs, roles = compact, [], []
-    marker = _BRACKETED_TAIL.search(name)
+    marker = _BRACKETED_TAIL.search(name) if name.endswith(_BRACKET_ENDS) else None
     if marker and (inside := strip_tail(marker.group("inside")))[1] and not inside[0]:
         verbs.append(inside[1])
         roles.append(inside[2])
@@ -596,14 +640,14 @@ def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
     else:
         for _ in range(2):  # `牵头负责`, `配合落实`: at most two verbs in a row
             name = _without_fillers(name)
-            verb = verb_end.search(name)
-            if verb is None or (looks_like_agency(name) and not looks_like_agency(name[:verb.start()])):
+            verb = verb_endings.ending(name)
+            if verb is None or (looks_like_agency(name) and not looks_like_agency(name[:verb[0]])):
                 break  # no verb, or one whose characters end a body's name (`市目督办`)
-            verbs.insert(0, verb.group())
-            roles.insert(0, duty_verbs()[verb.group()])
-            name = name[:verb.start()]
+            verbs.insert(0, verb[1])
+            roles.insert(0, duty_verbs()[verb[1]])
+            name = name[:verb[0]]
     name = _without_fillers(name)
-    if cut := et_cetera_end.search(name):
+    if "等" in name and (cut := et_cetera_end.search(name)):
         name = name[:cut.start()]
     name = _before_et_cetera(name)
     role = next((role for role in roles if role), None)
@@ -612,17 +656,19 @@ def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
 
 def _without_fillers(name: str) -> str:
     """`…按职责分工`, `…分别`: the name without the filler words it ends with."""
-    filler_end = _tail_patterns()[1]
-    while filler := filler_end.search(name):
-        name = name[:filler.start()]
+    filler_endings = _tail_patterns()[1]
+    while filler := filler_endings.ending(name):
+        name = name[:filler[0]]
     return name
 
 
 def _before_et_cetera(name: str) -> str:
     """`X等Y` names X and a vague category Y (`西南交通大学等高校院所`): keep X."""
-    for index, char in enumerate(name):
-        if char == "等" and index > 0 and looks_like_agency(name[:index]):
+    index = name.find("等", 1)
+    while index > 0:
+        if looks_like_agency(name[:index]):
             return name[:index]
+        index = name.find("等", index + 1)
     return name
 
 
@@ -662,6 +708,7 @@ def _suffix_donor(names: list[dict], index: int) -> dict | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
 def _is_bare_place(name: str) -> bool:
     """`成都市`, `凉山州`, `各市（州）`: a place named without the body it stands for."""
     return bool(_BARE_PLACE.match(name)) and not looks_like_agency(name)
@@ -874,7 +921,7 @@ def _context_rank(agency: dict, key: str, jurisdiction: str | None,
 def _bare_local_office(key: str) -> bool:
     """`统计局`, `发展改革委`: an office name every government has, with no place in it."""
     return (not _NATIONAL_PREFIX.match(key) and not named_place(key)
-            and bool(_local_office_pattern().search(key)) and _ending_level(key) != "national")
+            and bool(_local_offices().ending(key)) and _ending_level(key) != "national")
 
 
 def _unknown(written: str, jurisdiction: str | None, level: str | None) -> dict:
@@ -900,7 +947,7 @@ def _full_name_in_context(key: str, jurisdiction: str | None, level: str | None)
     if cls := _CLASS_LEVEL.match(key):
         below = _LEVEL_RANK[_RELATIVE_PREFIX[cls.group("level")]] < _LEVEL_RANK.get(level or "", 0)
         return jurisdiction + key if below else key
-    if not key.startswith(_VAGUE_PREFIXES) and _local_office_pattern().search(key):
+    if not key.startswith(_VAGUE_PREFIXES) and _local_offices().ending(key):
         place = _place_at_level(_ending_level(key) or level, jurisdiction, level)
         return place + key if place else key
     return key
@@ -940,7 +987,7 @@ def _infer_from_form(key: str, jurisdiction: str | None,
     hinted = _ending_level(key)
     if hinted == "national":
         return "national", None
-    if _local_office_pattern().search(key) and not key.startswith(_VAGUE_PREFIXES):
+    if _local_offices().ending(key) and not key.startswith(_VAGUE_PREFIXES):
         if hinted:
             return hinted, _place_at_level(hinted, jurisdiction, level) if jurisdiction else None
         return level or "other", jurisdiction
