@@ -540,29 +540,34 @@ def _read_pieces(content: str) -> list[dict]:
     for group, start, end in _pieces(content):
         piece = content[start:end]
         compact = _WHITESPACE.sub("", piece)
-        if not compact:
+        if not compact or (reading := _piece_reading(compact)) is None:
             continue
-        stated = _stated_rule(compact)
-        carried = compact == "下同"
-        if stated or carried:
-            read.append({"rule": stated[0] if stated else None,
-                         "scope": stated[1] if stated else None, "carried": carried})
+        if "mention" not in reading:
+            read.append(dict(reading))
             continue
-        if _names_a_time(compact):
-            continue  # `2020年底前完成`, `持续推进`: when, not who
-        name, duty, role = strip_tail(compact)
-        if not name:
-            continue
-        name_start, name_end = _span_of_compact(piece, name)
-        read.append({"rule": None, "scope": None, "carried": False, "mention": name,
-                     "start": start + name_start, "end": start + name_end, "group": group,
-                     "duty": duty, "role": role})
+        name_start, name_end = _span_of_compact(piece, reading["mention"])
+        read.append({**reading, "start": start + name_start, "end": start + name_end,
+                     "group": group})
     return read
 
 
 @lru_cache(maxsize=8192)  # the same names recur in item after item
-def _names_a_time(compact: str) -> bool:
-    return compact in time_words() or bool(stated_deadline(compact))
+def _piece_reading(compact: str) -> dict | None:
+    """What one piece (whitespace removed, not empty) says: the lead rule it states, or the
+    name, duty verb and role it prints; None when it says when, not who (`2020年底前完成`,
+    `持续推进`), or nothing."""
+    stated = _stated_rule(compact)
+    carried = compact == "下同"
+    if stated or carried:
+        return {"rule": stated[0] if stated else None,
+                "scope": stated[1] if stated else None, "carried": carried}
+    if compact in time_words() or stated_deadline(compact):
+        return None
+    name, duty, role = strip_tail(compact)
+    if not name:
+        return None
+    return {"rule": None, "scope": None, "carried": False, "mention": name, "duty": duty,
+            "role": role}
 
 
 def _pieces(content: str) -> list[tuple[int, int, int]]:
@@ -597,6 +602,8 @@ _JOINING = re.compile(r"以及|会同|和|及|与")
 def _split_joined(content: str, start: int, end: int) -> list[tuple[int, int]]:
     """content[start:end] cut where a joining word (`和`, `及`, `会同` …) stands between two
     names."""
+    if not _JOINING.search(content, start, end):
+        return [(start, end)]
     spans = []
     for match in _JOINING.finditer(content, start, end):
         left = _WHITESPACE.sub("", content[start:match.start()])
@@ -964,10 +971,10 @@ def _place_at_level(wanted: str | None, jurisdiction: str, level: str | None) ->
 
 def _ending_level(key: str) -> str | None:
     """The level an ending implies (`厅` provincial, `部` national), or None."""
-    for ending, hint in sorted(_name_parts()["ending"].items(), key=lambda e: -len(e[0])):
-        if key.endswith(ending):
-            return hint
-    return None
+    if key.endswith("\n"):
+        return None  # no ending holds a line break
+    found = _endings().ending(key)
+    return _name_parts()["ending"][found[1]] if found else None
 
 
 def _infer_from_form(key: str, jurisdiction: str | None,
