@@ -24,6 +24,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from pipeline.extract.deadlines import stated_deadline
 from pipeline.extract.lexicon import rows
@@ -376,7 +377,8 @@ def _label_clause(text: str, head: re.Match, opening: int | None = None,
         if role is None and leads:
             role = "support"  # 责任单位 beside a 牵头单位: the bodies that carry it out with it
         for name in split_names(section_text, offset=section_start):
-            names.append(dict(name, stated_role=name["stated_role"] or role))
+            name["stated_role"] = name["stated_role"] or role
+            names.append(name)
     return {"start": head.start() if opening is None else opening, "end": end, "form": "label",
             "rule": rule, "rule_scope": scope, "names": names}
 
@@ -410,13 +412,14 @@ def _verb_clause(text: str, opening: int, close: int) -> dict | None:
     """A bracket whose content is a list of bodies followed by a duty verb, or None."""
     pieces, rule, scope = [], None, None
     for piece in _read_pieces(text[opening + 1:_before_other_label(text, opening + 1, close)]):
-        if piece["rule"]:
-            rule, scope = piece["rule"], piece["scope"]
-        elif piece["carried"]:
-            scope = "document"
-        else:
+        reading = piece[3]
+        if isinstance(reading, _Name):
             pieces.append(piece)
-    if not any(piece["duty"] for piece in pieces):
+        elif reading.rule:
+            rule, scope = reading.rule, reading.scope
+        else:  # 下同
+            scope = "document"
+    if not any(piece[3].duty for piece in pieces):
         return None
     names = _finish_names(pieces, opening + 1)
     if not all(is_generic(name["mention"]) or body_shaped(name["mention"]) for name in names):
@@ -494,7 +497,7 @@ def split_names(content: str, offset: int = 0) -> list[dict]:
     filler words (`等`, `按照职责分工负责`) and generic bodies (`有关部门`) are dropped.
     """
     pieces = [piece for piece in _read_pieces(content)
-              if not piece["rule"] and not piece["carried"] and _written_as_a_name(piece["mention"])]
+              if isinstance(piece[3], _Name) and _written_as_a_name(piece[3].mention)]
     return [name for name in _finish_names(pieces, offset) if not is_generic(name["mention"])]
 
 
@@ -504,12 +507,11 @@ def _written_as_a_name(mention: str) -> bool:
     return bool(_NAME_CHARACTERS.match(mention)) and not _not_in_name_pattern().search(mention)
 
 
-def _finish_names(pieces: list[dict], offset: int) -> list[dict]:
+def _finish_names(pieces: list[tuple[int, int, int, _Name]], offset: int) -> list[dict]:
     """Names with verbs shared across their group, suffixes expanded, spans shifted."""
-    names = [{"mention": piece["mention"], "start": piece["start"] + offset,
-              "end": piece["end"] + offset, "group": piece["group"],
-              "stated_role": piece["role"], "duty": piece["duty"]}
-             for piece in pieces]
+    names = [{"mention": name.mention, "start": start + offset, "end": end + offset,
+              "group": group, "stated_role": name.role, "duty": name.duty}
+             for group, start, end, name in pieces]
     return _expand_shared_suffixes(_share_verbs(names))
 
 
@@ -533,41 +535,50 @@ def _share_verbs(names: list[dict]) -> list[dict]:
     return shared[::-1]
 
 
-def _read_pieces(content: str) -> list[dict]:
-    """Every piece of a list between separators: its name, span, group, verb and role, or the
-    lead rule it states."""
+class _Name(NamedTuple):
+    """A piece of a list that names a body: the name, the duty verb printed after it and the
+    role that verb states."""
+
+    mention: str
+    duty: str | None
+    role: str | None
+
+
+class _Rule(NamedTuple):
+    """A piece of a list that states the lead rule (`逗号前为牵头单位`) or carries it on (`下同`)."""
+
+    rule: str | None
+    scope: str | None
+
+
+def _read_pieces(content: str) -> list[tuple[int, int, int, _Name | _Rule]]:
+    """(group, start, end, reading) of every piece of a list between separators that names a
+    body (start and end: the name's span) or states the lead rule (the piece's span)."""
     read = []
     for group, start, end in _pieces(content):
         piece = content[start:end]
         compact = _WHITESPACE.sub("", piece)
         if not compact or (reading := _piece_reading(compact)) is None:
             continue
-        if "mention" not in reading:
-            read.append(dict(reading))
-            continue
-        name_start, name_end = _span_of_compact(piece, reading["mention"])
-        read.append({**reading, "start": start + name_start, "end": start + name_end,
-                     "group": group})
+        if isinstance(reading, _Name):
+            name_start, name_end = _span_of_compact(piece, reading.mention)
+            start, end = start + name_start, start + name_end
+        read.append((group, start, end, reading))
     return read
 
 
 @lru_cache(maxsize=8192)  # the same names recur in item after item
-def _piece_reading(compact: str) -> dict | None:
-    """What one piece (whitespace removed, not empty) says: the lead rule it states, or the
-    name, duty verb and role it prints; None when it says when, not who (`2020年底前完成`,
-    `持续推进`), or nothing."""
-    stated = _stated_rule(compact)
-    carried = compact == "下同"
-    if stated or carried:
-        return {"rule": stated[0] if stated else None,
-                "scope": stated[1] if stated else None, "carried": carried}
+def _piece_reading(compact: str) -> _Name | _Rule | None:
+    """What one piece (whitespace removed, not empty) says: the name it prints or the lead rule
+    it states; None when it says when, not who (`2020年底前完成`, `持续推进`), or nothing."""
+    if stated := _stated_rule(compact):
+        return _Rule(*stated)
+    if compact == "下同":
+        return _Rule(None, None)
     if compact in time_words() or stated_deadline(compact):
         return None
     name, duty, role = strip_tail(compact)
-    if not name:
-        return None
-    return {"rule": None, "scope": None, "carried": False, "mention": name, "duty": duty,
-            "role": role}
+    return _Name(name, duty, role) if name else None
 
 
 def _pieces(content: str) -> list[tuple[int, int, int]]:
@@ -701,7 +712,7 @@ def _expand_shared_suffixes(names: list[dict]) -> list[dict]:
         if _is_bare_place(name["mention"]):
             donor = _suffix_donor(names, index)
             suffix = donor and _place_suffix(donor["mention"])
-        expanded.append(dict(name, mention=name["mention"] + (suffix or "")))
+        expanded.append(dict(name, mention=name["mention"] + suffix) if suffix else name)
     return expanded
 
 
@@ -850,6 +861,7 @@ def agency_by_id(wanted: str) -> dict | None:
     return next((dict(a) for a in _registry() if a["agency_id"] == wanted), None)
 
 
+@lru_cache(maxsize=1024)  # asked once per name met, answered per document
 def context_of(jurisdiction: str | None, issuer: str | None = None) -> tuple[str | None, str | None]:
     """(jurisdiction, level) a document's names are read in: its jurisdiction and that
     place's level; (None, "national") for the State Council's and central bodies' documents;
