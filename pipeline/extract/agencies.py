@@ -561,8 +561,11 @@ def _read_pieces(content: str) -> list[tuple[int, int, int, _Name | _Rule]]:
         if not compact or (reading := _piece_reading(compact)) is None:
             continue
         if isinstance(reading, _Name):
-            name_start, name_end = _span_of_compact(piece, reading.mention)
-            start, end = start + name_start, start + name_end
+            if piece.startswith(reading.mention):  # the usual case: no whitespace to step over
+                end = start + len(reading.mention)
+            else:
+                name_start, name_end = _span_of_compact(piece, reading.mention)
+                start, end = start + name_start, start + name_end
         read.append((group, start, end, reading))
     return read
 
@@ -599,12 +602,21 @@ def _pieces(content: str) -> list[tuple[int, int, int]]:
         elif char in CLOSING:
             depth = max(0, depth - 1)
         elif depth == 0 and char in NAME_SEPARATORS:
-            pieces.extend((group, a, b) for a, b in _split_joined(content, start, index))
+            _add_pieces(pieces, content, group, start, index)
             group += char in GROUP_SEPARATORS
             start = index + 1
         position = index + 1
-    pieces.extend((group, a, b) for a, b in _split_joined(content, start, len(content)))
+    _add_pieces(pieces, content, group, start, len(content))
     return pieces
+
+
+def _add_pieces(pieces: list[tuple[int, int, int]], content: str, group: int, start: int,
+                end: int) -> None:
+    """Add content[start:end], cut where a joining word separates two names, to `pieces`."""
+    if _JOINING.search(content, start, end):
+        pieces.extend([(group, a, b) for a, b in _split_joined(content, start, end)])
+    else:
+        pieces.append((group, start, end))
 
 
 _JOINING = re.compile(r"以及|会同|和|及|与")
