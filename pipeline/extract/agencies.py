@@ -393,7 +393,7 @@ def _following_label_line(text: str, end: int) -> re.Match | None:
 
 def _before_other_label(text: str, start: int, end: int) -> int:
     """Where a label the lexicon does not know (`适用范围：`) cuts the names of a section."""
-    if "：" not in text[start:end] and ":" not in text[start:end]:
+    if text.find("：", start, end) < 0 and text.find(":", start, end) < 0:
         return end  # every label ends in a colon
     depth = 0
     for index in range(start, end):
@@ -462,9 +462,11 @@ def matching_close(text: str, open_at: int) -> int | None:
 
 def _stated_rule(section: str) -> tuple[str, str] | None:
     """The lead rule a text states, with its scope ("document" when it says 下同)."""
+    if "牵" not in section:
+        return None  # every rule names the lead (牵头)
     compact = _WHITESPACE.sub("", section)
     if "牵头" not in compact:
-        return None  # every rule names the lead
+        return None
     scope = "document" if _CARRIED.search(compact) else "clause"
     if _COMMA_LEAD.search(compact):
         return "comma_lead", scope

@@ -204,8 +204,7 @@ def _agency_cell(pieces: list[_Piece], index: int) -> tuple[int, list[_Piece]]:
         if not _PAGE_NUMBER.match(nxt.text):  # a page break inside the wrapped cell
             parts.append(nxt)
             text += compact
-    names = split_names(text)
-    if _unfinished(text) or not names:
+    if _unfinished(text) or not (names := split_names(text)):
         return 0, []
     if all(looks_like_agency(name["mention"]) and len(name["mention"]) <= _LONGEST_NAME
            for name in names):
