@@ -24,6 +24,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from pipeline.extract.deadlines import stated_deadline
 from pipeline.extract.lexicon import rows
@@ -56,6 +57,11 @@ _LONGEST_NAME = 40
 # `省发展改革委（牵头）`: a duty verb in brackets after a name.
 _BRACKETED_TAIL = re.compile(r"[（(](?P<inside>[^（）()]{1,12})[）)]$")
 _WHITESPACE = re.compile(r"\s+")
+_BRACKET_ENDS = ("）", ")", "）\n", ")\n")  # the ends _BRACKETED_TAIL can match at
+# The characters the scans below act on, found by regex rather than read one by one.
+_OPENING_MARK = re.compile(f"[{re.escape(OPENING)}]")
+_BRACKET_MARK = re.compile(f"[{re.escape(OPENING + CLOSING)}]")
+_SENTENCE_MARK = re.compile(f"[{re.escape(OPENING + CLOSING + SENTENCE_END)}]")
 
 # A piece that is only a place (`成都市`, `凉山州`, `各市（州）`) borrows the suffix of the
 # next full name in its group: `成都市、绵阳市人民政府`.
@@ -98,6 +104,26 @@ def _alternation(words) -> str:
     return "(?:" + "|".join(re.escape(w) for w in ordered) + ")" if ordered else "(?!)"
 
 
+class Endings:
+    """Words a text may end with, looked up by length instead of tried one by one: what
+    `(?:w1|w2|…)$` finds with `search`, the longest word first (`$` reads past one final line
+    break)."""
+
+    def __init__(self, words) -> None:
+        self.words = frozenset(words)
+        if any(not word or "\n" in word for word in self.words):
+            raise ValueError("an ending word is empty or holds a line break")
+        self.lengths = tuple(sorted({len(word) for word in self.words}, reverse=True))
+
+    def ending(self, text: str) -> tuple[int, str] | None:
+        """(where it starts, the word) of the longest word `text` ends with, or None."""
+        size = len(text) - text.endswith("\n")
+        for length in self.lengths:
+            if length <= size and (word := text[size - length:size]) in self.words:
+                return size - length, word
+        return None
+
+
 @cache
 def labels() -> dict[str, str | None]:
     """Labels that open a clause (`责任单位`, `牵头单位` …) → the role they give (or None)."""
@@ -125,12 +151,10 @@ def _label_head() -> re.Pattern:
 
 
 @cache
-def _tail_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """Regexes for the end of a piece: a duty verb, a filler word, `等` + a generic body."""
-    verb = re.compile(_alternation(duty_verbs()) + "$")
-    filler = re.compile(_alternation(_words("duty_words", "filler")) + "$")
+def _tail_patterns() -> tuple[Endings, Endings, re.Pattern]:
+    """What ends a piece: a duty verb, a filler word, and a regex for `等` + a generic body."""
     et_cetera = re.compile(rf"等(?:{_generic_body()})?$")
-    return verb, filler, et_cetera
+    return Endings(duty_verbs()), Endings(_words("duty_words", "filler")), et_cetera
 
 
 @cache
@@ -163,13 +187,13 @@ def _name_parts() -> dict[str, dict[str, str | None]]:
 
 
 @cache
-def _ending_pattern() -> re.Pattern:
-    return re.compile(_alternation(_name_parts()["ending"]) + "$")
+def _endings() -> Endings:
+    return Endings(_name_parts()["ending"])
 
 
 @cache
-def _local_office_pattern() -> re.Pattern:
-    return re.compile(_alternation(_name_parts()["local_office"]) + "$")
+def _local_offices() -> Endings:
+    return Endings(_name_parts()["local_office"])
 
 
 @cache
@@ -178,9 +202,11 @@ def _not_in_name_pattern() -> re.Pattern:
 
 
 @cache
-def _phrase_pattern() -> re.Pattern:
-    """Phrases whose `、` does not separate names (`各省、自治区、直辖市人民政府`)."""
-    return re.compile(_alternation(_name_parts().get("phrase", {})))
+def _list_marks() -> re.Pattern:
+    """What `_pieces` acts on in a list: a phrase whose `、` does not separate names
+    (`各省、自治区、直辖市人民政府`), tried first, else a bracket or a separator."""
+    phrase = _alternation(_name_parts().get("phrase", {}))
+    return re.compile(f"(?P<phrase>{phrase})|[{re.escape(OPENING + CLOSING + NAME_SEPARATORS)}]")
 
 
 @cache
@@ -205,11 +231,12 @@ def named_place(key: str) -> str | None:
     if named := _NAMED_PLACE.match(key):
         return named.group("place")
     pattern, shorts = _short_place_names()
-    if (short := pattern.match(key)) and _local_office_pattern().search(key):
+    if (short := pattern.match(key)) and _local_offices().ending(key):
         return shorts[short.group()]
     return None
 
 
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
 def is_generic(name: str) -> bool:
     """Whether a name names no particular body (`有关部门`, `各有关部门和单位`)."""
     return bool(_generic_pattern().match(normalise(name)))
@@ -217,7 +244,7 @@ def is_generic(name: str) -> bool:
 
 def looks_like_agency(name: str) -> bool:
     """Whether a name ends the way names of bodies end (局, 委, 办, 政府, 管委会, 公司 …)."""
-    return bool(_ending_pattern().search(name))
+    return _endings().ending(name) is not None
 
 
 def names_a_level(name: str) -> bool:
@@ -270,7 +297,8 @@ def find_clauses(text: str) -> list[dict]:
 
 
 def _next_opening(text: str, start: int) -> int | None:
-    return next((i for i in range(start, len(text)) if text[i] in OPENING), None)
+    opening = _OPENING_MARK.search(text, start)
+    return opening.start() if opening else None
 
 
 def _next_line_label(text: str, start: int, before: int | None) -> re.Match | None:
@@ -349,7 +377,8 @@ def _label_clause(text: str, head: re.Match, opening: int | None = None,
         if role is None and leads:
             role = "support"  # 责任单位 beside a 牵头单位: the bodies that carry it out with it
         for name in split_names(section_text, offset=section_start):
-            names.append(dict(name, stated_role=name["stated_role"] or role))
+            name["stated_role"] = name["stated_role"] or role
+            names.append(name)
     return {"start": head.start() if opening is None else opening, "end": end, "form": "label",
             "rule": rule, "rule_scope": scope, "names": names}
 
@@ -364,6 +393,8 @@ def _following_label_line(text: str, end: int) -> re.Match | None:
 
 def _before_other_label(text: str, start: int, end: int) -> int:
     """Where a label the lexicon does not know (`适用范围：`) cuts the names of a section."""
+    if text.find("：", start, end) < 0 and text.find(":", start, end) < 0:
+        return end  # every label ends in a colon
     depth = 0
     for index in range(start, end):
         char = text[index]
@@ -381,13 +412,14 @@ def _verb_clause(text: str, opening: int, close: int) -> dict | None:
     """A bracket whose content is a list of bodies followed by a duty verb, or None."""
     pieces, rule, scope = [], None, None
     for piece in _read_pieces(text[opening + 1:_before_other_label(text, opening + 1, close)]):
-        if piece["rule"]:
-            rule, scope = piece["rule"], piece["scope"]
-        elif piece["carried"]:
-            scope = "document"
-        else:
+        reading = piece[3]
+        if isinstance(reading, _Name):
             pieces.append(piece)
-    if not any(piece["duty"] for piece in pieces):
+        elif reading.rule:
+            rule, scope = reading.rule, reading.scope
+        else:  # 下同
+            scope = "document"
+    if not any(piece[3].duty for piece in pieces):
         return None
     names = _finish_names(pieces, opening + 1)
     if not all(is_generic(name["mention"]) or body_shaped(name["mention"]) for name in names):
@@ -402,36 +434,39 @@ def _verb_clause(text: str, opening: int, close: int) -> dict | None:
 def _sentence_end(text: str, start: int) -> int:
     """Where an unbracketed clause ends: 。, a line break or an unmatched closing bracket."""
     depth = 0
-    for index in range(start, len(text)):
-        char = text[index]
+    for mark in _SENTENCE_MARK.finditer(text, start):
+        char = mark.group()
         if char in OPENING:
             depth += 1
         elif char in CLOSING:
             if depth == 0:
-                return index
+                return mark.start()
             depth -= 1
-        elif depth == 0 and char in SENTENCE_END:
-            return index
+        elif depth == 0:
+            return mark.start()
     return len(text)
 
 
 def matching_close(text: str, open_at: int) -> int | None:
     """Index of the bracket closing the one at `open_at`, or None when the text ends first."""
     depth = 0
-    for index in range(open_at, len(text)):
-        char = text[index]
-        if char in OPENING:
+    for mark in _BRACKET_MARK.finditer(text, open_at):
+        if mark.group() in OPENING:
             depth += 1
-        elif char in CLOSING:
+        else:
             depth -= 1
             if depth == 0:
-                return index
+                return mark.start()
     return None
 
 
 def _stated_rule(section: str) -> tuple[str, str] | None:
     """The lead rule a text states, with its scope ("document" when it says 下同)."""
+    if "牵" not in section:
+        return None  # every rule names the lead (牵头)
     compact = _WHITESPACE.sub("", section)
+    if "牵头" not in compact:
+        return None
     scope = "document" if _CARRIED.search(compact) else "clause"
     if _COMMA_LEAD.search(compact):
         return "comma_lead", scope
@@ -443,7 +478,9 @@ def _stated_rule(section: str) -> tuple[str, str] | None:
 def running_rules(text: str, clauses: list[dict]) -> list[tuple[int, str]]:
     """(position, rule) of every lead rule the text states outside its clauses
     (`以下各项任务，列第一位者为牵头单位`): it holds from there to the end of the document."""
-    found = []
+    found: list[tuple[int, str]] = []
+    if "牵头" not in text:
+        return found  # every rule names the lead
     for pattern, rule in ((_COMMA_LEAD, "comma_lead"), (_FIRST_LEAD, "first_lead")):
         for match in pattern.finditer(text):
             if not any(c["start"] <= match.start() < c["end"] for c in clauses):
@@ -462,18 +499,21 @@ def split_names(content: str, offset: int = 0) -> list[dict]:
     filler words (`等`, `按照职责分工负责`) and generic bodies (`有关部门`) are dropped.
     """
     pieces = [piece for piece in _read_pieces(content)
-              if not piece["rule"] and not piece["carried"]
-              and _NAME_CHARACTERS.match(piece["mention"])
-              and not _not_in_name_pattern().search(piece["mention"])]
+              if isinstance(piece[3], _Name) and _written_as_a_name(piece[3].mention)]
     return [name for name in _finish_names(pieces, offset) if not is_generic(name["mention"])]
 
 
-def _finish_names(pieces: list[dict], offset: int) -> list[dict]:
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
+def _written_as_a_name(mention: str) -> bool:
+    """Written with the characters names use and no word of running text (`由`, `的`)."""
+    return bool(_NAME_CHARACTERS.match(mention)) and not _not_in_name_pattern().search(mention)
+
+
+def _finish_names(pieces: list[tuple[int, int, int, _Name]], offset: int) -> list[dict]:
     """Names with verbs shared across their group, suffixes expanded, spans shifted."""
-    names = [{"mention": piece["mention"], "start": piece["start"] + offset,
-              "end": piece["end"] + offset, "group": piece["group"],
-              "stated_role": piece["role"], "duty": piece["duty"]}
-             for piece in pieces]
+    names = [{"mention": name.mention, "start": start + offset, "end": end + offset,
+              "group": group, "stated_role": name.role, "duty": name.duty}
+             for group, start, end, name in pieces]
     return _expand_shared_suffixes(_share_verbs(names))
 
 
@@ -497,31 +537,53 @@ def _share_verbs(names: list[dict]) -> list[dict]:
     return shared[::-1]
 
 
-def _read_pieces(content: str) -> list[dict]:
-    """Every piece of a list between separators: its name, span, group, verb and role, or the
-    lead rule it states."""
+class _Name(NamedTuple):
+    """A piece of a list that names a body: the name, the duty verb printed after it and the
+    role that verb states."""
+
+    mention: str
+    duty: str | None
+    role: str | None
+
+
+class _Rule(NamedTuple):
+    """A piece of a list that states the lead rule (`逗号前为牵头单位`) or carries it on (`下同`)."""
+
+    rule: str | None
+    scope: str | None
+
+
+def _read_pieces(content: str) -> list[tuple[int, int, int, _Name | _Rule]]:
+    """(group, start, end, reading) of every piece of a list between separators that names a
+    body (start and end: the name's span) or states the lead rule (the piece's span)."""
     read = []
     for group, start, end in _pieces(content):
         piece = content[start:end]
         compact = _WHITESPACE.sub("", piece)
-        if not compact:
+        if not compact or (reading := _piece_reading(compact)) is None:
             continue
-        stated = _stated_rule(compact)
-        carried = bool(_CARRIED.fullmatch(compact))
-        if stated or carried:
-            read.append({"rule": stated[0] if stated else None,
-                         "scope": stated[1] if stated else None, "carried": carried})
-            continue
-        if compact in time_words() or stated_deadline(compact):
-            continue  # `2020年底前完成`, `持续推进`: when, not who
-        name, duty, role = strip_tail(compact)
-        if not name:
-            continue
-        name_start, name_end = _span_of_compact(piece, name)
-        read.append({"rule": None, "scope": None, "carried": False, "mention": name,
-                     "start": start + name_start, "end": start + name_end, "group": group,
-                     "duty": duty, "role": role})
+        if isinstance(reading, _Name):
+            if piece.startswith(reading.mention):  # the usual case: no whitespace to step over
+                end = start + len(reading.mention)
+            else:
+                name_start, name_end = _span_of_compact(piece, reading.mention)
+                start, end = start + name_start, start + name_end
+        read.append((group, start, end, reading))
     return read
+
+
+@lru_cache(maxsize=8192)  # the same names recur in item after item
+def _piece_reading(compact: str) -> _Name | _Rule | None:
+    """What one piece (whitespace removed, not empty) says: the name it prints or the lead rule
+    it states; None when it says when, not who (`2020年底前完成`, `持续推进`), or nothing."""
+    if stated := _stated_rule(compact):
+        return _Rule(*stated)
+    if compact == "下同":
+        return _Rule(None, None)
+    if compact in time_words() or stated_deadline(compact):
+        return None
+    name, duty, role = strip_tail(compact)
+    return _Name(name, duty, role) if name else None
 
 
 def _pieces(content: str) -> list[tuple[int, int, int]]:
@@ -529,23 +591,34 @@ def _pieces(content: str) -> list[tuple[int, int, int]]:
     word separates two names too (see `_split_joined`)."""
     pieces = []
     group = depth = 0
-    start = index = 0
-    while index < len(content):
-        char = content[index]
-        if depth == 0 and (phrase := _phrase_pattern().match(content, index)):
-            index = phrase.end()
+    start = position = 0
+    marks = _list_marks()
+    while mark := marks.search(content, position):
+        index = mark.start()
+        if depth == 0 and mark.lastgroup == "phrase":
+            position = mark.end()
             continue
+        char = content[index]  # inside brackets a phrase is only its characters
         if char in OPENING:
             depth += 1
         elif char in CLOSING:
             depth = max(0, depth - 1)
         elif depth == 0 and char in NAME_SEPARATORS:
-            pieces.extend((group, a, b) for a, b in _split_joined(content, start, index))
+            _add_pieces(pieces, content, group, start, index)
             group += char in GROUP_SEPARATORS
             start = index + 1
-        index += 1
-    pieces.extend((group, a, b) for a, b in _split_joined(content, start, len(content)))
+        position = index + 1
+    _add_pieces(pieces, content, group, start, len(content))
     return pieces
+
+
+def _add_pieces(pieces: list[tuple[int, int, int]], content: str, group: int, start: int,
+                end: int) -> None:
+    """Add content[start:end], cut where a joining word separates two names, to `pieces`."""
+    if _JOINING.search(content, start, end):
+        pieces.extend([(group, a, b) for a, b in _split_joined(content, start, end)])
+    else:
+        pieces.append((group, start, end))
 
 
 _JOINING = re.compile(r"以及|会同|和|及|与")
@@ -554,6 +627,8 @@ _JOINING = re.compile(r"以及|会同|和|及|与")
 def _split_joined(content: str, start: int, end: int) -> list[tuple[int, int]]:
     """content[start:end] cut where a joining word (`和`, `及`, `会同` …) stands between two
     names."""
+    if not _JOINING.search(content, start, end):
+        return [(start, end)]
     spans = []
     for match in _JOINING.finditer(content, start, end):
         left = _WHITESPACE.sub("", content[start:match.start()])
@@ -582,13 +657,14 @@ def _inside_brackets(content: str, start: int, index: int) -> bool:
     return depth > 0
 
 
+@lru_cache(maxsize=8192)  # the same names recur in item after item
 def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
     """(name, duty verb as printed or None, role the verb states or None) of one piece:
     `海关总署等有关部门按职责分工负责` → (`海关总署`, `负责`, None);
     `省发展改革委（牵头）` → (`省发展改革委`, `牵头`, `lead`)."""
-    verb_end, _, et_cetera_end = _tail_patterns()
+    verb_endings, _, et_cetera_end = _tail_patterns()
     name, verbs, roles = compact, [], []
-    marker = _BRACKETED_TAIL.search(name)
+    marker = _BRACKETED_TAIL.search(name) if name.endswith(_BRACKET_ENDS) else None
     if marker and (inside := strip_tail(marker.group("inside")))[1] and not inside[0]:
         verbs.append(inside[1])
         roles.append(inside[2])
@@ -596,14 +672,14 @@ def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
     else:
         for _ in range(2):  # `牵头负责`, `配合落实`: at most two verbs in a row
             name = _without_fillers(name)
-            verb = verb_end.search(name)
-            if verb is None or (looks_like_agency(name) and not looks_like_agency(name[:verb.start()])):
+            verb = verb_endings.ending(name)
+            if verb is None or (looks_like_agency(name) and not looks_like_agency(name[:verb[0]])):
                 break  # no verb, or one whose characters end a body's name (`市目督办`)
-            verbs.insert(0, verb.group())
-            roles.insert(0, duty_verbs()[verb.group()])
-            name = name[:verb.start()]
+            verbs.insert(0, verb[1])
+            roles.insert(0, duty_verbs()[verb[1]])
+            name = name[:verb[0]]
     name = _without_fillers(name)
-    if cut := et_cetera_end.search(name):
+    if "等" in name and (cut := et_cetera_end.search(name)):
         name = name[:cut.start()]
     name = _before_et_cetera(name)
     role = next((role for role in roles if role), None)
@@ -612,17 +688,19 @@ def strip_tail(compact: str) -> tuple[str, str | None, str | None]:
 
 def _without_fillers(name: str) -> str:
     """`…按职责分工`, `…分别`: the name without the filler words it ends with."""
-    filler_end = _tail_patterns()[1]
-    while filler := filler_end.search(name):
-        name = name[:filler.start()]
+    filler_endings = _tail_patterns()[1]
+    while filler := filler_endings.ending(name):
+        name = name[:filler[0]]
     return name
 
 
 def _before_et_cetera(name: str) -> str:
     """`X等Y` names X and a vague category Y (`西南交通大学等高校院所`): keep X."""
-    for index, char in enumerate(name):
-        if char == "等" and index > 0 and looks_like_agency(name[:index]):
+    index = name.find("等", 1)
+    while index > 0:
+        if looks_like_agency(name[:index]):
             return name[:index]
+        index = name.find("等", index + 1)
     return name
 
 
@@ -648,7 +726,7 @@ def _expand_shared_suffixes(names: list[dict]) -> list[dict]:
         if _is_bare_place(name["mention"]):
             donor = _suffix_donor(names, index)
             suffix = donor and _place_suffix(donor["mention"])
-        expanded.append(dict(name, mention=name["mention"] + (suffix or "")))
+        expanded.append(dict(name, mention=name["mention"] + suffix) if suffix else name)
     return expanded
 
 
@@ -662,6 +740,7 @@ def _suffix_donor(names: list[dict], index: int) -> dict | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
 def _is_bare_place(name: str) -> bool:
     """`成都市`, `凉山州`, `各市（州）`: a place named without the body it stands for."""
     return bool(_BARE_PLACE.match(name)) and not looks_like_agency(name)
@@ -796,6 +875,7 @@ def agency_by_id(wanted: str) -> dict | None:
     return next((dict(a) for a in _registry() if a["agency_id"] == wanted), None)
 
 
+@lru_cache(maxsize=1024)  # asked once per name met, answered per document
 def context_of(jurisdiction: str | None, issuer: str | None = None) -> tuple[str | None, str | None]:
     """(jurisdiction, level) a document's names are read in: its jurisdiction and that
     place's level; (None, "national") for the State Council's and central bodies' documents;
@@ -874,7 +954,7 @@ def _context_rank(agency: dict, key: str, jurisdiction: str | None,
 def _bare_local_office(key: str) -> bool:
     """`统计局`, `发展改革委`: an office name every government has, with no place in it."""
     return (not _NATIONAL_PREFIX.match(key) and not named_place(key)
-            and bool(_local_office_pattern().search(key)) and _ending_level(key) != "national")
+            and bool(_local_offices().ending(key)) and _ending_level(key) != "national")
 
 
 def _unknown(written: str, jurisdiction: str | None, level: str | None) -> dict:
@@ -900,7 +980,7 @@ def _full_name_in_context(key: str, jurisdiction: str | None, level: str | None)
     if cls := _CLASS_LEVEL.match(key):
         below = _LEVEL_RANK[_RELATIVE_PREFIX[cls.group("level")]] < _LEVEL_RANK.get(level or "", 0)
         return jurisdiction + key if below else key
-    if not key.startswith(_VAGUE_PREFIXES) and _local_office_pattern().search(key):
+    if not key.startswith(_VAGUE_PREFIXES) and _local_offices().ending(key):
         place = _place_at_level(_ending_level(key) or level, jurisdiction, level)
         return place + key if place else key
     return key
@@ -917,10 +997,10 @@ def _place_at_level(wanted: str | None, jurisdiction: str, level: str | None) ->
 
 def _ending_level(key: str) -> str | None:
     """The level an ending implies (`厅` provincial, `部` national), or None."""
-    for ending, hint in sorted(_name_parts()["ending"].items(), key=lambda e: -len(e[0])):
-        if key.endswith(ending):
-            return hint
-    return None
+    if key.endswith("\n"):
+        return None  # no ending holds a line break
+    found = _endings().ending(key)
+    return _name_parts()["ending"][found[1]] if found else None
 
 
 def _infer_from_form(key: str, jurisdiction: str | None,
@@ -940,7 +1020,7 @@ def _infer_from_form(key: str, jurisdiction: str | None,
     hinted = _ending_level(key)
     if hinted == "national":
         return "national", None
-    if _local_office_pattern().search(key) and not key.startswith(_VAGUE_PREFIXES):
+    if _local_offices().ending(key) and not key.startswith(_VAGUE_PREFIXES):
         if hinted:
             return hinted, _place_at_level(hinted, jurisdiction, level) if jurisdiction else None
         return level or "other", jurisdiction

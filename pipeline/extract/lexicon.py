@@ -78,18 +78,22 @@ def alternation(entries: tuple[str, ...]) -> str:
 
 
 @cache
-def entry_index(entries: tuple[str, ...]) -> tuple[tuple[int, ...], dict[str, int]]:
-    """The lengths of the non-empty `entries`, and the position where each entry first stands."""
+def entry_index(entries: tuple[str, ...]) -> tuple[tuple[int, ...], dict[str, int], bool]:
+    """The lengths of the non-empty `entries`, longest first; the position where each entry
+    first stands; and whether a longer entry always stands before a shorter one (as `words`
+    sorts them), so that the longest entry found is the one standing first."""
     first: dict[str, int] = {}
     for i, word in enumerate(entries):
         if word:
             first.setdefault(word, i)
-    return tuple(sorted({len(word) for word in first})), first
+    sizes = [len(word) for word in first]  # in the order the entries stand
+    longest_first = all(a >= b for a, b in zip(sizes, sizes[1:]))
+    return tuple(sorted(set(sizes), reverse=True)), first, longest_first
 
 
 def first_entry(candidates: list[str], entries: tuple[str, ...]) -> str | None:
     """Of the `candidates` that are entries, the one standing first in `entries`."""
-    _, first = entry_index(entries)
+    _, first, _ = entry_index(entries)
     found = [first[c] for c in candidates if c in first]
     return entries[min(found)] if found else None
 
@@ -98,12 +102,24 @@ def longest_suffix(text: str, entries: tuple[str, ...]) -> str | None:
     """The longest entry that `text` ends with (entries are sorted longest first; else the
     first in their order). A lookup per entry length, not a test per entry: these run on
     every number of every text."""
-    lengths, _ = entry_index(entries)
-    return first_entry([text[-n:] for n in lengths], entries)
+    lengths, first, longest_first = entry_index(entries)
+    size = len(text)
+    if not longest_first:
+        return first_entry([text[size - n:] for n in lengths if n <= size], entries)
+    for n in lengths:
+        if n <= size and (candidate := text[size - n:]) in first:
+            return candidate
+    return None
 
 
 def longest_prefix(text: str, entries: tuple[str, ...]) -> str | None:
     """The longest entry that `text` starts with (entries are sorted longest first; else the
     first in their order)."""
-    lengths, _ = entry_index(entries)
-    return first_entry([text[:n] for n in lengths], entries)
+    lengths, first, longest_first = entry_index(entries)
+    size = len(text)
+    if not longest_first:
+        return first_entry([text[:n] for n in lengths if n <= size], entries)
+    for n in lengths:
+        if n <= size and (candidate := text[:n]) in first:
+            return candidate
+    return None

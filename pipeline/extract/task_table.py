@@ -32,6 +32,8 @@ _DEADLINE = re.compile(
 _DEADLINE_TAIL = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 _COLUMN_TITLES = ("序号", "工作任务", "责任单位", "配合落实部门", "配合单位", "时间进度",
                   "完成时限", "牵头单位")
+# Any column title, whitespace allowed between its characters: most lines hold none.
+_ANY_TITLE = re.compile("|".join(r"\s*".join(title) for title in _COLUMN_TITLES))
 _HEADER_FRAGMENTS = {"序", "号", "序号"}
 _UNFINISHED_END = "、，,；;"
 _NAME_SEPARATOR = re.compile(r"[、，,；;]")
@@ -133,11 +135,16 @@ def _pieces(lines: list[tuple[int, str]]) -> list[_Piece]:
 
 def _cells(line: int, text: str, *, starts_line: bool) -> list[_Piece]:
     """The cells of one line of text; only the first can continue the line before."""
-    cells = [cell for cell in _CELL_GAP.split(text.strip()) if cell]
+    text = text.strip()
+    if not _WHITESPACE.search(text):  # cells are separated by whitespace only
+        return [_Piece(line, text, starts_line)] if text else []
+    cells = [cell for cell in _CELL_GAP.split(text) if cell]
     return [_Piece(line, cell, starts_line and i == 0) for i, cell in enumerate(cells)]
 
 
 def _is_column_header(text: str) -> bool:
+    if not _ANY_TITLE.search(text):
+        return False
     compact = _WHITESPACE.sub("", text)
     return sum(title in compact for title in _COLUMN_TITLES) >= 2
 
@@ -197,8 +204,7 @@ def _agency_cell(pieces: list[_Piece], index: int) -> tuple[int, list[_Piece]]:
         if not _PAGE_NUMBER.match(nxt.text):  # a page break inside the wrapped cell
             parts.append(nxt)
             text += compact
-    names = split_names(text)
-    if _unfinished(text) or not names:
+    if _unfinished(text) or not (names := split_names(text)):
         return 0, []
     if all(looks_like_agency(name["mention"]) and len(name["mention"]) <= _LONGEST_NAME
            for name in names):
