@@ -593,7 +593,7 @@ def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) ->
                 after_page_number = after_page_number or form_feed
                 blank += 1
                 continue
-            row_number = next_row and stripped.isdigit() and int(stripped) in (next_row, 1)
+            row_number = next_row and stripped.isdecimal() and int(stripped) in (next_row, 1)
             last = stripped[-1]  # a quick no for nearly every line, before the patterns
             if ((last.isdecimal() or last in PAGE_NUMBER_END) and is_page_number(stripped) and not row_number) or (
                     stripped[0] in "责编校" and CREDIT.match(stripped)):

@@ -278,3 +278,11 @@ def test_breadcrumbs_button_rows_and_label_rows_are_furniture():
     page = ("当前位置：首页 > 政务公开 > 政策文件\n【打印本页】【关闭窗口】\n打印本页 关闭窗口\n"
             "发布时间：2024-03-01 来源：某市政府网 浏览次数：12\n关于加快发展的意见\n一、总体要求\n")
     assert [line.text for line in clean_lines(page)] == ["关于加快发展的意见", "一、总体要求"]
+
+
+def test_a_circled_number_under_a_numbered_table_is_text_not_a_row_number():
+    """`①` is a digit to str.isdigit but not a number int() reads: under a 序号 column it is
+    kept as text, not taken for the next row's number (it used to stop the build)."""
+    text = "序号\t任务\t责任单位\n1\n完善园区基础设施\n①\n省发展改革委\n"
+    lines = clean_lines(text)
+    assert "①" in [line.text.strip() for line in lines]
