@@ -26,3 +26,16 @@ def test_a_build_of_the_seeds_loads_neither_pandas_nor_cn2an(tmp_path):
     report = json.loads(out.stdout.splitlines()[-1])
     assert report["loaded"] == {"pandas": False, "cn2an": False, "pyarrow": True}
     assert report["rows"] > 0
+
+
+def test_the_command_line_gives_arrow_an_allocator_that_returns_memory(tmp_path):
+    """jemalloc, chosen before pyarrow loads (it fixes its allocator then), unless the user chose."""
+    import os
+
+    probe = "import pipeline.cli, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    chosen = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert chosen.stdout.strip() == "jemalloc"
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    kept = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert kept.stdout.strip() == "system"
