@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
@@ -77,16 +77,17 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
-def arrow_table(name: str, records: list[Mapping]) -> pa.Table:
-    """Records as an Arrow table of the resource's schema. Arrow reads the dicts; categories
-    become indices into the full category list, so every file has the same dictionary."""
+def arrow_table(name: str, rows: Sequence[Sequence]) -> pa.Table:
+    """Rows (each record's values in the resource's column order, as `record_values` gives
+    them) as an Arrow table of the resource's schema. Arrow reads each column from a list made
+    in C (`zip`), not a dict look-up per cell; categories become indices into the full
+    category list, so every file has the same dictionary."""
     schema = arrow_schema(name)
     props = record_schema(name)["properties"]
-    plain = pa.schema([pa.field(f.name, pa.string() if is_encoded(f.type) else f.type) for f in schema])
-    table = pa.Table.from_pylist(records, schema=plain)
+    values = list(zip(*rows)) if rows else [()] * len(schema)
     arrays = []
-    for f in schema:
-        column = table[f.name].combine_chunks()
+    for f, cells in zip(schema, values):
+        column = pa.array(cells, pa.string() if is_encoded(f.type) else f.type)
         if pa.types.is_dictionary(f.type):
             cats = pa.array(categories(props[f.name]), pa.string())
             indices = pc.index_in(column, value_set=cats).cast(pa.int32())
@@ -102,6 +103,11 @@ def arrow_table(name: str, records: list[Mapping]) -> pa.Table:
 def is_encoded(kind: pa.DataType) -> bool:
     """Stored as a dictionary or a date, but held in records as a string."""
     return pa.types.is_dictionary(kind) or pa.types.is_date(kind)
+
+
+def record_values(name: str) -> Callable[[Mapping], tuple]:
+    """A record's values as a tuple in the resource's column order."""
+    return itemgetter(*columns(name))
 
 
 def spelled_columns(name: str) -> list[int]:
@@ -120,7 +126,7 @@ class PackageWriter:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.counts = dict.fromkeys(resource_names(), 0)
-        self.pending: dict[str, list[Mapping]] = {name: [] for name in resource_names()}
+        self.pending: dict[str, list[tuple]] = {name: [] for name in resource_names()}
         self.converted: dict[str, list[pa.Table]] = {name: [] for name in resource_names()}
         self.csv_files = {name: (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
                           for name in resource_names()}
@@ -134,20 +140,20 @@ class PackageWriter:
             writer.writerow(columns(name))
 
     def add(self, name: str, records: list[Mapping]) -> None:
+        values = list(map(record_values(name), records))
         # The csv module writes None as an empty cell and strings and integers as they are;
         # booleans and numbers need our spelling (`true`, `1000000`, not `True`, `1000000.0`).
-        spelled = spelled_columns(name)
-        row_of = itemgetter(*columns(name))
-        rows = []
-        for record in records:
-            row = list(row_of(record))
-            for i in spelled:
-                row[i] = csv_cell(row[i])
-            rows.append(row)
-        self.csv_writers[name].writerows(rows)
+        if spelled := spelled_columns(name):
+            rows = [list(row) for row in values]
+            for row in rows:
+                for i in spelled:
+                    row[i] = csv_cell(row[i])
+            self.csv_writers[name].writerows(rows)
+        else:
+            self.csv_writers[name].writerows(values)
         self.counts[name] += len(records)
         pending = self.pending[name]
-        pending.extend(records)
+        pending.extend(values)
         if len(pending) >= CONVERT_ROWS:
             self.convert(name)
         self.write_full_groups(name)

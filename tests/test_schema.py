@@ -5,7 +5,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline.errors import ValidationFailure
-from pipeline.publish import arrow_table
+from pipeline.publish import arrow_table, record_values
 from pipeline.schema import arrow_schema, columns, record_schema, resource_names, table_schema
 
 
@@ -56,6 +56,10 @@ def test_descriptions_come_from_the_json_schema():
     assert field["description"] == prop["description"]
 
 
+def rows_of(name: str, records: list[dict]) -> list[tuple]:
+    return [record_values(name)(record) for record in records]
+
+
 def amount_record(**changes) -> dict:
     record = dict.fromkeys(columns("amounts"))
     record.update(amount_id="d-m0001-a01", document_id="d", measure_id="d-m0001", text="最高500万元",
@@ -64,7 +68,7 @@ def amount_record(**changes) -> dict:
 
 
 def test_arrow_table_encodes_categories_against_the_whole_category_list():
-    table = arrow_table("amounts", [amount_record(), amount_record(amount_id="d-m0001-a02", qualifier="range")])
+    table = arrow_table("amounts", rows_of("amounts", [amount_record(), amount_record(amount_id="d-m0001-a02", qualifier="range")]))
     qualifier = table["qualifier"].combine_chunks()
     assert qualifier.dictionary.to_pylist() == ["exact", "max", "min", "approx", "range"]
     assert qualifier.indices.to_pylist() == [1, 4]
@@ -74,11 +78,11 @@ def test_arrow_table_encodes_categories_against_the_whole_category_list():
 
 def test_arrow_table_refuses_a_value_outside_the_categories():
     with pytest.raises(ValidationFailure, match="amounts.qualifier"):
-        arrow_table("amounts", [amount_record(qualifier="about")])
+        arrow_table("amounts", rows_of("amounts", [amount_record(qualifier="about")]))
 
 
 def test_arrow_table_stores_iso_dates_as_dates():
     record = {c: None for c in columns("documents")} | {"issue_date": "2016-03-01"}
-    table = arrow_table("documents", [record])
+    table = arrow_table("documents", rows_of("documents", [record]))
     assert table.schema.field("issue_date").type == pa.date32()
     assert str(table["issue_date"][0]) == "2016-03-01"
