@@ -67,8 +67,10 @@ class _Cue:
 @dataclass(frozen=True)
 class _Lexicon:
     words: ahocorasick.Automaton | None  # every word cue
-    by_word: dict[str, dict[str, tuple[_Cue, ...]]]  # place → word → cues allowed there
-    regexes: dict[str, tuple[tuple[re.Pattern[str], _Cue], ...]]  # place → regex cues
+    # place → word → cues that count there: an `ignore` word is in `words` (the longest match
+    # wins) but has none
+    by_word: dict[str, dict[str, tuple[_Cue, ...]]]
+    regexes: dict[str, tuple[tuple[re.Pattern[str], tuple[_Cue]], ...]]  # place → regex cues
     regex_index: dict[str, LiteralIndex]  # place → which of its regex cues a text may match
     by_role: dict[str, tuple[_Cue, ...]]
     rank: dict[_Class, int]  # tie-break: codebook order, `none` last
@@ -163,12 +165,12 @@ def _lexicon() -> _Lexicon:
             words.add_word(word, word)
         words.make_automaton()
     # A `context` cue is looked for only in the item's context, and nothing else is.
-    regexes = {place: tuple((re.compile(c.cue), c) for c in cues if c.kind == "regex" and (
+    regexes = {place: tuple((re.compile(c.cue), (c,)) for c in cues if c.kind == "regex" and (
                    c.where == place or (c.where == "any" and place != "context")))
                for place in ("heading", "text", "context")}
     return _Lexicon(
         words=words,
-        by_word={place: {word: tuple(c for c in found if c.where in ("any", place) and (
+        by_word={place: {word: tuple(c for c in found if not c.mask and c.where in ("any", place) and (
                              place != "context" or c.where == "context"))
                          for word, found in by_word.items()} for place in ("heading", "text", "context")},
         regexes=regexes,
@@ -196,30 +198,28 @@ def _parts(heading: str | None, text: str) -> tuple[str, str]:
     return head, _without_clauses(body)
 
 
-def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, _Cue]]:
-    """(position, matched text, cue) of every cue allowed in `place` that occurs in `part`, in
-    order of position; at one position, words before regexes, in lexicon order."""
-    found: list[tuple[int, str, _Cue]] = []
+def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tuple[_Cue, ...]]]:
+    """(position, matched text, cues) of every cue allowed in `place` that occurs in `part`, in
+    order of position; at one position, words before regexes, each in lexicon order."""
+    found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if not part:
         return found
     if lexicon.words is not None:
         by_word = lexicon.by_word[place]
         # Leftmost-longest, without overlaps: at any position the longest cue wins
-        # (公共服务平台 over 服务平台). The words come in order of position.
+        # (公共服务平台 over 服务平台, 高质量 over 质量). The words come in order of position.
         for end, word in lexicon.words.iter_long(part):
             cues = by_word[word]
             # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
             if cues and not (part[end + 1:end + 2] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end + 1)):
-                start = end + 1 - len(word)
-                for cue in cues:  # mostly one: a loop costs less than a list per word
-                    found.append((start, word, cue))
+                found.append((end + 1 - len(word), word, cues))
     regexes = lexicon.regexes[place]
     matched = False
     for index in lexicon.regex_index[place].candidates(part):
-        pattern, cue = regexes[index]
+        pattern, cues = regexes[index]
         for m in pattern.finditer(part):
             if m.end() > m.start():
-                found.append((m.start(), m.group(), cue))
+                found.append((m.start(), m.group(), cues))
                 matched = True
     if matched:  # stable: at one position, words before regexes, in lexicon order
         found.sort(key=itemgetter(0))
@@ -243,28 +243,29 @@ def _scores(
     scores: dict[_Class, float] = {}
     evidence: dict[_Class, list[str]] = {}
 
-    def add(hits: Iterable[tuple[int, str, _Cue]], factor: float) -> None:
-        for _, word, cue in hits:
-            count = used.get(cue, 0)
-            if cue.mask or count >= MAX_HITS_PER_CUE:
-                continue
-            used[cue] = count + 1
-            cls = cue.cls
-            if cls in scores:
-                scores[cls] += cue.weight * factor
-                if word not in evidence[cls]:
-                    evidence[cls].append(word)
-            else:
-                scores[cls] = cue.weight * factor
-                evidence[cls] = [word]
+    def add(hits: Iterable[tuple[int, str, tuple[_Cue, ...]]], factor: float) -> None:
+        for _, word, cues in hits:
+            for cue in cues:  # mostly one
+                count = used.get(cue, 0)
+                if count >= MAX_HITS_PER_CUE:
+                    continue
+                used[cue] = count + 1
+                cls = cue.cls
+                if cls in scores:
+                    scores[cls] += cue.weight * factor
+                    if word not in evidence[cls]:
+                        evidence[cls].append(word)
+                else:
+                    scores[cls] = cue.weight * factor
+                    evidence[cls] = [word]
 
     if context:
         add(_context_hits(context), 1.0)
     add(_hits(head, "heading", lexicon), HEADING_FACTOR)
     add(_hits(body, "text", lexicon), 1.0)
     if amounts:
-        add([(0, f"amount:{role}", cue) for role in (amount.get("role") for amount in amounts)
-             for cue in lexicon.by_role.get(role, ())], 1.0)
+        add([(0, f"amount:{role}", lexicon.by_role[role]) for role in (amount.get("role") for amount in amounts)
+             if role in lexicon.by_role], 1.0)
     return {cls: (score, evidence[cls]) for cls, score in scores.items()}
 
 
