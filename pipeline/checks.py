@@ -2,10 +2,10 @@
 amounts no budget can hold, which are not published."""
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from functools import lru_cache
+from math import isfinite
 
 from pipeline.classify import FileRecords
 from pipeline.clean import CLOSERS, TERMINAL, Line
@@ -87,13 +87,13 @@ def implausible_amounts(records: FileRecords, text: str, name: str) -> list[str]
     for table, low, high in (("amounts", "min_value", "max_value"), ("targets", "min_value", "max_value")):
         kept = []
         for row in records.rows.get(table, []):
-            values = [row[low], row[high]]
-            money = table == "amounts" or row.get("unit") == "CNY"
-            if all(math.isfinite(v) for v in values) and not (money and max(values) > MAX_PLAUSIBLE_CNY):
+            least, most = row[low], row[high]
+            if isfinite(least) and isfinite(most) and not (
+                    (table == "amounts" or row.get("unit") == "CNY") and max(least, most) > MAX_PLAUSIBLE_CNY):
                 kept.append(row)
                 continue
             warnings.append(f"{name}:{row['line']}: {'amount' if table == 'amounts' else 'target'} "
-                            f"“{row['text']}” ({max(values):.3g} 元) is beyond any budget "
+                            f"“{row['text']}” ({max(least, most):.3g} 元) is beyond any budget "
                             f"(more than {MAX_PLAUSIBLE_CNY:.0e} 元): not published")
         if table in records.rows:
             records.rows[table] = kept
