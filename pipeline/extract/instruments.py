@@ -54,7 +54,7 @@ _SECTOR_SUFFIX = re.compile(r"产业(?!化)|业(?![务态主绩内界余])")
 _SECTOR_STARTS = frozenset("产业")
 
 
-@dataclass(frozen=True, eq=False)  # identity hash: cheap to count hits by
+@dataclass(frozen=True, eq=False, slots=True)  # identity hash: cheap to count hits by
 class _Cue:
     cls: _Class  # (None, None) for the `none` class
     cue: str
@@ -181,6 +181,8 @@ def _lexicon() -> _Lexicon:
 
 
 def _without_clauses(text: str) -> str:
+    if "单位:" not in text and "部门:" not in text:  # what every clause opening holds
+        return text
     parts, pos = [], 0
     while match := _CLAUSE_OPEN.search(text, pos):
         parts.append(text[pos:match.start()])
@@ -217,10 +219,14 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tupl
     matched = False
     for index in lexicon.regex_index[place].candidates(part):
         pattern, cues = regexes[index]
+        left = MAX_HITS_PER_CUE  # a regex is one cue: its matches beyond these cannot count
         for m in pattern.finditer(part):
             if m.end() > m.start():
                 found.append((m.start(), m.group(), cues))
                 matched = True
+                left -= 1
+                if not left:
+                    break
     if matched:  # stable: at one position, words before regexes, in lexicon order
         found.sort(key=itemgetter(0))
     return found
