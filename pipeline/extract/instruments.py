@@ -233,7 +233,7 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tupl
 
 
 @lru_cache(maxsize=1024)  # an item's context is its siblings' too: the same few per document
-def _context_hits(context: str) -> tuple[tuple[int, str, _Cue], ...]:
+def _context_hits(context: str) -> tuple[tuple[int, str, tuple[_Cue, ...]], ...]:
     """The `context` cues of the headings an item stands under (one a line)."""
     normalised = "\n".join(_normalise(line) for line in context.splitlines())
     return tuple(_hits(normalised, "context", _lexicon()))
