@@ -154,7 +154,8 @@ def section_frames(items: list[Item], doc_year: int | None, work_report: bool) -
     time, `2026年工作安排`, or a deadline it states once for everything under it, `到2025年`), else
     what its own heading says, else what the last unnumbered heading paragraph before it under
     the same parent says (`2025年工作回顾` printed on a line of its own)."""
-    passed_down: list[Frame | None] = []  # what each item hands to its children
+    passed_down: dict[int, Frame | None] = {}  # what each item with children hands to them
+    parents = {item.parent for item in items}
     frames: list[Frame | None] = []
     since_heading: dict[int | None, Frame] = {}  # parent → frame of its last heading paragraph
     for item in items:
@@ -164,8 +165,9 @@ def section_frames(items: list[Item], doc_year: int | None, work_report: bool) -
             since_heading[item.parent] = own
         start = from_parent or own or since_heading.get(item.parent)
         frames.append(start)
-        deadline = stated_year(item.body.text)
-        passed_down.append(start or (Frame("goal", deadline) if deadline is not None else None))
+        if item.ordinal in parents:  # only an item's children read what it hands down
+            deadline = None if start else stated_year(item.body.text)
+            passed_down[item.ordinal] = start or (Frame("goal", deadline) if deadline is not None else None)
     return frames
 
 

@@ -6,7 +6,10 @@ data dictionary are all compiled from them here, never written a second time.
 from __future__ import annotations
 
 import json
-from functools import cache
+import re
+from collections.abc import Callable
+from functools import cache, partial
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,14 +130,110 @@ def arrow_schema(name: str) -> pa.Schema:
     return pa.schema(fields, metadata={b"pandas": pandas_metadata(name)})
 
 
-@cache
-def validator(name: str):
-    """A compiled validator for one record type (fastjsonschema generates Python code once)."""
+# `format: date` as the validators read it (a regex: fastjsonschema's own also checks the calendar).
+FORMATS = {"date": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+def record_rules(name: str) -> dict[str, Any]:
+    """The JSON Schema a record of `name` is validated against: the table-level metadata
+    (keys) dropped, and a required string non-empty, because CSV writes "" and null alike."""
     schema = json.loads(json.dumps(record_schema(name)))
     for keyword in ("primaryKey", "foreignKeys"):  # table-level metadata, not record rules
         schema.pop(keyword)
     for prop in schema["properties"].values():
-        # CSV writes "" and null alike, so a required string may not be empty.
         if prop["type"] == "string":
             prop.setdefault("minLength", 1)
-    return fastjsonschema.compile(schema, formats={"date": r"^\d{4}-\d{2}-\d{2}$"})
+    return schema
+
+
+@cache
+def validator(name: str):
+    """A compiled validator for one record type (fastjsonschema generates Python code once)."""
+    return fastjsonschema.compile(record_rules(name), formats=FORMATS)
+
+
+# JSON Schema type → the Python types a batch check accepts: exact types, so that a subclass, a
+# float in an integer column or a bool in a number column goes to the per-record validator.
+EXACT_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "null": (type(None),),
+}
+RECORD_KEYWORDS = {"$schema", "$id", "title", "description", "type", "required", "additionalProperties", "properties"}
+COLUMN_KEYWORDS = {"type", "description", "minimum", "maximum", "minLength", "enum", "pattern", "format"}
+# A JSON Schema pattern is searched, and its `$` ends the string (Python's `\Z`, not `$`).
+PATTERN_END = re.compile(r"(?<!\\)\$")
+
+
+def _column_check(column: str, prop: dict[str, Any]) -> Callable[[list], bool] | None:
+    """True when every value of a column certainly meets `prop`; None if `prop` uses a keyword
+    the batch check does not read."""
+    kinds = set(prop["type"]) if isinstance(prop["type"], list) else {prop["type"]}
+    if (not set(prop) <= COLUMN_KEYWORDS or not kinds <= set(EXACT_TYPES)
+            or ("format" in prop and prop["format"] not in FORMATS)
+            or not all(v is None or type(v) is str for v in prop.get("enum", []))):
+        return None
+    types = frozenset(t for kind in kinds for t in EXACT_TYPES[kind])
+    enum = frozenset(prop["enum"]) if "enum" in prop else None
+    min_length = prop.get("minLength", 0)
+    minimum, maximum = prop.get("minimum"), prop.get("maximum")
+    pattern = re.compile(PATTERN_END.sub(r"\\Z", prop["pattern"])).search if "pattern" in prop else None
+    date = re.compile(FORMATS[prop["format"]]).match if "format" in prop else None
+    strings_checked = min_length or pattern or date
+    numbers_checked = minimum is not None or maximum is not None
+    # The length, pattern and format rules apply to strings, the bounds to numbers: they are
+    # checked here only in a column that holds nothing else (besides null).
+    if (strings_checked and kinds - {"null"} != {"string"}) or (
+            numbers_checked and not kinds - {"null"} <= {"integer", "number"}):
+        return None
+    value = itemgetter(column)
+    nullable = "null" in kinds
+    not_null = partial(is_not, None)
+
+    def check(records: list) -> bool:
+        values = list(map(value, records))  # KeyError when a record lacks the column
+        if not set(map(type, values)) <= types:
+            return False
+        if enum is not None and not set(values) <= enum:
+            return False
+        if not (strings_checked or numbers_checked):
+            return True
+        present = list(filter(not_null, values)) if nullable else values  # what the other rules read
+        if not present:
+            return True
+        # A NaN first makes min() NaN and the check fail (to the per-record validator); a NaN
+        # further on is passed over, as `NaN < minimum` lets it pass there.
+        return ((minimum is None or min(present) >= minimum)
+                and (maximum is None or max(present) <= maximum)
+                and (min_length != 1 or all(present))  # only "" is false among strings
+                and (min_length <= 1 or min(map(len, present)) >= min_length)
+                and (pattern is None or all(map(pattern, present)))
+                and (date is None or all(map(date, present))))
+
+    return check
+
+
+@cache
+def batch_check(name: str) -> Callable[[list], bool]:
+    """A check of a whole batch of records of `name`, column by column, far cheaper than the
+    per-record validator: True only when every record certainly meets every rule of the
+    schema, False when any may not (the per-record validator then finds and names it). A
+    schema using a keyword it does not read is never certain: each record goes through the
+    validator."""
+    rules = record_rules(name)
+    properties = rules["properties"]
+    checks = [_column_check(column, prop) for column, prop in properties.items()]
+    if (not set(rules) <= RECORD_KEYWORDS or rules["type"] != "object" or rules["additionalProperties"] is not False
+            or set(rules["required"]) != set(properties) or None in checks):
+        return lambda records: False
+    width = len(properties)
+
+    def check(records: list) -> bool:
+        # A record with as many keys as the schema has properties, every one of which it holds,
+        # has exactly those keys: none missing, none beyond them.
+        if not (set(map(type, records)) <= {dict} and set(map(len, records)) <= {width}):
+            return False
+        try:
+            return all(column(records) for column in checks)
+        except KeyError:
+            return False
+
+    return check

@@ -483,6 +483,17 @@ def test_an_absurd_amount_is_not_published_and_named_in_a_warning(built):
     assert frictionless_errors(ws.out) == []
 
 
+def test_a_sum_in_scientific_notation_is_found_after_other_letters_e():
+    from pipeline.checks import implausible_amounts
+    from pipeline.classify import FileRecords
+
+    for text, lines in (("说明：E类项目\n另安排2E+12元。\n合计3e8\u3000元。", ["2", "3"]),
+                        ("网址：www.example.gov.cn\n另安排2E+12元。", ["2"]),
+                        ("另安排2亿元，E类项目优先。", [])):
+        warnings = implausible_amounts(FileRecords(rows={}), text, "x.txt")
+        assert [w.split(":")[1] for w in warnings] == lines, text
+
+
 @case
 def same_text_twice(ws):
     ws.write("base.txt", BASE)

@@ -17,8 +17,9 @@ import csv
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from operator import itemgetter
 
@@ -50,9 +51,10 @@ _CLAUSE_OPEN = re.compile(r"[(\[〔【](?:责任|牵头|配合|协办)(?:单位|
 # A cue word right before 业/产业 names a sector (科技服务业, 电子商务产业, 5G产业): the field
 # the document is about, not the instrument. 产业化, 业务, 业态 … do not name a sector.
 _SECTOR_SUFFIX = re.compile(r"产业(?!化)|业(?![务态主绩内界余])")
+_SECTOR_STARTS = frozenset("产业")
 
 
-@dataclass(frozen=True, eq=False)  # identity hash: cheap to count hits by
+@dataclass(frozen=True, eq=False, slots=True)  # identity hash: cheap to count hits by
 class _Cue:
     cls: _Class  # (None, None) for the `none` class
     cue: str
@@ -65,8 +67,10 @@ class _Cue:
 @dataclass(frozen=True)
 class _Lexicon:
     words: ahocorasick.Automaton | None  # every word cue
-    by_word: dict[str, dict[str, tuple[_Cue, ...]]]  # place → word → cues allowed there
-    regexes: dict[str, tuple[tuple[re.Pattern[str], _Cue], ...]]  # place → regex cues
+    # place → word → cues that count there: an `ignore` word is in `words` (the longest match
+    # wins) but has none
+    by_word: dict[str, dict[str, tuple[_Cue, ...]]]
+    regexes: dict[str, tuple[tuple[re.Pattern[str], tuple[_Cue]], ...]]  # place → regex cues
     regex_index: dict[str, LiteralIndex]  # place → which of its regex cues a text may match
     by_role: dict[str, tuple[_Cue, ...]]
     rank: dict[_Class, int]  # tie-break: codebook order, `none` last
@@ -75,14 +79,18 @@ class _Lexicon:
 # Full-width forms (，（）０-９) and the ideographic space, each with its NFKC form. Nearly
 # every Chinese text holds them; folding them first leaves most texts NFKC already, and
 # `unicodedata.normalize` is slow on a long text. The result is the same: a character replaced
-# by its own NFKC form does not change the NFKC form of the text.
-_WIDE = re.compile("[\uff01-\uff5e\u3000]+")
-_WIDE_FOLDED = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+# by its own NFKC form does not change the NFKC form of the text. A text holds few distinct
+# ones, so one `str.replace` for each is cheaper than a substitution call for every one met;
+# the full-width comma, by far the most frequent, is replaced before they are looked for.
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE_FOLDED = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
 
 
 def _normalise(text: str) -> str:
     # NFKC folds full-width brackets, commas and digits, so one spelling of a cue serves both.
-    text = _WIDE.sub(lambda m: m.group().translate(_WIDE_FOLDED), text)
+    text = text.replace("\uff0c", ",")
+    for wide in set(_WIDE.findall(text)):
+        text = text.replace(wide, _WIDE_FOLDED[wide])
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return "".join(text.split())
@@ -157,12 +165,12 @@ def _lexicon() -> _Lexicon:
             words.add_word(word, word)
         words.make_automaton()
     # A `context` cue is looked for only in the item's context, and nothing else is.
-    regexes = {place: tuple((re.compile(c.cue), c) for c in cues if c.kind == "regex" and (
+    regexes = {place: tuple((re.compile(c.cue), (c,)) for c in cues if c.kind == "regex" and (
                    c.where == place or (c.where == "any" and place != "context")))
                for place in ("heading", "text", "context")}
     return _Lexicon(
         words=words,
-        by_word={place: {word: tuple(c for c in found if c.where in ("any", place) and (
+        by_word={place: {word: tuple(c for c in found if not c.mask and c.where in ("any", place) and (
                              place != "context" or c.where == "context"))
                          for word, found in by_word.items()} for place in ("heading", "text", "context")},
         regexes=regexes,
@@ -173,6 +181,8 @@ def _lexicon() -> _Lexicon:
 
 
 def _without_clauses(text: str) -> str:
+    if "单位:" not in text and "部门:" not in text:  # what every clause opening holds
+        return text
     parts, pos = [], 0
     while match := _CLAUSE_OPEN.search(text, pos):
         parts.append(text[pos:match.start()])
@@ -190,26 +200,43 @@ def _parts(heading: str | None, text: str) -> tuple[str, str]:
     return head, _without_clauses(body)
 
 
-def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, _Cue]]:
-    """(position, matched text, cue) of every cue allowed in `place` that occurs in `part`."""
-    found: list[tuple[int, str, _Cue]] = []
+def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tuple[_Cue, ...]]]:
+    """(position, matched text, cues) of every cue allowed in `place` that occurs in `part`, in
+    order of position; at one position, words before regexes, each in lexicon order."""
+    found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if not part:
         return found
     if lexicon.words is not None:
         by_word = lexicon.by_word[place]
         # Leftmost-longest, without overlaps: at any position the longest cue wins
-        # (公共服务平台 over 服务平台).
+        # (公共服务平台 over 服务平台, 高质量 over 质量). The words come in order of position.
         for end, word in lexicon.words.iter_long(part):
-            if not _SECTOR_SUFFIX.match(part, end + 1):
-                start = end + 1 - len(word)
-                for cue in by_word[word]:  # mostly one: a loop costs less than a list per word
-                    found.append((start, word, cue))
+            cues = by_word[word]
+            # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
+            if cues and not (part[end + 1:end + 2] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end + 1)):
+                found.append((end + 1 - len(word), word, cues))
     regexes = lexicon.regexes[place]
+    matched = False
     for index in lexicon.regex_index[place].candidates(part):
-        pattern, cue = regexes[index]
-        found += [(m.start(), m.group(), cue) for m in pattern.finditer(part) if m.group()]
-    found.sort(key=itemgetter(0))  # stable: at one position, words before regexes, in lexicon order
+        pattern, cues = regexes[index]
+        left = MAX_HITS_PER_CUE  # a regex is one cue: its matches beyond these cannot count
+        for m in pattern.finditer(part):
+            if m.end() > m.start():
+                found.append((m.start(), m.group(), cues))
+                matched = True
+                left -= 1
+                if not left:
+                    break
+    if matched:  # stable: at one position, words before regexes, in lexicon order
+        found.sort(key=itemgetter(0))
     return found
+
+
+@lru_cache(maxsize=1024)  # an item's context is its siblings' too: the same few per document
+def _context_hits(context: str) -> tuple[tuple[int, str, tuple[_Cue, ...]], ...]:
+    """The `context` cues of the headings an item stands under (one a line)."""
+    normalised = "\n".join(_normalise(line) for line in context.splitlines())
+    return tuple(_hits(normalised, "context", _lexicon()))
 
 
 def _scores(
@@ -218,25 +245,34 @@ def _scores(
     """Score and evidence of every class that scores; evidence in order of first appearance."""
     lexicon = _lexicon()
     head, body = _parts(heading, text)
-    context = "\n".join(_normalise(line) for line in context.splitlines())  # one heading a line
-    hits = [(hit, 1.0) for hit in _hits(context, "context", lexicon)]
-    hits += [(hit, HEADING_FACTOR) for hit in _hits(head, "heading", lexicon)]
-    hits += [(hit, 1.0) for hit in _hits(body, "text", lexicon)]
-    hits += [((0, f"amount:{role}", cue), 1.0)
-             for role in (amount.get("role") for amount in amounts)
-             for cue in lexicon.by_role.get(role, ())]
     used: dict[_Cue, int] = {}  # not a Counter: its missing-key hook is slow on every new cue
-    result: dict[_Class, tuple[float, list[str]]] = {}
-    for (_, word, cue), factor in hits:
-        count = used.get(cue, 0)
-        if cue.mask or count >= MAX_HITS_PER_CUE:
-            continue
-        used[cue] = count + 1
-        score, evidence = result.get(cue.cls, (0.0, []))
-        if word not in evidence:
-            evidence = evidence + [word]
-        result[cue.cls] = (score + cue.weight * factor, evidence)
-    return result
+    scores: dict[_Class, float] = {}
+    evidence: dict[_Class, list[str]] = {}
+
+    def add(hits: Iterable[tuple[int, str, tuple[_Cue, ...]]], factor: float) -> None:
+        for _, word, cues in hits:
+            for cue in cues:  # mostly one
+                count = used.get(cue, 0)
+                if count >= MAX_HITS_PER_CUE:
+                    continue
+                used[cue] = count + 1
+                cls = cue.cls
+                if cls in scores:
+                    scores[cls] += cue.weight * factor
+                    if word not in evidence[cls]:
+                        evidence[cls].append(word)
+                else:
+                    scores[cls] = cue.weight * factor
+                    evidence[cls] = [word]
+
+    if context:
+        add(_context_hits(context), 1.0)
+    add(_hits(head, "heading", lexicon), HEADING_FACTOR)
+    add(_hits(body, "text", lexicon), 1.0)
+    if amounts:
+        add([(0, f"amount:{role}", lexicon.by_role[role]) for role in (amount.get("role") for amount in amounts)
+             if role in lexicon.by_role], 1.0)
+    return {cls: (score, evidence[cls]) for cls, score in scores.items()}
 
 
 def classify_instrument(heading: str | None, text: str, amounts: list[dict], context: str = "") -> Result:
