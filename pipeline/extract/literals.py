@@ -4,15 +4,22 @@
 them. One Aho-Corasick pass finds which of these literals a text holds (`LiteralIndex`), and
 only the regexes whose literals are there are searched; a text holding none of a regex's
 literals cannot match it. A regex without such a set (`\\d+`) is always searched.
+
+The lexicon tests the extractors ask on every number (does a text end with, start with, or
+hold one of a list of words?) are answered in C first (`suffix_entry`, `prefix_entry`,
+`holds_any`): most texts hold none of the words, and then no Python loop runs.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from re import _constants as sre  # the parser behind `re.compile`: its tree is what we read
 from re import _parser as sre_parse
 
 import ahocorasick
+
+from pipeline.extract.lexicon import longest_prefix, longest_suffix
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
@@ -52,7 +59,8 @@ def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
 
 def _of_element(op, argument) -> frozenset[str] | None:
     if op is sre.SUBPATTERN:
-        return _of_sequence(argument[-1])
+        _, add_flags, _, body = argument
+        return None if add_flags & (re.IGNORECASE | re.VERBOSE) else _of_sequence(body)
     if op is sre.BRANCH:
         arms = [_of_sequence(arm) for arm in argument[1]]
         if all(arms):
@@ -64,6 +72,26 @@ def _of_element(op, argument) -> frozenset[str] | None:
     if op is sre.ATOMIC_GROUP:
         return _of_sequence(argument)
     return None  # a class, any character, an anchor, a look-around, a back-reference
+
+
+@cache
+def screen(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """The literals of `required_literals(pattern)` that hold no other one of them (a text
+    holding `亿元` holds `元`): a text holding none of these cannot match; None when every text
+    may match."""
+    if flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    found = required_literals(pattern)
+    if found is None:
+        return None
+    return tuple(sorted(w for w in found if not any(other != w and other in w for other in found)))
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False only when `pattern` cannot match anywhere in `text`: a few substring tests in C,
+    instead of running a regex over a text that holds none of the words it needs."""
+    literals = screen(pattern.pattern, pattern.flags)
+    return literals is None or any(literal in text for literal in literals)
 
 
 class LiteralIndex:
@@ -88,3 +116,23 @@ class LiteralIndex:
             for _, indices in self.automaton.iter(text):
                 found.update(indices)
         return sorted(found)
+
+
+def suffix_entry(text: str, entries: tuple[str, ...]) -> str | None:
+    """`longest_suffix(text, entries)`; `str.endswith` first tells whether there is one."""
+    return longest_suffix(text, entries) if text.endswith(entries) else None
+
+
+def prefix_entry(text: str, entries: tuple[str, ...]) -> str | None:
+    """`longest_prefix(text, entries)`; `str.startswith` first tells whether there is one."""
+    return longest_prefix(text, entries) if text.startswith(entries) else None
+
+
+@cache
+def _any_of(entries: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(word) for word in entries) or "(?!)")
+
+
+def holds_any(text: str, entries: tuple[str, ...]) -> bool:
+    """Whether one of `entries` occurs in `text`: one regex search, not a test per entry."""
+    return _any_of(entries).search(text) is not None

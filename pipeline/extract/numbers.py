@@ -167,6 +167,7 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # a pure function of three short strings, asked again for every repeated figure
 def scaled(number: str, multipliers: str, factor: str = "1") -> float | None:
     """`number` with its multiplier suffix (`万亿`) × a unit's `factor`, computed exactly; the
     two are read together, so that `1亿2` with `千万` is 120000000."""

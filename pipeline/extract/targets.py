@@ -15,14 +15,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 
 from pipeline.extract.amounts import extract_amounts, is_cjk
-from pipeline.extract.lexicon import (
-    alternation,
-    longest_prefix,
-    longest_suffix,
-    mapping,
-    rows_where,
-    words,
-)
+from pipeline.extract.lexicon import alternation, mapping, rows_where, words
+from pipeline.extract.literals import holds_any, prefix_entry, suffix_entry
 from pipeline.extract.numbers import MULTIPLIERS, NUMBER, NUMBER_AHEAD, NUMBER_START, scaled
 from pipeline.extract.parallel import parallel_split
 from pipeline.extract.timeframe import (
@@ -57,6 +51,7 @@ class Quantity:
     implies_unit: bool  # `“100+”…平台`, `171万贫困人口`: the unit is the counted noun's
     before: str | None  # comparator word printed before the number
     after: str | None  # comparator word printed after it (`以上`, `左右`, `余`, `+`)
+    words_end: int  # where the words before the number end: before `before`, or at `start`
 
 
 def cue_words(kind: str) -> tuple[str, ...]:
@@ -143,7 +138,7 @@ def comparator_before(text: str, number_start: int) -> tuple[str | None, int]:
     """The comparator word printed just before a number, and where it starts."""
     left = max(0, number_start - 8)
     head = text[left:number_start].rstrip(" \t" + QUOTES)
-    word = longest_suffix(head, comparator_words("before"))
+    word = suffix_entry(head, comparator_words("before"))
     if word is None:
         return None, left + len(head)
     return word, left + len(head) - len(word)
@@ -152,37 +147,38 @@ def comparator_before(text: str, number_start: int) -> tuple[str | None, int]:
 def read_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     """The quantity a match of `quantity_regex` prints; None for a number without a unit,
     printed or implied (most matches: `一批`, `2. 加强…`), so that those are dropped first."""
-    printed_unit = m.group("unit")
+    g = m.groupdict()
+    printed_unit = g["unit"]
     unit = unit_of(printed_unit) if printed_unit else None
     if unit == "":
         return None  # `3个月`: a duration or a count that is never a goal
-    number = m.group("number").strip()
-    mult = m.group("mult") if m.group("mult") is not None else m.group("bare_mult")
-    implies_unit = unit is None and number[0].isdigit() and bool(m.group("plus") or implies_count(mult))
+    number = g["number"].strip()
+    mult = g["mult"] if g["mult"] is not None else g["bare_mult"]
+    implies_unit = unit is None and number[0].isdigit() and bool(g["plus"] or implies_count(mult))
     if unit is None and not implies_unit:
         return None
-    if is_money(unit) and m.group("per_person"):
+    if g["per_person"] and is_money(unit):
         unit = f"{unit}/person"
-    high = value_of(m.group("number"), mult, printed_unit)
+    high = value_of(g["number"], mult, printed_unit)
     if high is None or high < 0:
         return None
     start = m.start("number")
     low = high
-    if m.group("low"):
-        low_unit = m.group("low_unit") or printed_unit
-        low = value_of(m.group("low"), m.group("low_mult") or mult, low_unit)
+    if g["low"]:
+        low_unit = g["low_unit"] or printed_unit
+        low = value_of(g["low"], g["low_mult"] or mult, low_unit)
         if low is None or low < 0:
             return None
         start = m.start("low")
-    before, _ = comparator_before(text, start)
+    before, words_end = comparator_before(text, start)
     if not number[0].isdigit() and len(number) < 2 and not (
         before or mult or (number != "一" and unit and created_count(text, start))
     ):
         return None  # a lone Chinese digit is a word (`两个跨越`, `一批`), not a count
-    after = m.group("after") or m.group("inner") or (PLUS if m.group("plus") else None)
+    after = g["after"] or g["inner"] or (PLUS if g["plus"] else None)
     return Quantity(
-        start, m.end(), min(low, high), max(low, high), bool(m.group("low")), unit, implies_unit,
-        before, after,
+        start, m.end(), min(low, high), max(low, high), bool(g["low"]), unit, implies_unit,
+        before, after, words_end,
     )
 
 
@@ -191,20 +187,20 @@ def created_count(text: str, number_start: int) -> bool:
     makes a lone Chinese digit a count (but not `一`: `打造一个…高地` is a phrase, nor a quoted
     slogan: `建设“三个一”平台`)."""
     head = text[max(0, number_start - 6) : number_start].rstrip(" \t")
-    return longest_suffix(head, cue_words("production_verb")) is not None
+    return suffix_entry(head, cue_words("production_verb")) is not None
 
 
 def comparator_before_verb(lead: str) -> str | None:
     """`至少建成1个`: a bound printed before the creating verb that governs the count."""
-    verb = longest_suffix(lead, cue_words("production_verb"))
+    verb = suffix_entry(lead, cue_words("production_verb"))
     if verb is None:
         return None
-    return longest_suffix(lead[: -len(verb)], comparator_words("before"))
+    return suffix_entry(lead[: -len(verb)], comparator_words("before"))
 
 
 def implies_count(mult: str) -> bool:
     """`171万贫困人口` counts the noun; in `110千伏` the 千 belongs to a unit word."""
-    return any(ch in mult for ch in "万亿")  # numeral grammar, not a cue list
+    return "万" in mult or "亿" in mult  # numeral grammar, not a cue list
 
 
 @cache
@@ -222,14 +218,14 @@ def is_count(unit: str | None) -> bool:
 
 def opens_with_modifier(rest: str) -> bool:
     """`的物流企业`, but not `的增长`: a value followed by 的 qualifies the noun after it."""
-    mark = longest_prefix(rest, cue_words("modifier"))
+    mark = prefix_entry(rest, cue_words("modifier"))
     return mark is not None and not rest[len(mark) :].startswith(cue_words("modifier_exception"))
 
 
 def without_links(segment: str) -> str:
     """`、超100亿元的企业` → `超100亿元的企业`: a segment without the list word before it."""
     segment = segment.lstrip(" \t\n" + QUOTES)
-    while link := longest_prefix(segment, words("connectors", "kind", "list")):
+    while link := prefix_entry(segment, words("connectors", "kind", "list")):
         segment = segment[len(link) :].lstrip(" \t\n" + QUOTES)
     return segment
 
@@ -237,6 +233,9 @@ def without_links(segment: str) -> str:
 def find_quantities(text: str) -> list[Quantity]:
     found = []
     for m in quantity_regex().finditer(text):
+        unit, plus, mult, bare_mult = m.group("unit", "plus", "mult", "bare_mult")
+        if unit is None and plus is None and not implies_count(bare_mult if mult is None else mult):
+            continue  # most matches: a number without a unit, printed or implied (`一批`)
         quantity = read_quantity(text, m)
         if quantity is not None:
             found.append(quantity)
@@ -283,9 +282,9 @@ def strip_words(text: str, leading: tuple[str, ...], trailing: tuple[str, ...]) 
     while True:
         before = text
         text = text.strip(fringe)
-        if word := longest_prefix(text, leading):
+        if word := prefix_entry(text, leading):
             text = LEADING_ASIDE.sub("", text[len(word) :])
-        if word := longest_suffix(text, trailing):
+        if word := suffix_entry(text, trailing):
             text = text[: -len(word)]
         if text == before:
             return text
@@ -304,7 +303,7 @@ def without_start_value(name: str) -> str:
 def subject_of(indicator: str) -> str:
     """What an indicator measures before its comparison or rate words (`金融业增加值`)."""
     for pos in range(1, len(indicator)):
-        if longest_prefix(indicator[pos:], trim_words("elided_subject")):
+        if prefix_entry(indicator[pos:], trim_words("elided_subject")):
             return indicator[:pos]
     return strip_words(indicator, (), trim_words("rate_suffix"))
 
@@ -312,7 +311,7 @@ def subject_of(indicator: str) -> str:
 def clause_subject(clause: str) -> str:
     """The subject of a clause that states no value: the words before its first predicate."""
     for pos in range(1, len(clause)):
-        if longest_prefix(clause[pos:], trim_words("predicate")):
+        if prefix_entry(clause[pos:], trim_words("predicate")):
             return clause[:pos]
     return ""
 
@@ -343,7 +342,7 @@ def is_share(q: Quantity, rest: str) -> bool:
 
 
 def is_list_end(text: str) -> bool:
-    return longest_suffix(compact(text).rstrip(QUOTES), words("connectors", "kind", "list")) is not None
+    return suffix_entry(compact(text).rstrip(QUOTES), words("connectors", "kind", "list")) is not None
 
 
 class GoalReader:
@@ -395,9 +394,9 @@ class GoalReader:
         text = self.text
         clause_start, clause_end = self.clauses[clause]
         frame = self.timeline.at(q.start)
-        _, words_end = comparator_before(text, q.start)
+        words_end = q.words_end
         lead = text[clause_start:words_end]
-        governed = any(verb in lead for verb in cue_words("production_verb"))
+        governed = holds_any(lead, cue_words("production_verb"))
         creates = governed and not self.reports  # `建成…平台10个` in an article is an achievement
         if not self.is_goal(q, frame, text[q.end : clause_end], lead, creates):
             return None
@@ -442,7 +441,7 @@ class GoalReader:
         """`中心城区、县城和建制镇燃气普及率分别达到92%、75%、60%`: each value of a list after
         `分别` measures its own item of the parallel list before it (`县城燃气普及率`)."""
         members = [k for k, g in enumerate(self.group) if g == self.group[i]]
-        if len(members) < 2 or not any(w in lead for w in words("connectors", "kind", "parallel")):
+        if len(members) < 2 or not holds_any(lead, words("connectors", "kind", "parallel")):
             return indicator
         first = members[0]
         if first not in self.splits:
@@ -470,30 +469,27 @@ class GoalReader:
     def is_goal(self, q: Quantity, frame: Frame, following: str, lead: str, governed: bool) -> bool:
         if frame.mode == "past":
             return False
-        if longest_suffix(lead.rstrip(" \t" + QUOTES), cue_words("ordinal_prefix")):
+        head = lead.rstrip(" \t" + QUOTES)
+        if suffix_entry(head, cue_words("ordinal_prefix")):
             return False  # `第6位`
-        if longest_suffix(lead.rstrip(" \t" + QUOTES), trim_words("from_value")):
+        if suffix_entry(head, trim_words("from_value")):
             return False  # `从53.4%提高到63%`: where a change starts
         rest = following.lstrip(" \t" + QUOTES)
-        if longest_prefix(rest, cue_words("class_mark")):
+        if prefix_entry(rest, cue_words("class_mark")):
             return False  # `30万千瓦级煤电机组`: a class of things, not a count
         if self.in_slogan(q):
             return False  # `“3个100万”`: numbers that name a programme
-        if any(w in rest for w in cue_words("group_of")):
+        if holds_any(rest, cue_words("group_of")):
             return False  # `…的4个省份之一`: the group a thing belongs to
-        if longest_prefix(rest, cue_words("policy_text")) or longest_suffix(rest.rstrip(), cue_words("policy_text")):
+        if prefix_entry(rest, cue_words("policy_text")) or suffix_entry(rest.rstrip(), cue_words("policy_text")):
             return False  # `21条措施`: a count of the rules a text sets, not of what they achieve
-        if any(w in rest for w in cue_words("policy_parameter")) or any(
-            w in lead for w in cue_words("policy_lead")
-        ):
+        if holds_any(rest, cue_words("policy_parameter")) or holds_any(lead, cue_words("policy_lead")):
             return False  # `按…的5%给予`, `对…455个项目给予支持`: a grant's rate or recipients
         if is_share(q, rest):
             return frame.mode == "goal" or governed  # `70%的规模以上工业企业完成…`
         if opens_with_modifier(rest):
             return False  # `5亿元以上的物流企业`: a condition inside an indicator
-        if longest_prefix(lead.lstrip(), cue_words("condition_opener")) and any(
-            w in rest for w in cue_words("modifier")
-        ):
+        if prefix_entry(lead.lstrip(), cue_words("condition_opener")) and holds_any(rest, cue_words("modifier")):
             return False  # `对…低于3%且…的机构`: an eligibility condition
         if is_money(q.unit) and not any(
             a <= q.start < b for a, b in self.money_targets
@@ -524,7 +520,7 @@ class GoalReader:
         while pos < clause_end and text[pos] in " \t":
             pos += 1
         if is_share(q, text[pos:clause_end]):
-            pos += len(longest_prefix(text[pos:clause_end], cue_words("modifier")) or "")
+            pos += len(prefix_entry(text[pos:clause_end], cue_words("modifier")) or "")
         elif not is_count(q.unit) or pos >= clause_end or not is_cjk(text[pos]) or is_list_end(
             text[pos]
         ):
@@ -546,7 +542,7 @@ class GoalReader:
         name = without_start_value(strip_words(core, trim_words("leading"), trailing))
         if not name:
             return self.indicators[-1] if self.indicators else ""
-        if longest_prefix(name, trim_words("elided_subject")):
+        if prefix_entry(name, trim_words("elided_subject")):
             return self.with_elided_subject(name, clause, core.endswith(cue_words("modifier")))
         for previous in reversed(self.indicators):
             if previous != name and previous.endswith(name):
@@ -558,11 +554,11 @@ class GoalReader:
         the goal just before it measured, there (`县城燃气普及率`)."""
         places = trim_words("place")
         previous = self.indicators[-1] if self.indicators else None
-        if not previous or self.previous_goal_clause < clause - 1 or longest_suffix(name, places) is None:
+        if not previous or self.previous_goal_clause < clause - 1 or suffix_entry(name, places) is None:
             return name
         if previous.endswith(name) or len(previous) <= len(name) and previous in name:
             return name
-        prefix = longest_prefix(previous, places)
+        prefix = prefix_entry(previous, places)
         measured = previous[len(prefix) :] if prefix else previous
         return name + measured if measured else name
 
@@ -599,13 +595,13 @@ def share_comparator(lead: str) -> str | None:
 
 def changes_to(lead: str) -> bool:
     """`将平均担保费率降至1%以下`: a value a level is to be brought to is a goal."""
-    word = longest_suffix(compact(lead).rstrip(QUOTES), tuple(mapping("changes", "change")))
+    word = suffix_entry(compact(lead).rstrip(QUOTES), tuple(mapping("changes", "change")))
     return word is not None and mapping("changes", "change")[word] == "level"
 
 
 def change(lead: str) -> str:
     """`逐年递减` → decrease, `提高` → increase, `下降到` or anything else → level."""
-    word = longest_suffix(
+    word = suffix_entry(
         strip_words(lead, (), comparator_words("before")), tuple(mapping("changes", "change"))
     )
     return mapping("changes", "change")[word] if word else "level"

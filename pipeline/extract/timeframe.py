@@ -21,6 +21,7 @@ from functools import cache
 from itertools import islice
 
 from pipeline.extract.lexicon import alternation, first_characters, rows, words
+from pipeline.extract.literals import may_match
 
 END_OF_TIME = float("inf")
 
@@ -28,6 +29,7 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 BOOK_TITLE = re.compile(r"《[^《》\n]{0,120}》")
 HEADING_MAX = 10  # a first sentence this short, without a comma, is a heading (`发展目标。`)
+OPENING_MAX = 200  # how far the opening clauses of a text are looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ def is_deadline(m: re.Match[str]) -> bool:
 
 def opening_clauses(text: str) -> list[str]:
     """The first clause, and the second too when the first is a short heading (`发展目标。`)."""
-    clauses = [text[a:b] for a, b in islice(pieces(CLAUSE_END, text[:200]), 2)]
+    clauses = [text[a:b] for a, b in islice(pieces(CLAUSE_END, text[:OPENING_MAX]), 2)]
     first = clauses[0] if clauses else ""
     is_heading = first.endswith(("。", "\n")) and len(first.strip()) <= HEADING_MAX + 1
     return clauses if is_heading else clauses[:1]
@@ -112,6 +114,8 @@ def opening_clauses(text: str) -> list[str]:
 
 def stated_year(text: str) -> int | None:
     """The deadline year a text states at its head (`到2025年，…`, `力争到2017年`, `2020年前`)."""
+    if not may_match(year_regex(), text[:OPENING_MAX]):
+        return None  # no year in the characters the opening clauses are cut from
     for clause in opening_clauses(text):
         for m in year_regex().finditer(clause):
             if is_deadline(m):
@@ -202,8 +206,10 @@ def matches_by_piece(
     A match of the whole text that lies inside one piece is what the piece's own search finds.
     One that runs past a piece's end (a `\\s*` that swallows the newline ending a paragraph) is
     not: the pieces it touches are searched again on their own."""
-    ends = [end for _, end in pieces]
     found: dict[int, list[re.Match[str]]] = {}
+    if not may_match(pattern, text):
+        return found
+    ends = [end for _, end in pieces]
     again: set[int] = set()
     for m in pattern.finditer(text):
         first = bisect.bisect_right(ends, m.start())
