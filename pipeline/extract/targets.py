@@ -23,7 +23,6 @@ from pipeline.extract.timeframe import (
     Frame,
     Timeline,
     item_timeline,
-    spans_of,
     stated_year,
     time_phrase_regex,
 )
@@ -265,14 +264,21 @@ def list_groups(text: str, quantities: list[Quantity]) -> list[int]:
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """Clauses without their closing punctuation; an unpunctuated run is cut every
     MAX_CLAUSE characters so that no look-around grows with the text."""
-    spans = []
-    for start, end in spans_of(CLAUSE_END, text):
-        end = end - 1 if CLAUSE_END.match(text, end - 1) else end
-        if end - start <= MAX_CLAUSE:
-            spans.append((start, end))
-        else:
-            spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in CLAUSE_END.finditer(text):
+        add_clause(spans, start, m.start())
+        start = m.end()
+    if start < len(text):
+        add_clause(spans, start, len(text))
     return spans
+
+
+def add_clause(spans: list[tuple[int, int]], start: int, end: int) -> None:
+    if end - start <= MAX_CLAUSE:
+        spans.append((start, end))
+    else:
+        spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
 
 
 def strip_words(text: str, leading: tuple[str, ...], trailing: tuple[str, ...]) -> str:
@@ -348,12 +354,13 @@ def is_list_end(text: str) -> bool:
 class GoalReader:
     """Reads the goals of one text in order, remembering the indicator last named."""
 
-    def __init__(self, text: str, timeline: Timeline, amounts: list[dict], reports: bool = False):
+    def __init__(self, text: str, quantities: list[Quantity], timeline: Timeline, amounts: list[dict],
+                 reports: bool = False):
         self.text = text
         self.reports = reports  # an article reports: only a goal frame makes a goal
         self.timeline = timeline
         self.money_targets = [(a["start"], a["end"]) for a in amounts if a["role"] == "target"]
-        self.quantities = find_quantities(text)
+        self.quantities = quantities  # `find_quantities(text)`
         self.group = list_groups(text, self.quantities)
         self.paragraph_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.indicators: list[str] = []  # those named so far in the current paragraph
@@ -432,16 +439,18 @@ class GoalReader:
             "value": None if q.is_range else q.high,
             "min_value": q.low,
             "max_value": q.high,
-            "unit": q.unit or implied_unit(noun_text or compact(text[seg_start:words_end])),
+            "unit": q.unit or implied_unit(noun_text or lead_words),
             "comparator": comparator(before, q.after or last.after, q.is_range),
-            "change": change(compact(text[seg_start:words_end])),
+            "change": change(lead_words),
         }
 
     def parallel_indicator(self, i: int, indicator: str, lead: str) -> str:
         """`中心城区、县城和建制镇燃气普及率分别达到92%、75%、60%`: each value of a list after
         `分别` measures its own item of the parallel list before it (`县城燃气普及率`)."""
+        if not holds_any(lead, words("connectors", "kind", "parallel")):
+            return indicator
         members = [k for k, g in enumerate(self.group) if g == self.group[i]]
-        if len(members) < 2 or not holds_any(lead, words("connectors", "kind", "parallel")):
+        if len(members) < 2:
             return indicator
         first = members[0]
         if first not in self.splits:
@@ -632,8 +641,11 @@ def extract_targets(
     that timeline instead of the two years: a money value is a goal only where the amounts
     call it one, and each is then computed once.
     """
+    quantities = find_quantities(text)
+    if not quantities:
+        return []  # most items: nothing else need be read
     if timeline is None:
         timeline = item_timeline(text, doc_year, inherited_year, reports)
     if amounts is None:
         amounts = extract_amounts(text, timeline=timeline, reports=reports)
-    return GoalReader(text, timeline, amounts, reports).read()
+    return GoalReader(text, quantities, timeline, amounts, reports).read()
