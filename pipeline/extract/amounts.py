@@ -12,6 +12,7 @@ threshold, a goal, a reported figure), whether it is credit (a loan or a guarant
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -51,6 +52,7 @@ class Mention:
     sentence: tuple[int, int]  # the sentence around it
 
 
+@cache
 def qualifier_words(position: str) -> tuple[str, ...]:
     return words("qualifiers", "position", position)
 
@@ -121,7 +123,7 @@ def has_sign(text: str, at: int) -> bool:
     return not before or not (before.isascii() and before.isalnum() or before in "万亿千百十元")
 
 
-def read_mention(text: str, m: re.Match[str]) -> Mention | None:
+def read_mention(text: str, m: re.Match[str], clause_marks: list[int], sentence_marks: list[int]) -> Mention | None:
     number = m.group("number")
     if not plausible_number(number.strip()):
         return None
@@ -168,16 +170,25 @@ def read_mention(text: str, m: re.Match[str]) -> Mention | None:
     return Mention(
         start, end, number_start, low, high, currency, qualifier, slashes, bool(m.group("after")),
         qualifier != "range" and not m.group("after") and not m.group("inner") and word is not None,
-        piece_bounds(text, start, end, CLAUSE_END), piece_bounds(text, start, end, SENTENCE_END),
+        piece_bounds(len(text), start, end, clause_marks), piece_bounds(len(text), start, end, sentence_marks),
     )
 
 
-def piece_bounds(text: str, start: int, end: int, pattern: re.Pattern[str]) -> tuple[int, int]:
-    """The clause or sentence (per `pattern`) around [start, end), at most WINDOW each side."""
+def mark_positions(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """Where the one-character clause or sentence ends of `pattern` stand in `text`."""
+    return [m.start() for m in pattern.finditer(text)]
+
+
+def piece_bounds(length: int, start: int, end: int, marks: list[int]) -> tuple[int, int]:
+    """The clause or sentence around [start, end) of a text of `length` characters whose ends
+    stand at `marks` (`mark_positions`), at most WINDOW each side."""
     left = max(0, start - WINDOW)
-    before = [m.end() for m in pattern.finditer(text, left, start)]
-    after = pattern.search(text, end, end + WINDOW)
-    return (before[-1] if before else left), (after.start() if after else min(len(text), end + WINDOW))
+    before = bisect.bisect_left(marks, start) - 1
+    after = bisect.bisect_left(marks, end)
+    return (
+        marks[before] + 1 if before >= 0 and marks[before] >= left else left,
+        marks[after] if after < len(marks) and marks[after] < end + WINDOW else min(length, end + WINDOW),
+    )
 
 
 def nearest_cue_before(context: str, lexicon: str, position: str, column: str) -> str | None:
@@ -414,8 +425,9 @@ def find_mentions(text: str) -> list[Mention]:
     pattern, pos = money_regex(), 0
     if not may_match(pattern, text):
         return found  # most items name no currency
+    clause_marks, sentence_marks = mark_positions(text, CLAUSE_END), mark_positions(text, SENTENCE_END)
     while (m := pattern.search(text, pos)) is not None:
-        mention = read_mention(text, m)
+        mention = read_mention(text, m, clause_marks, sentence_marks)
         if mention is None:
             pos = m.start() + 1
             continue

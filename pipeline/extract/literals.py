@@ -77,9 +77,15 @@ def _of_element(op, argument) -> frozenset[str] | None:
 @cache
 def screen(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     """The literals of `required_literals(pattern)` that hold no other one of them (a text
-    holding `亿元` holds `元`): a text holding none of these cannot match; None when every text
-    may match."""
+    holding `亿元` holds `元`): a text holding none of these cannot match. None when a search
+    for them would not pay: every text may match, or the pattern is itself only literal words,
+    which the regex engine skips ahead to as fast."""
     if flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        if _only_literals(list(sre_parse.parse(pattern))):
+            return None
+    except (re.error, RecursionError):
         return None
     found = required_literals(pattern)
     if found is None:
@@ -87,11 +93,32 @@ def screen(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted(w for w in found if not any(other != w and other in w for other in found)))
 
 
+def _only_literals(items: Iterable[tuple]) -> bool:
+    """Whether a parsed pattern is literal text and alternatives of literal text, nothing else."""
+    for op, argument in items:
+        if op is sre.SUBPATTERN:
+            plain = not argument[1] and _only_literals(argument[-1])
+        elif op is sre.BRANCH:
+            plain = all(_only_literals(arm) for arm in argument[1])
+        else:
+            plain = op is sre.LITERAL
+        if not plain:
+            return False
+    return True
+
+
+@cache
+def _screen_regex(pattern: str, flags: int) -> re.Pattern[str] | None:
+    literals = screen(pattern, flags)
+    return None if literals is None else re.compile("|".join(re.escape(w) for w in literals))
+
+
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
-    """False only when `pattern` cannot match anywhere in `text`: a few substring tests in C,
-    instead of running a regex over a text that holds none of the words it needs."""
-    literals = screen(pattern.pattern, pattern.flags)
-    return literals is None or any(literal in text for literal in literals)
+    """False only when `pattern` cannot match anywhere in `text`: one search for the words it
+    needs (`screen`), which the engine skips ahead to, instead of trying the pattern at every
+    character of a text that holds none of them."""
+    found = _screen_regex(pattern.pattern, pattern.flags)
+    return found is None or found.search(text) is not None
 
 
 class LiteralIndex:

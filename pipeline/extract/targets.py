@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import NamedTuple
 
 from pipeline.extract.amounts import extract_amounts, is_cjk
-from pipeline.extract.lexicon import alternation, mapping, rows_where, words
+from pipeline.extract.lexicon import alternation, first_characters, mapping, rows_where, words
 from pipeline.extract.literals import holds_any, prefix_entry, suffix_entry
-from pipeline.extract.numbers import MULTIPLIERS, NUMBER, NUMBER_AHEAD, NUMBER_START, scaled
+from pipeline.extract.numbers import (
+    MULTIPLIERS,
+    NUMBER,
+    NUMBER_AHEAD,
+    NUMBER_CHARS,
+    NUMBER_FIRST,
+    NUMBER_START,
+    scaled,
+)
 from pipeline.extract.parallel import parallel_split
 from pipeline.extract.timeframe import (
     Frame,
@@ -37,8 +45,7 @@ SLOGAN_MAX = 10  # how far a quotation naming a programme reaches around a numbe
 LEADING_ASIDE = re.compile(r"^[（(][^（()）]{1,8}[）)]")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number with its unit, as printed, before deciding whether it is a goal."""
 
     start: int  # first character of the number (or of the lower end of a range)
@@ -53,14 +60,17 @@ class Quantity:
     words_end: int  # where the words before the number end: before `before`, or at `start`
 
 
+@cache  # asked on every number: one string key, not the lexicon's three
 def cue_words(kind: str) -> tuple[str, ...]:
     return words("target_cues", "kind", kind)
 
 
+@cache
 def trim_words(side: str) -> tuple[str, ...]:
     return words("indicator_trim", "side", side)
 
 
+@cache
 def comparator_words(position: str) -> tuple[str, ...]:
     return words("comparators", "position", position)
 
@@ -111,6 +121,16 @@ def quantity_regex() -> re.Pattern[str]:
         rf"(?:\s*(?P<after>{after}))?"
         rf"(?:\s*[{QUOTES}])?"
     )
+
+
+@cache
+def quantity_screen() -> re.Pattern[str]:
+    """What a text holding a quantity that `find_quantities` keeps holds: a number, its
+    multipliers and an inner comparator (`余`), then the first character of a unit word, a `+`
+    or a 万/亿 multiplier. Most texts hold none, and are not searched with `quantity_regex`."""
+    inner = re.escape("".join(sorted({ch for word in comparator_words("inner") for ch in word})))
+    ends = first_characters(tuple(unit_table())) + r"\+万亿"
+    return re.compile(rf"[{NUMBER_FIRST}][{NUMBER_CHARS}{inner}]*?[{ends}]")
 
 
 def compact(text: str) -> str:
@@ -230,7 +250,9 @@ def without_links(segment: str) -> str:
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    found = []
+    found: list[Quantity] = []
+    if not quantity_screen().search(text):
+        return found
     for m in quantity_regex().finditer(text):
         unit, plus, mult, bare_mult = m.group("unit", "plus", "mult", "bare_mult")
         if unit is None and plus is None and not implies_count(bare_mult if mult is None else mult):

@@ -42,6 +42,7 @@ class Frame:
 UNKNOWN = Frame("none", None)
 
 
+@cache
 def cues(kind: str) -> tuple[str, ...]:
     return words("time_cues", "kind", kind)
 
@@ -194,14 +195,18 @@ def pieces(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
 
 def spans_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """All the `pieces` of `text`."""
-    return list(pieces(pattern, text))
+    ends = [m.end() for m in pattern.finditer(text)]
+    if len(text) > (ends[-1] if ends else 0):
+        ends.append(len(text))
+    return list(zip([0, *ends[:-1]], ends))
 
 
 def matches_by_piece(
-    pattern: re.Pattern[str], text: str, pieces: list[tuple[int, int]]
+    pattern: re.Pattern[str], text: str, pieces: list[tuple[int, int]], ends: list[int]
 ) -> dict[int, list[re.Match[str]]]:
     """Piece index → the matches `pattern.finditer(text, start, end)` finds in that piece of
-    the consecutive `pieces`, for the pieces that hold any, from one search of the whole text.
+    the consecutive `pieces` (which end at `ends`), for the pieces that hold any, from one
+    search of the whole text.
 
     A match of the whole text that lies inside one piece is what the piece's own search finds.
     One that runs past a piece's end (a `\\s*` that swallows the newline ending a paragraph) is
@@ -209,7 +214,6 @@ def matches_by_piece(
     found: dict[int, list[re.Match[str]]] = {}
     if not may_match(pattern, text):
         return found
-    ends = [end for _, end in pieces]
     again: set[int] = set()
     for m in pattern.finditer(text):
         first = bisect.bisect_right(ends, m.start())
@@ -241,17 +245,17 @@ def plan_period_frame(printed: str, doc_year: int | None, goal: Frame) -> Frame:
 
 
 def sentence_events(
-    text: str, sentences: list[tuple[int, int]]
+    text: str, sentences: list[tuple[int, int]], ends: list[int]
 ) -> dict[int, list[tuple[int, str, re.Match[str]]]]:
     """Sentence index → its time statements in text order, (offset, kind, match); a year
     inside a book title (`《2020年规划》`) is none. At one offset a year comes first, then the
     kinds in EVENT_KINDS order."""
     titles = [m.span() for m in BOOK_TITLE.finditer(text)]
     events: dict[int, list[tuple[int, str, re.Match[str]]]] = {}
-    for i, found in matches_by_piece(year_regex(), text, sentences).items():
+    for i, found in matches_by_piece(year_regex(), text, sentences, ends).items():
         events[i] = [(m.start(), "year", m) for m in found if not inside(titles, m.start("year"))]
     for kind in EVENT_KINDS:
-        for i, found in matches_by_piece(cue_regex(kind), text, sentences).items():
+        for i, found in matches_by_piece(cue_regex(kind), text, sentences, ends).items():
             events.setdefault(i, []).extend((m.start(), kind, m) for m in found)
     for found in events.values():
         found.sort(key=lambda e: e[0])  # stable: keeps the order above at one offset
@@ -281,14 +285,18 @@ class Timeline:
         self._is_read = True
         text = self._text
         sentences = spans_of(SENTENCE_END, text)
+        ends = [end for _, end in sentences]
         # Each cue regex searches the whole text once: a search per sentence costs more.
-        events = sentence_events(text, sentences)
-        statistics = matches_by_piece(cue_regex("statistic"), text, sentences)
+        events = sentence_events(text, sentences, ends)
+        statistics = matches_by_piece(cue_regex("statistic"), text, sentences, ends)
         base = self._base
         state = base
         for i, (start, _) in enumerate(sentences):
             if start > 0 and text[start - 1] == "\n":
                 state = base  # a year stated in one paragraph does not reach the next
+            if i not in events and i not in statistics:
+                self._mark(start, state)  # a sentence stating no time keeps the frame
+                continue
             first_statistic = statistics[i][0].start() if i in statistics else None
             state = self._read_sentence(start, events.get(i, ()), first_statistic, state)
 
