@@ -8,12 +8,36 @@ through a trie, full-width forms are folded before NFKC: none may change a resul
 from __future__ import annotations
 
 import pytest
+from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.extract.amounts import extract_amounts
+from pipeline.extract.amounts import (
+    CLAUSE_END,
+    WINDOW,
+    extract_amounts,
+    mark_positions,
+    piece_bounds,
+)
+from pipeline.extract.amounts import SENTENCE_END as AMOUNT_SENTENCE_END
 from pipeline.extract.instruments import _normalise, classify_instrument
 from pipeline.extract.lexicon import alternation, longest_prefix, longest_suffix
-from pipeline.extract.targets import extract_targets
-from pipeline.extract.timeframe import Timeline, cue_regex, item_timeline, stated_year
+from pipeline.extract.targets import (
+    extract_targets,
+    find_quantities,
+    quantity_regex,
+    quantity_screen,
+    read_quantity,
+)
+from pipeline.extract.timeframe import (
+    SENTENCE_END,
+    Timeline,
+    cue_regex,
+    item_timeline,
+    pieces,
+    spans_of,
+    stated_year,
+)
 
 
 def frame_changes(timeline: Timeline, text: str) -> list[tuple[int, str, int | None]]:
@@ -103,3 +127,43 @@ def test_full_width_forms_fold_as_nfkc_does():
 )
 def test_instrument_cues(heading, text, expected):
     assert classify_instrument(heading, text, []) == expected
+
+
+def every_kept_quantity(text: str) -> list:
+    """What `find_quantities` returns, without its screen: the full regex at every number."""
+    found = (read_quantity(text, m) for m in quantity_regex().finditer(text))
+    return [q for q in found if q is not None]
+
+
+QUANTITY_TEXT = st.text(alphabet="到2025年培育企业家个亿万元%+余多以上，。 \n一二十百千两3.5—、和平方公里", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUANTITY_TEXT)
+def test_the_quantity_screen_passes_every_text_holding_a_quantity(text):
+    assert find_quantities(text) == every_kept_quantity(text)
+
+
+def test_the_quantity_screen_on_the_seeds():
+    for seed in sorted(SEEDS.glob("*.txt")):
+        for line in seed.read_text(encoding="utf-8").splitlines():
+            if every_kept_quantity(line):
+                assert quantity_screen().search(line), (seed.name, line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="一二。，；\n", max_size=30))
+def test_spans_of_are_the_pieces(text):
+    assert spans_of(SENTENCE_END, text) == list(pieces(SENTENCE_END, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二。，；\n", max_size=300), st.integers(0, 300), st.integers(0, 10))
+def test_piece_bounds_from_marks_are_those_of_a_search(text, start, width):
+    start, end = min(start, len(text)), min(start + width, len(text))
+    for pattern in (CLAUSE_END, AMOUNT_SENTENCE_END):
+        left = max(0, start - WINDOW)
+        before = [m.end() for m in pattern.finditer(text, left, start)]
+        after = pattern.search(text, end, end + WINDOW)
+        expected = (before[-1] if before else left), (after.start() if after else min(len(text), end + WINDOW))
+        assert piece_bounds(len(text), start, end, mark_positions(text, pattern)) == expected

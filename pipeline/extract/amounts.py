@@ -19,7 +19,14 @@ from functools import cache
 
 from pipeline.extract.lexicon import alternation, mapping, rows, rows_where, words
 from pipeline.extract.literals import holds_any, may_match, prefix_entry, suffix_entry
-from pipeline.extract.numbers import MULTIPLIERS, NUMBER, NUMBER_AHEAD, NUMBER_START, scaled
+from pipeline.extract.numbers import (
+    MULTIPLIERS,
+    NUMBER,
+    NUMBER_AHEAD,
+    NUMBER_AHEAD_RE,
+    NUMBER_START,
+    scaled,
+)
 from pipeline.extract.parallel import paired_items
 from pipeline.extract.timeframe import Timeline, item_timeline
 
@@ -382,7 +389,7 @@ def qualifies_grant(rest: str) -> bool:
     """`一次性给予`, `一次性分别给予`, `一次性配套奖励`, `一次性50万元`: the words right after a cue
     hold a grant or open with the amount itself, not with another verb (`一次性引进…`)."""
     rest = rest.lstrip(" \t")
-    if not rest or re.match(NUMBER_AHEAD, rest) or prefix_entry(rest, qualifier_words("before")):
+    if not rest or NUMBER_AHEAD_RE.match(rest) or prefix_entry(rest, qualifier_words("before")):
         return True
     grants = words("roles", "position", "grant_verb") + words("roles", "position", "after") + words(
         "roles", "position", "before"

@@ -31,6 +31,7 @@ CHINESE = f"[{CHINESE_DIGITS}][{CHINESE_DIGITS}万亿]*"
 # instead of trying the whole pattern.
 NUMBER_FIRST = f"0-9０-９{CHINESE_DIGITS}"
 NUMBER_AHEAD = f"(?=[{NUMBER_FIRST}])"
+NUMBER_AHEAD_RE = re.compile(NUMBER_AHEAD)
 # Every character a number with its multiplier suffix is written with (the body of a class).
 NUMBER_CHARS = rf"{NUMBER_FIRST}万亿,，.．\s"
 # No number starts inside another: after a digit, a decimal point, a Latin letter, or a digit

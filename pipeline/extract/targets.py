@@ -21,6 +21,7 @@ from pipeline.extract.numbers import (
     MULTIPLIERS,
     NUMBER,
     NUMBER_AHEAD,
+    NUMBER_AHEAD_RE,
     NUMBER_CHARS,
     NUMBER_FIRST,
     NUMBER_START,
@@ -78,7 +79,13 @@ def comparator_words(position: str) -> tuple[str, ...]:
 @cache
 def indicator_trailing() -> tuple[str, ...]:
     """The words cut off the end of an indicator named before its value (`…提高到`)."""
-    return trim_words("trailing") + comparator_words("before") + tuple(mapping("changes", "change"))
+    return trim_words("trailing") + comparator_words("before") + change_words()
+
+
+@cache
+def change_words() -> tuple[str, ...]:
+    """The words of changes.csv, in its order."""
+    return tuple(mapping("changes", "change"))
 
 
 @cache
@@ -323,7 +330,7 @@ def without_start_value(name: str) -> str:
     of what is measured."""
     for word in trim_words("from_value"):
         at = name.rfind(word)
-        if at > 0 and re.match(NUMBER_AHEAD, name[at + len(word) :]):
+        if at > 0 and NUMBER_AHEAD_RE.match(name, at + len(word)):
             return name[:at]
     return name
 
@@ -626,14 +633,14 @@ def share_comparator(lead: str) -> str | None:
 
 def changes_to(lead: str) -> bool:
     """`将平均担保费率降至1%以下`: a value a level is to be brought to is a goal."""
-    word = suffix_entry(compact(lead).rstrip(QUOTES), tuple(mapping("changes", "change")))
+    word = suffix_entry(compact(lead).rstrip(QUOTES), change_words())
     return word is not None and mapping("changes", "change")[word] == "level"
 
 
 def change(lead: str) -> str:
     """`逐年递减` → decrease, `提高` → increase, `下降到` or anything else → level."""
     word = suffix_entry(
-        strip_words(lead, (), comparator_words("before")), tuple(mapping("changes", "change"))
+        strip_words(lead, (), comparator_words("before")), change_words()
     )
     return mapping("changes", "change")[word] if word else "level"
 
