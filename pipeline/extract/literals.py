@@ -25,13 +25,19 @@ from pipeline.extract.lexicon import longest_prefix, longest_suffix
 def required_literals(pattern: str) -> frozenset[str] | None:
     """A set of strings one of which occurs in every match of `pattern`; None if none is known
     (a pattern with flags, or one that can match without any fixed text)."""
+    tree = _parsed(pattern)
+    return None if tree is None else _of_sequence(tree)
+
+
+def _parsed(pattern: str) -> list[tuple] | None:
+    """The parse tree of `pattern`; None for a pattern that ignores case or is verbose."""
     try:
         tree = sre_parse.parse(pattern)
     except (re.error, RecursionError):
         return None
     if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
         return None
-    return _of_sequence(list(tree))
+    return list(tree)
 
 
 def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
@@ -80,14 +86,10 @@ def screen(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     holding `亿元` holds `元`): a text holding none of these cannot match. None when a search
     for them would not pay: every text may match, or the pattern is itself only literal words,
     which the regex engine skips ahead to as fast."""
-    if flags & (re.IGNORECASE | re.VERBOSE):
+    tree = None if flags & (re.IGNORECASE | re.VERBOSE) else _parsed(pattern)
+    if tree is None or _only_literals(tree):
         return None
-    try:
-        if _only_literals(list(sre_parse.parse(pattern))):
-            return None
-    except (re.error, RecursionError):
-        return None
-    found = required_literals(pattern)
+    found = _of_sequence(tree)
     if found is None:
         return None
     return tuple(sorted(w for w in found if not any(other != w and other in w for other in found)))

@@ -29,7 +29,6 @@ from pipeline.extract.numbers import (
 )
 from pipeline.extract.parallel import parallel_split
 from pipeline.extract.timeframe import (
-    Frame,
     Timeline,
     item_timeline,
     stated_year,
@@ -429,13 +428,13 @@ class GoalReader:
     def read_goal(self, i: int, q: Quantity, clause: int) -> dict | None:
         text = self.text
         clause_start, clause_end = self.clauses[clause]
-        frame = self.timeline.at(q.start)
         words_end = q.words_end
         lead = text[clause_start:words_end]
         governed = holds_any(lead, cue_words("production_verb"))
         creates = governed and not self.reports  # `建成…平台10个` in an article is an achievement
-        if not self.is_goal(q, frame, text[q.end : clause_end], lead, creates):
+        if not self.is_goal(q, text[q.end : clause_end], lead, creates):
             return None
+        frame = self.timeline.at(q.start)
         noun = self.noun_span(i, q, clause_end)
         if noun is None:
             return None  # a count that qualifies a later noun: `3万人以上小城镇达到10平方米`
@@ -504,9 +503,9 @@ class GoalReader:
         segment = self.text[start:words_end]
         return start + len(segment) - len(without_links(segment))
 
-    def is_goal(self, q: Quantity, frame: Frame, following: str, lead: str, governed: bool) -> bool:
-        if frame.mode == "past":
-            return False
+    def is_goal(self, q: Quantity, following: str, lead: str, governed: bool) -> bool:
+        """The words around a value are read first: the time frame is asked for (and the text's
+        timeline read) only when they do not already rule the value out."""
         head = lead.rstrip(" \t" + QUOTES)
         if suffix_entry(head, cue_words("ordinal_prefix")):
             return False  # `第6位`
@@ -524,7 +523,8 @@ class GoalReader:
         if holds_any(rest, cue_words("policy_parameter")) or holds_any(lead, cue_words("policy_lead")):
             return False  # `按…的5%给予`, `对…455个项目给予支持`: a grant's rate or recipients
         if is_share(q, rest):
-            return frame.mode == "goal" or governed  # `70%的规模以上工业企业完成…`
+            mode = self.timeline.at(q.start).mode
+            return mode != "past" and (mode == "goal" or governed)  # `70%的规模以上工业企业完成…`
         if opens_with_modifier(rest):
             return False  # `5亿元以上的物流企业`: a condition inside an indicator
         if prefix_entry(lead.lstrip(), cue_words("condition_opener")) and holds_any(rest, cue_words("modifier")):
@@ -533,7 +533,10 @@ class GoalReader:
             a <= q.start < b for a, b in self.money_targets
         ):
             return False  # money granted, a threshold or a figure: the amounts table says which
-        if frame.mode == "goal" or governed:
+        mode = self.timeline.at(q.start).mode
+        if mode == "past":
+            return False  # a figure reported
+        if mode == "goal" or governed:
             return True
         return q.before in cue_words("requirement") or (not self.reports and changes_to(lead))
 
