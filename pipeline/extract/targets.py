@@ -413,6 +413,8 @@ class GoalReader:
         goals = []
         paragraph = 0
         for i, q in enumerate(self.quantities):
+            if is_money(q.unit) and not any(a <= q.start < b for a, b in self.money_targets):
+                continue  # money granted, a threshold or a figure: the amounts table says which
             clause = self.clause_of(q.start)
             if (here := bisect.bisect_right(self.paragraph_starts, q.start)) != paragraph:
                 paragraph, self.indicators = here, []  # no indicator is carried into a new paragraph
@@ -529,10 +531,6 @@ class GoalReader:
             return False  # `5亿元以上的物流企业`: a condition inside an indicator
         if prefix_entry(lead.lstrip(), cue_words("condition_opener")) and holds_any(rest, cue_words("modifier")):
             return False  # `对…低于3%且…的机构`: an eligibility condition
-        if is_money(q.unit) and not any(
-            a <= q.start < b for a, b in self.money_targets
-        ):
-            return False  # money granted, a threshold or a figure: the amounts table says which
         mode = self.timeline.at(q.start).mode
         if mode == "past":
             return False  # a figure reported
