@@ -22,7 +22,10 @@ from pipeline.extract.amounts import (
 from pipeline.extract.amounts import SENTENCE_END as AMOUNT_SENTENCE_END
 from pipeline.extract.instruments import _normalise, classify_instrument
 from pipeline.extract.lexicon import alternation, longest_prefix, longest_suffix
+from pipeline.extract.targets import CLAUSE_END as TARGET_CLAUSE_END
 from pipeline.extract.targets import (
+    MAX_CLAUSE,
+    clause_spans,
     extract_targets,
     find_quantities,
     quantity_regex,
@@ -167,3 +170,13 @@ def test_piece_bounds_from_marks_are_those_of_a_search(text, start, width):
         after = pattern.search(text, end, end + WINDOW)
         expected = (before[-1] if before else left), (after.start() if after else min(len(text), end + WINDOW))
         assert piece_bounds(len(text), start, end, mark_positions(text, pattern)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二，。\n", max_size=500))
+def test_clause_spans_are_the_pieces_without_their_ends(text):
+    expected = []
+    for start, end in pieces(TARGET_CLAUSE_END, text):
+        end = end - 1 if TARGET_CLAUSE_END.match(text, end - 1) else end
+        expected += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)] or [(start, end)]
+    assert clause_spans(text) == expected

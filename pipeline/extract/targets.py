@@ -38,6 +38,7 @@ from pipeline.extract.timeframe import (
 __all__ = ["extract_targets", "stated_year"]
 
 CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+PARAGRAPH_END = re.compile("\n")
 QUOTES = "“”\"‘’'「」『』"
 PLUS = "+"
 MAX_CLAUSE = 200
@@ -294,19 +295,15 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     MAX_CLAUSE characters so that no look-around grows with the text."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in CLAUSE_END.finditer(text):
-        add_clause(spans, start, m.start())
-        start = m.end()
-    if start < len(text):
-        add_clause(spans, start, len(text))
+    for end in [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]:
+        if end - start <= MAX_CLAUSE:
+            spans.append((start, end))
+        else:
+            spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
+        start = end + 1
+    if spans[-1][0] == len(text):
+        spans.pop()  # the text ends with a clause end: no clause after it
     return spans
-
-
-def add_clause(spans: list[tuple[int, int]], start: int, end: int) -> None:
-    if end - start <= MAX_CLAUSE:
-        spans.append((start, end))
-    else:
-        spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
 
 
 def strip_words(text: str, leading: tuple[str, ...], trailing: tuple[str, ...]) -> str:
@@ -390,7 +387,7 @@ class GoalReader:
         self.money_targets = [(a["start"], a["end"]) for a in amounts if a["role"] == "target"]
         self.quantities = quantities  # `find_quantities(text)`
         self.group = list_groups(text, self.quantities)
-        self.paragraph_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.paragraph_starts = [0] + [m.end() for m in PARAGRAPH_END.finditer(text)]
         self.indicators: list[str] = []  # those named so far in the current paragraph
         self.previous_goal_clause = -1
         self.previous_goal_end = -1
