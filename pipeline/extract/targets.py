@@ -140,6 +140,22 @@ def quantity_screen() -> re.Pattern[str]:
     return re.compile(rf"[{NUMBER_FIRST}][{NUMBER_CHARS}{inner}]*?[{ends}]")
 
 
+@cache
+def not_goal_words(where: str) -> tuple[str, ...]:
+    """The cue words that rule a value out, by where they stand: ending the words before it
+    (`lead_end`), opening or ending the words after it (`rest_start`, `rest_end`) or in them
+    (`rest`). A word tested with `str.startswith`/`str.endswith` is never empty, so that these
+    answer as the lexicon lookups do."""
+    if where == "rest":
+        return cue_words("group_of") + cue_words("policy_parameter")
+    found = {
+        "lead_end": cue_words("ordinal_prefix") + trim_words("from_value"),
+        "rest_start": cue_words("class_mark") + cue_words("policy_text"),
+        "rest_end": cue_words("policy_text"),
+    }[where]
+    return tuple(word for word in found if word)
+
+
 def compact(text: str) -> str:
     return "".join(text.split())
 
@@ -505,22 +521,20 @@ class GoalReader:
     def is_goal(self, q: Quantity, following: str, lead: str, governed: bool) -> bool:
         """The words around a value are read first: the time frame is asked for (and the text's
         timeline read) only when they do not already rule the value out."""
-        head = lead.rstrip(" \t" + QUOTES)
-        if suffix_entry(head, cue_words("ordinal_prefix")):
-            return False  # `第6位`
-        if suffix_entry(head, trim_words("from_value")):
-            return False  # `从53.4%提高到63%`: where a change starts
+        # `第6位`; `从53.4%提高到63%`: where a change starts
+        if lead.rstrip(" \t" + QUOTES).endswith(not_goal_words("lead_end")):
+            return False
         rest = following.lstrip(" \t" + QUOTES)
-        if prefix_entry(rest, cue_words("class_mark")):
-            return False  # `30万千瓦级煤电机组`: a class of things, not a count
+        # `30万千瓦级煤电机组`: a class of things, not a count; `21条措施`: a count of the rules a
+        # text sets, not of what they achieve
+        if rest.startswith(not_goal_words("rest_start")) or rest.rstrip().endswith(not_goal_words("rest_end")):
+            return False
+        # `…的4个省份之一`: the group a thing belongs to; `按…的5%给予`, `对…455个项目给予支持`: a
+        # grant's rate or recipients
+        if holds_any(rest, not_goal_words("rest")) or holds_any(lead, cue_words("policy_lead")):
+            return False
         if self.in_slogan(q):
             return False  # `“3个100万”`: numbers that name a programme
-        if holds_any(rest, cue_words("group_of")):
-            return False  # `…的4个省份之一`: the group a thing belongs to
-        if prefix_entry(rest, cue_words("policy_text")) or suffix_entry(rest.rstrip(), cue_words("policy_text")):
-            return False  # `21条措施`: a count of the rules a text sets, not of what they achieve
-        if holds_any(rest, cue_words("policy_parameter")) or holds_any(lead, cue_words("policy_lead")):
-            return False  # `按…的5%给予`, `对…455个项目给予支持`: a grant's rate or recipients
         if is_share(q, rest):
             mode = self.timeline.at(q.start).mode
             return mode != "past" and (mode == "goal" or governed)  # `70%的规模以上工业企业完成…`
