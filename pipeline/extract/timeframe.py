@@ -21,7 +21,7 @@ from functools import cache
 from itertools import islice
 
 from pipeline.extract.lexicon import alternation, first_characters, rows, words
-from pipeline.extract.literals import may_match
+from pipeline.extract.literals import holds_any, may_match
 
 END_OF_TIME = float("inf")
 
@@ -142,13 +142,13 @@ def section_frame(heading: str, doc_year: int | None, is_work_report: bool) -> F
     review when the year is before the report's, a plan otherwise."""
     if not heading:
         return None
-    if any(cue in heading for cue in cues("review_section")):
+    if holds_any(heading, cues("review_section")):
         return Frame("past", None)
     if not is_work_report:
         return None
     year = named_year(heading)
-    if any(cue in heading for cue in cues("plan_section")):
-        if year is None and any(cue in heading for cue in cues("period_section")):
+    if holds_any(heading, cues("plan_section")):
+        if year is None and holds_any(heading, cues("period_section")):
             return Frame("goal", None)
         return Frame("goal", year if year is not None else doc_year)
     if year is not None and doc_year is not None:
@@ -161,7 +161,7 @@ def is_work_report(title: str | None, opening: str) -> bool:
     paragraphs hold the address every such report opens with (`向大会报告工作`)."""
     if title and title.endswith(cues("report_title")):
         return True
-    return any(cue in opening for cue in cues("report_opening"))
+    return holds_any(opening, cues("report_opening"))
 
 
 def item_timeline(text: str, doc_year: int | None, inherited: int | Frame | None,
