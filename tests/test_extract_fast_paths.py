@@ -7,6 +7,9 @@ through a trie, full-width forms are folded before NFKC: none may change a resul
 """
 from __future__ import annotations
 
+from re import _constants as sre
+from re import _parser as sre_parse
+
 import pytest
 from conftest import SEEDS
 from hypothesis import given, settings
@@ -180,3 +183,46 @@ def test_clause_spans_are_the_pieces_without_their_ends(text):
         end = end - 1 if TARGET_CLAUSE_END.match(text, end - 1) else end
         expected += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)] or [(start, end)]
     assert clause_spans(text) == expected
+
+
+def characters_matched(items) -> tuple[set[str], list]:
+    """The characters a parsed regex can consume (look-arounds consume none), and the classes
+    (categories, negations, any character) that could hold more than listed characters."""
+    chars: set[str] = set()
+    open_classes: list = []
+    for op, argument in items:
+        if op is sre.LITERAL:
+            chars.add(chr(argument))
+        elif op is sre.IN:
+            for kind, value in argument:
+                if kind is sre.LITERAL:
+                    chars.add(chr(value))
+                elif kind is sre.RANGE:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                elif not (kind is sre.CATEGORY and value is sre.CATEGORY_SPACE):
+                    open_classes.append((kind, value))
+        elif op is sre.SUBPATTERN:
+            found, more = characters_matched(argument[-1])
+            chars |= found
+            open_classes += more
+        elif op is sre.BRANCH:
+            for arm in argument[1]:
+                found, more = characters_matched(arm)
+                chars |= found
+                open_classes += more
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            found, more = characters_matched(argument[2])
+            chars |= found
+            open_classes += more
+        elif op not in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            open_classes.append((op, argument))
+    return chars, open_classes
+
+
+def test_no_quantity_holds_a_full_stop():
+    # find_quantities starts its search after the last full stop before the first candidate
+    chars, open_classes = characters_matched(sre_parse.parse(quantity_regex().pattern))
+    assert open_classes == []
+    assert "。" not in chars and not "。".isspace()
+    text = "2020年全省完成改造。到2025年，建成示范园区10个。"
+    assert [q.start for q in find_quantities(text)] == [q.start for q in every_kept_quantity(text)] == [text.index("10")]

@@ -274,9 +274,12 @@ def without_links(segment: str) -> str:
 
 def find_quantities(text: str) -> list[Quantity]:
     found: list[Quantity] = []
-    if not quantity_screen().search(text):
+    first = quantity_screen().search(text)
+    if first is None:
         return found
-    for m in quantity_regex().finditer(text):
+    # No match holds a full stop, so the search may begin after the last one before `first`:
+    # no match before it can be kept, and none runs across it.
+    for m in quantity_regex().finditer(text, text.rfind("。", 0, first.start()) + 1):
         unit, plus, mult, bare_mult = m.group("unit", "plus", "mult", "bare_mult")
         if unit is None and plus is None and not implies_count(bare_mult if mult is None else mult):
             continue  # most matches: a number without a unit, printed or implied (`一批`)
@@ -298,10 +301,10 @@ def list_groups(text: str, quantities: list[Quantity]) -> list[int]:
     """For each quantity, the index of the first item of the list it belongs to: values of
     one unit joined only by a list word (`70%和95%`, `90%、80%和50%`)."""
     first = list(range(len(quantities)))
+    links = words("connectors", "kind", "list")
     for i in range(1, len(quantities)):
         left, right = quantities[i - 1], quantities[i]
-        between = compact(text[left.end : right.start]).strip(QUOTES)
-        if left.unit == right.unit and between in words("connectors", "kind", "list"):
+        if left.unit == right.unit and compact(text[left.end : right.start]).strip(QUOTES) in links:
             first[i] = first[i - 1]
     return first
 
