@@ -7,13 +7,43 @@ through a trie, full-width forms are folded before NFKC: none may change a resul
 """
 from __future__ import annotations
 
-import pytest
+from re import _constants as sre
+from re import _parser as sre_parse
 
-from pipeline.extract.amounts import extract_amounts
+import pytest
+from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.amounts import (
+    CLAUSE_END,
+    WINDOW,
+    extract_amounts,
+    mark_positions,
+    piece_bounds,
+)
+from pipeline.extract.amounts import SENTENCE_END as AMOUNT_SENTENCE_END
 from pipeline.extract.instruments import _normalise, classify_instrument
 from pipeline.extract.lexicon import alternation, longest_prefix, longest_suffix
-from pipeline.extract.targets import extract_targets
-from pipeline.extract.timeframe import Timeline, cue_regex, item_timeline, stated_year
+from pipeline.extract.targets import CLAUSE_END as TARGET_CLAUSE_END
+from pipeline.extract.targets import (
+    MAX_CLAUSE,
+    clause_spans,
+    extract_targets,
+    find_quantities,
+    quantity_regex,
+    quantity_screen,
+    read_quantity,
+)
+from pipeline.extract.timeframe import (
+    SENTENCE_END,
+    Timeline,
+    cue_regex,
+    item_timeline,
+    pieces,
+    spans_of,
+    stated_year,
+)
 
 
 def frame_changes(timeline: Timeline, text: str) -> list[tuple[int, str, int | None]]:
@@ -103,3 +133,96 @@ def test_full_width_forms_fold_as_nfkc_does():
 )
 def test_instrument_cues(heading, text, expected):
     assert classify_instrument(heading, text, []) == expected
+
+
+def every_kept_quantity(text: str) -> list:
+    """What `find_quantities` returns, without its screen: the full regex at every number."""
+    found = (read_quantity(text, m) for m in quantity_regex().finditer(text))
+    return [q for q in found if q is not None]
+
+
+QUANTITY_TEXT = st.text(alphabet="到2025年培育企业家个亿万元%+余多以上，。 \n一二十百千两3.5—、和平方公里", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUANTITY_TEXT)
+def test_the_quantity_screen_passes_every_text_holding_a_quantity(text):
+    assert find_quantities(text) == every_kept_quantity(text)
+
+
+def test_the_quantity_screen_on_the_seeds():
+    for seed in sorted(SEEDS.glob("*.txt")):
+        for line in seed.read_text(encoding="utf-8").splitlines():
+            if every_kept_quantity(line):
+                assert quantity_screen().search(line), (seed.name, line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="一二。，；\n", max_size=30))
+def test_spans_of_are_the_pieces(text):
+    assert spans_of(SENTENCE_END, text) == list(pieces(SENTENCE_END, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二。，；\n", max_size=300), st.integers(0, 300), st.integers(0, 10))
+def test_piece_bounds_from_marks_are_those_of_a_search(text, start, width):
+    start, end = min(start, len(text)), min(start + width, len(text))
+    for pattern in (CLAUSE_END, AMOUNT_SENTENCE_END):
+        left = max(0, start - WINDOW)
+        before = [m.end() for m in pattern.finditer(text, left, start)]
+        after = pattern.search(text, end, end + WINDOW)
+        expected = (before[-1] if before else left), (after.start() if after else min(len(text), end + WINDOW))
+        assert piece_bounds(len(text), start, end, mark_positions(text, pattern)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二，。\n", max_size=500))
+def test_clause_spans_are_the_pieces_without_their_ends(text):
+    expected = []
+    for start, end in pieces(TARGET_CLAUSE_END, text):
+        end = end - 1 if TARGET_CLAUSE_END.match(text, end - 1) else end
+        expected += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)] or [(start, end)]
+    assert clause_spans(text) == expected
+
+
+def characters_matched(items) -> tuple[set[str], list]:
+    """The characters a parsed regex can consume (look-arounds consume none), and the classes
+    (categories, negations, any character) that could hold more than listed characters."""
+    chars: set[str] = set()
+    open_classes: list = []
+    for op, argument in items:
+        if op is sre.LITERAL:
+            chars.add(chr(argument))
+        elif op is sre.IN:
+            for kind, value in argument:
+                if kind is sre.LITERAL:
+                    chars.add(chr(value))
+                elif kind is sre.RANGE:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                elif not (kind is sre.CATEGORY and value is sre.CATEGORY_SPACE):
+                    open_classes.append((kind, value))
+        elif op is sre.SUBPATTERN:
+            found, more = characters_matched(argument[-1])
+            chars |= found
+            open_classes += more
+        elif op is sre.BRANCH:
+            for arm in argument[1]:
+                found, more = characters_matched(arm)
+                chars |= found
+                open_classes += more
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            found, more = characters_matched(argument[2])
+            chars |= found
+            open_classes += more
+        elif op not in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            open_classes.append((op, argument))
+    return chars, open_classes
+
+
+def test_no_quantity_holds_a_full_stop():
+    # find_quantities starts its search after the last full stop before the first candidate
+    chars, open_classes = characters_matched(sre_parse.parse(quantity_regex().pattern))
+    assert open_classes == []
+    assert "。" not in chars and not "。".isspace()
+    text = "2020年全省完成改造。到2025年，建成示范园区10个。"
+    assert [q.start for q in find_quantities(text)] == [q.start for q in every_kept_quantity(text)] == [text.index("10")]

@@ -1,12 +1,23 @@
 """The literal prefilter: a regex is skipped only on texts it cannot match."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.instruments import _lexicon
-from pipeline.extract.literals import LiteralIndex, required_literals
+from pipeline.extract.lexicon import longest_prefix, longest_suffix
+from pipeline.extract.literals import (
+    LiteralIndex,
+    holds_any,
+    may_match,
+    prefix_entry,
+    required_literals,
+    screen,
+    suffix_entry,
+)
 
 
 @pytest.mark.parametrize(("pattern", "literals"), [
@@ -54,3 +65,37 @@ def test_every_regex_cue_of_the_lexicon_has_a_literal_requirement():
     missing = [p.pattern for cues in _lexicon().regexes.values() for p, _ in cues
                if required_literals(p.pattern) is None]
     assert missing == []
+
+
+WORD_TEXT = st.text(alphabet="提高到达至以上的元万亿", max_size=8)
+WORD_LIST = st.lists(st.text(alphabet="提高到达至以上的元", min_size=1, max_size=3), max_size=6).map(
+    lambda found: tuple(sorted(set(found), key=lambda w: (-len(w), w)))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORD_TEXT, WORD_LIST, st.booleans())
+def test_fast_lexicon_tests_answer_as_the_lexicon_does(text, entries, shuffled):
+    if shuffled:  # some callers pass lists that are not longest first (changes.csv in its order)
+        entries = entries[::-1]
+    assert suffix_entry(text, entries) == longest_suffix(text, entries)
+    assert prefix_entry(text, entries) == longest_prefix(text, entries)
+    assert holds_any(text, entries) == any(w in text for w in entries)
+
+
+def test_screen_keeps_the_shortest_literals_a_match_needs():
+    assert screen(r"\d+(?:万元|亿元|元|美金)") == ("元", "美金")  # a text holding 亿元 holds 元
+    assert screen(r"\d+年") == ("年",)
+    assert screen("已|同比|截至") is None  # only literal words: the engine skips ahead as fast
+    assert screen(r"\d+") is None
+    assert screen("(?i:fund)s") == ("s",)  # the case-blind part requires nothing
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="到2025年内用经过三五元万亿。\n ", max_size=30))
+def test_a_pattern_that_matches_is_never_screened_out(text):
+    for pattern in (r"(?:19|20)\d{2}\s*年", r"\d+\s*[万亿]?(?:万元|亿元|元)", r"(?:经过|用)\s*[三五\d]{1,2}\s*年"):
+        compiled = re.compile(pattern)
+        if compiled.search(text):
+            assert may_match(compiled, text), (pattern, text)
+    assert not may_match(re.compile(r"\d+\s*元"), "全省新增企业300家")

@@ -12,20 +12,21 @@ threshold, a goal, a reported figure), whether it is credit (a loan or a guarant
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from pipeline.extract.lexicon import (
-    alternation,
-    longest_prefix,
-    longest_suffix,
-    mapping,
-    rows,
-    rows_where,
-    words,
+from pipeline.extract.lexicon import alternation, mapping, rows, rows_where, words
+from pipeline.extract.literals import holds_any, may_match, prefix_entry, suffix_entry
+from pipeline.extract.numbers import (
+    MULTIPLIERS,
+    NUMBER,
+    NUMBER_AHEAD,
+    NUMBER_AHEAD_RE,
+    NUMBER_START,
+    scaled,
 )
-from pipeline.extract.numbers import MULTIPLIERS, NUMBER, NUMBER_AHEAD, NUMBER_START, scaled
 from pipeline.extract.parallel import paired_items
 from pipeline.extract.timeframe import Timeline, item_timeline
 
@@ -53,9 +54,12 @@ class Mention:
     qualifier: str
     slashes: tuple[str, ...]  # the words after `/` (`年`, `人`)
     bound_after: bool  # the qualifier is printed after the unit (`10亿元以上`)
-    bound_before: bool = False  # the qualifier is a word printed before the number (`突破10亿元`)
+    bound_before: bool  # the qualifier is a word printed before the number (`突破10亿元`)
+    clause: tuple[int, int]  # the clause around the mention (`piece_bounds`), asked for by every cue
+    sentence: tuple[int, int]  # the sentence around it
 
 
+@cache
 def qualifier_words(position: str) -> tuple[str, ...]:
     return words("qualifiers", "position", position)
 
@@ -103,7 +107,7 @@ def qualifier_before(text: str, number_start: int) -> tuple[str | None, int]:
     (a word that only ends like a qualifier, `签约`, is none)."""
     left = max(0, number_start - 12)
     head = text[left:number_start].rstrip(OPENING_QUOTES)
-    word = longest_suffix(head, qualifier_words("before"))
+    word = suffix_entry(head, qualifier_words("before"))
     if word is None or not mapping("qualifiers", "qualifier")[word]:
         return None, number_start
     return word, left + len(head) - len(word)
@@ -112,7 +116,7 @@ def qualifier_before(text: str, number_start: int) -> tuple[str | None, int]:
 def currency_before(text: str, number_start: int) -> tuple[str | None, int]:
     """A currency word printed just before the number (`美金500万元`) and where it starts."""
     head = text[max(0, number_start - 4) : number_start]
-    word = longest_suffix(head.rstrip(), words("currencies", "position", "before"))
+    word = suffix_entry(head.rstrip(), words("currencies", "position", "before"))
     if word is None:
         return None, number_start
     return word, number_start - (len(head) - len(head.rstrip())) - len(word)
@@ -126,7 +130,7 @@ def has_sign(text: str, at: int) -> bool:
     return not before or not (before.isascii() and before.isalnum() or before in "万亿千百十元")
 
 
-def read_mention(text: str, m: re.Match[str]) -> Mention | None:
+def read_mention(text: str, m: re.Match[str], clause_marks: list[int], sentence_marks: list[int]) -> Mention | None:
     number = m.group("number")
     if not plausible_number(number.strip()):
         return None
@@ -169,23 +173,36 @@ def read_mention(text: str, m: re.Match[str]) -> Mention | None:
     else:
         qualifier = "exact"
     slashes = tuple(s for s in (m.group("slash"), m.group("slash2")) if s)
+    end = m.end()
     return Mention(
-        start, m.end(), number_start, low, high, currency, qualifier, slashes, bool(m.group("after")),
+        start, end, number_start, low, high, currency, qualifier, slashes, bool(m.group("after")),
         qualifier != "range" and not m.group("after") and not m.group("inner") and word is not None,
+        piece_bounds(len(text), start, end, clause_marks), piece_bounds(len(text), start, end, sentence_marks),
     )
 
 
-def piece_bounds(text: str, start: int, end: int, pattern: re.Pattern[str]) -> tuple[int, int]:
-    """The clause or sentence (per `pattern`) around [start, end), at most WINDOW each side."""
+def mark_positions(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """Where the one-character clause or sentence ends of `pattern` stand in `text`."""
+    return [m.start() for m in pattern.finditer(text)]
+
+
+def piece_bounds(length: int, start: int, end: int, marks: list[int]) -> tuple[int, int]:
+    """The clause or sentence around [start, end) of a text of `length` characters whose ends
+    stand at `marks` (`mark_positions`), at most WINDOW each side."""
     left = max(0, start - WINDOW)
-    before = [m.end() for m in pattern.finditer(text, left, start)]
-    after = pattern.search(text, end, end + WINDOW)
-    return (before[-1] if before else left), (after.start() if after else min(len(text), end + WINDOW))
+    before = bisect.bisect_left(marks, start) - 1
+    after = bisect.bisect_left(marks, end)
+    return (
+        marks[before] + 1 if before >= 0 and marks[before] >= left else left,
+        marks[after] if after < len(marks) and marks[after] < end + WINDOW else min(length, end + WINDOW),
+    )
 
 
 def nearest_cue_before(context: str, lexicon: str, position: str, column: str) -> str | None:
     """The `column` value of the cue (of `position`) that ends nearest the end of `context`;
     of two ending at the same place, the longer."""
+    if not holds_any(context, words(lexicon, "position", position)):
+        return None
     best: tuple[int, str] | None = None
     for row in rows_where(lexicon, "position", position):
         at = context.rfind(row["word"])
@@ -214,14 +231,14 @@ def is_threshold(text: str, mention: Mention, clause_start: int, list_end: int) 
     after = text[list_end : list_end + 4].lstrip()
     before = text[clause_start : mention.start]
     bounded_noun = mention.qualifier in ("min", "max") and mention.bound_after and is_cjk(after[:1])
-    return bounded_noun or opens_condition(after) or longest_suffix(
+    return bounded_noun or opens_condition(after) or suffix_entry(
         before.rstrip(), words("roles", "position", "before_immediate")
     ) is not None
 
 
 def opens_condition(after: str) -> bool:
     """The words right after an amount make it a condition (`…以上的`, `…以上且`)."""
-    return any(after.startswith(w) for w in words("roles", "position", "after_immediate"))
+    return after.startswith(words("roles", "position", "after_immediate"))
 
 
 def is_cjk(ch: str) -> bool:
@@ -232,7 +249,7 @@ def grant_start(context: str) -> int:
     """Where the last grant verb of `context` starts, with the adverbs before it (`分别给予`);
     -1 when there is none."""
     at = max((context.rfind(w) for w in words("roles", "position", "grant_verb")), default=-1)
-    while at > 0 and (adverb := longest_suffix(context[:at], words("roles", "position", "grant_adverb"))):
+    while at > 0 and (adverb := suffix_entry(context[:at], words("roles", "position", "grant_adverb"))):
         at -= len(adverb)
     return at
 
@@ -249,11 +266,11 @@ def in_condition_clause(text: str, mention: Mention, clause_start: int, clause_e
     """`可对单户担保金额500万元及以下、…的担保业务给予…`: a clause holding a condition word
     before the amount and a grant verb after a `的` that follows it."""
     lead = text[clause_start : mention.start]
-    if not any(w in lead for w in words("target_cues", "kind", "condition_opener")):
+    if not holds_any(lead, words("target_cues", "kind", "condition_opener")):
         return False
     after = text[mention.end : clause_end]
     condition = grant_part(after)
-    return len(condition) < len(after) and any(w in condition for w in words("target_cues", "kind", "modifier"))
+    return len(condition) < len(after) and holds_any(condition, words("target_cues", "kind", "modifier"))
 
 
 def earns_something(text: str, clause_end: int, sentence_end: int) -> bool:
@@ -262,7 +279,7 @@ def earns_something(text: str, clause_end: int, sentence_end: int) -> bool:
     if clause_end >= sentence_end or text[clause_end] not in "，,":
         return False
     following = text[clause_end + 1 : sentence_end].lstrip(" \t")
-    return longest_prefix(following, words("roles", "position", "consequence")) is not None
+    return prefix_entry(following, words("roles", "position", "consequence")) is not None
 
 
 def grant_role(text: str, mention: Mention, timeline: Timeline, list_end: int) -> str:
@@ -270,8 +287,8 @@ def grant_role(text: str, mention: Mention, timeline: Timeline, list_end: int) -
     condition marked right after it, a grant named after it, an eligibility condition, a cue
     earlier in the clause, the time frame (a past figure or a goal), a cue earlier in the
     sentence, the name of a reported quantity."""
-    clause_start, clause_end = piece_bounds(text, mention.start, mention.end, CLAUSE_END)
-    sentence_start, sentence_end = piece_bounds(text, mention.start, mention.end, SENTENCE_END)
+    clause_start, clause_end = mention.clause
+    sentence_start, sentence_end = mention.sentence
     if mention.bound_after and opens_condition(text[list_end : list_end + 4].lstrip()):
         return "threshold"
     after = text[mention.end : clause_end]
@@ -298,7 +315,7 @@ def grant_role(text: str, mention: Mention, timeline: Timeline, list_end: int) -
     if in_sentence:
         return in_sentence
     context = text[clause_start:clause_end]
-    if any(w in context for w in words("roles", "position", "fallback")):
+    if holds_any(context, words("roles", "position", "fallback")):
         return "statistic"
     return "other"
 
@@ -313,8 +330,8 @@ def classify_role(text: str, mention: Mention, timeline: Timeline, list_end: int
     dated_past = frame.mode == "past" and not frame.by_status  # a status cue may sit in a condition
     if dated_past or (reports and frame.mode != "goal" and role in PROMISED):
         return "statistic"
-    clause_start, _ = piece_bounds(text, mention.start, mention.end, CLAUSE_END)
-    deducted = any(w in text[clause_start : mention.start] for w in words("roles", "role", "deduction"))
+    clause_start, _ = mention.clause
+    deducted = holds_any(text[clause_start : mention.start], words("roles", "role", "deduction"))
     if role in PROMISED and (mention.high < 0 or deducted):
         return "deduction"  # `扣减补助资金100万元`: the subsidy named is what is taken back
     return role
@@ -328,7 +345,7 @@ def credit_of(text: str, mention: Mention, role: str) -> str | None:
     not credit."""
     if role in PROMISED:
         return None
-    clause_start, clause_end = piece_bounds(text, mention.start, mention.end, CLAUSE_END)
+    clause_start, clause_end = mention.clause
     lead = text[max(clause_start, mention.start - CREDIT_REACH) : mention.start]
     ends = [(at + len(row["word"]), len(row["word"]), row["credit"])
             for row in rows("credit") if (at := lead.rfind(row["word"])) >= 0]
@@ -344,7 +361,7 @@ def classify_period(text: str, mention: Mention) -> str | None:
     for word in mention.slashes:
         if period := periods.get("/" + word):
             return period
-    sentence_start, _ = piece_bounds(text, mention.start, mention.end, SENTENCE_END)
+    sentence_start, _ = mention.sentence
     context = text[sentence_start : mention.start]
     # `按其年度投资总额的5%给予…`: a cue before 给予 describes the base of a rate, unless it
     # qualifies 给予 itself (`一次性给予`, `一次性分别给予`).
@@ -360,7 +377,7 @@ def classify_period(text: str, mention: Mention) -> str | None:
             best = (at, row["period"])
     if best:
         return best[1]
-    _, clause_end = piece_bounds(text, mention.start, mention.end, CLAUSE_END)
+    _, clause_end = mention.clause
     after = text[mention.end : clause_end]  # `给予最高50万元的一次性奖励`
     return next(
         (row["period"] for row in rows_where("periods", "position", "after") if row["word"] in after),
@@ -372,12 +389,12 @@ def qualifies_grant(rest: str) -> bool:
     """`一次性给予`, `一次性分别给予`, `一次性配套奖励`, `一次性50万元`: the words right after a cue
     hold a grant or open with the amount itself, not with another verb (`一次性引进…`)."""
     rest = rest.lstrip(" \t")
-    if not rest or re.match(NUMBER_AHEAD, rest) or longest_prefix(rest, qualifier_words("before")):
+    if not rest or NUMBER_AHEAD_RE.match(rest) or prefix_entry(rest, qualifier_words("before")):
         return True
     grants = words("roles", "position", "grant_verb") + words("roles", "position", "after") + words(
         "roles", "position", "before"
     )
-    return any(w in rest[:GRANT_REACH] for w in grants)
+    return holds_any(rest[:GRANT_REACH], grants)
 
 
 def per_word(word: str) -> str:
@@ -396,15 +413,14 @@ def classify_per(text: str, mention: Mention, role: str) -> str | None:
     close_before = text[max(0, mention.start - 8) : mention.start]
     if per := nearest_cue_before(close_before, "per_units", "before", "per"):
         return per
-    if (at := close_before.rfind("每")) >= 0 and (unit := longest_prefix(close_before[at + 1 :], unit_words())):
+    if (at := close_before.rfind("每")) >= 0 and (unit := prefix_entry(close_before[at + 1 :], unit_words())):
         return per_word(unit)
-    clause_start, clause_end = piece_bounds(text, mention.start, mention.end, CLAUSE_END)
-    after = text[mention.end : clause_end]
+    after = text[mention.end : mention.clause[1]]
     if role == "threshold" or (role in ("subsidy", "award") and mention.qualifier == "max"):
         for row in rows_where("per_units", "position", "beneficiary"):
             if row["word"] in after:
                 return row["per"]
-        sentence_start, _ = piece_bounds(text, mention.start, mention.end, SENTENCE_END)
+        sentence_start, _ = mention.sentence
         return nearest_cue_before(text[sentence_start : mention.start], "per_units", "beneficiary", "per")
     return None
 
@@ -414,8 +430,11 @@ def find_mentions(text: str) -> list[Mention]:
     tried again one character on, so that the amount in it is still found."""
     found: list[Mention] = []
     pattern, pos = money_regex(), 0
+    if not may_match(pattern, text):
+        return found  # most items name no currency
+    clause_marks, sentence_marks = mark_positions(text, CLAUSE_END), mark_positions(text, SENTENCE_END)
     while (m := pattern.search(text, pos)) is not None:
-        mention = read_mention(text, m)
+        mention = read_mention(text, m, clause_marks, sentence_marks)
         if mention is None:
             pos = m.start() + 1
             continue
@@ -460,7 +479,7 @@ def pairings(text: str, mentions: list[Mention], ends: list[int]) -> list[str | 
         while j + 1 < len(mentions) and ends[j + 1] == ends[i]:
             j += 1
         if j > i:
-            sentence_start, _ = piece_bounds(text, mentions[i].start, mentions[i].end, SENTENCE_END)
+            sentence_start, _ = mentions[i].sentence
             items = paired_items(text[sentence_start : mentions[i].start], j - i + 1)
             if items:
                 paired[i : j + 1] = items
@@ -492,6 +511,8 @@ def extract_amounts(
     if timeline is None:
         timeline = item_timeline(text, doc_year, inherited_year, reports)
     mentions = shared_qualifiers(text, find_mentions(text))
+    if not mentions:
+        return []
     ends = list_ends(text, mentions)
     amounts = []
     for mention, list_end, paired_with in zip(mentions, ends, pairings(text, mentions, ends)):

@@ -6,6 +6,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from pipeline.extract.literals import may_match
+
 
 @cache
 def deadline_pattern() -> re.Pattern[str]:
@@ -16,5 +18,6 @@ def deadline_pattern() -> re.Pattern[str]:
 
 def stated_deadline(text: str) -> str | None:
     """The first time limit printed in the text, whitespace removed; None when there is none."""
-    match = deadline_pattern().search(text)
+    pattern = deadline_pattern()
+    match = pattern.search(text) if may_match(pattern, text) else None
     return re.sub(r"\s", "", match.group(0)) if match else None

@@ -4,27 +4,40 @@
 them. One Aho-Corasick pass finds which of these literals a text holds (`LiteralIndex`), and
 only the regexes whose literals are there are searched; a text holding none of a regex's
 literals cannot match it. A regex without such a set (`\\d+`) is always searched.
+
+The lexicon tests the extractors ask on every number (does a text end with, start with, or
+hold one of a list of words?) are answered in C first (`suffix_entry`, `prefix_entry`,
+`holds_any`): most texts hold none of the words, and then no Python loop runs.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from re import _constants as sre  # the parser behind `re.compile`: its tree is what we read
 from re import _parser as sre_parse
 
 import ahocorasick
 
+from pipeline.extract.lexicon import longest_prefix, longest_suffix
+
 
 def required_literals(pattern: str) -> frozenset[str] | None:
     """A set of strings one of which occurs in every match of `pattern`; None if none is known
     (a pattern with flags, or one that can match without any fixed text)."""
+    tree = _parsed(pattern)
+    return None if tree is None else _of_sequence(tree)
+
+
+def _parsed(pattern: str) -> list[tuple] | None:
+    """The parse tree of `pattern`; None for a pattern that ignores case or is verbose."""
     try:
         tree = sre_parse.parse(pattern)
     except (re.error, RecursionError):
         return None
     if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
         return None
-    return _of_sequence(list(tree))
+    return list(tree)
 
 
 def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
@@ -52,7 +65,8 @@ def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
 
 def _of_element(op, argument) -> frozenset[str] | None:
     if op is sre.SUBPATTERN:
-        return _of_sequence(argument[-1])
+        _, add_flags, _, body = argument
+        return None if add_flags & (re.IGNORECASE | re.VERBOSE) else _of_sequence(body)
     if op is sre.BRANCH:
         arms = [_of_sequence(arm) for arm in argument[1]]
         if all(arms):
@@ -64,6 +78,49 @@ def _of_element(op, argument) -> frozenset[str] | None:
     if op is sre.ATOMIC_GROUP:
         return _of_sequence(argument)
     return None  # a class, any character, an anchor, a look-around, a back-reference
+
+
+@cache
+def screen(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """The literals of `required_literals(pattern)` that hold no other one of them (a text
+    holding `亿元` holds `元`): a text holding none of these cannot match. None when a search
+    for them would not pay: every text may match, or the pattern is itself only literal words,
+    which the regex engine skips ahead to as fast."""
+    tree = None if flags & (re.IGNORECASE | re.VERBOSE) else _parsed(pattern)
+    if tree is None or _only_literals(tree):
+        return None
+    found = _of_sequence(tree)
+    if found is None:
+        return None
+    return tuple(sorted(w for w in found if not any(other != w and other in w for other in found)))
+
+
+def _only_literals(items: Iterable[tuple]) -> bool:
+    """Whether a parsed pattern is literal text and alternatives of literal text, nothing else."""
+    for op, argument in items:
+        if op is sre.SUBPATTERN:
+            plain = not argument[1] and _only_literals(argument[-1])
+        elif op is sre.BRANCH:
+            plain = all(_only_literals(arm) for arm in argument[1])
+        else:
+            plain = op is sre.LITERAL
+        if not plain:
+            return False
+    return True
+
+
+@cache
+def _screen_regex(pattern: str, flags: int) -> re.Pattern[str] | None:
+    literals = screen(pattern, flags)
+    return None if literals is None else re.compile("|".join(re.escape(w) for w in literals))
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False only when `pattern` cannot match anywhere in `text`: one search for the words it
+    needs (`screen`), which the engine skips ahead to, instead of trying the pattern at every
+    character of a text that holds none of them."""
+    found = _screen_regex(pattern.pattern, pattern.flags)
+    return found is None or found.search(text) is not None
 
 
 class LiteralIndex:
@@ -88,3 +145,23 @@ class LiteralIndex:
             for _, indices in self.automaton.iter(text):
                 found.update(indices)
         return sorted(found)
+
+
+def suffix_entry(text: str, entries: tuple[str, ...]) -> str | None:
+    """`longest_suffix(text, entries)`; `str.endswith` first tells whether there is one."""
+    return longest_suffix(text, entries) if text.endswith(entries) else None
+
+
+def prefix_entry(text: str, entries: tuple[str, ...]) -> str | None:
+    """`longest_prefix(text, entries)`; `str.startswith` first tells whether there is one."""
+    return longest_prefix(text, entries) if text.startswith(entries) else None
+
+
+@cache
+def _any_of(entries: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(word) for word in entries) or "(?!)")
+
+
+def holds_any(text: str, entries: tuple[str, ...]) -> bool:
+    """Whether one of `entries` occurs in `text`: one regex search, not a test per entry."""
+    return _any_of(entries).search(text) is not None

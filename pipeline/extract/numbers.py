@@ -26,9 +26,14 @@ FINANCIAL_DIGITS = "壹贰叁肆伍陆柒捌玖拾佰仟"
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千" + FINANCIAL_DIGITS
 # A Chinese numeral: starts with a digit or 十/百/千, may carry 万/亿 (`五十万`, `千万`, `两千`).
 CHINESE = f"[{CHINESE_DIGITS}][{CHINESE_DIGITS}万亿]*"
-# Every number above starts with one of these characters. As a lookahead in front of a regex it
-# lets the engine pass over every other character at once instead of trying the whole pattern.
-NUMBER_AHEAD = f"(?=[0-9０-９{CHINESE_DIGITS}])"
+# Every number above starts with one of these characters (the body of a character class). As a
+# lookahead in front of a regex it lets the engine pass over every other character at once
+# instead of trying the whole pattern.
+NUMBER_FIRST = f"0-9０-９{CHINESE_DIGITS}"
+NUMBER_AHEAD = f"(?=[{NUMBER_FIRST}])"
+NUMBER_AHEAD_RE = re.compile(NUMBER_AHEAD)
+# Every character a number with its multiplier suffix is written with (the body of a class).
+NUMBER_CHARS = rf"{NUMBER_FIRST}万亿,，.．\s"
 # No number starts inside another: after a digit, a decimal point, a Latin letter, or a digit
 # and a thousands separator (`1,000` never yields `000`).
 NUMBER_START = rf"(?<![0-9A-Za-z.．０-９])(?<!{DIGIT}[,，])"
@@ -167,6 +172,7 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # a pure function of three short strings, asked again for every repeated figure
 def scaled(number: str, multipliers: str, factor: str = "1") -> float | None:
     """`number` with its multiplier suffix (`万亿`) × a unit's `factor`, computed exactly; the
     two are read together, so that `1亿2` with `千万` is 120000000."""

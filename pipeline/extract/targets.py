@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import NamedTuple
 
 from pipeline.extract.amounts import extract_amounts, is_cjk
-from pipeline.extract.lexicon import (
-    alternation,
-    longest_prefix,
-    longest_suffix,
-    mapping,
-    rows_where,
-    words,
+from pipeline.extract.lexicon import alternation, first_characters, mapping, rows_where, words
+from pipeline.extract.literals import holds_any, prefix_entry, suffix_entry
+from pipeline.extract.numbers import (
+    MULTIPLIERS,
+    NUMBER,
+    NUMBER_AHEAD,
+    NUMBER_AHEAD_RE,
+    NUMBER_CHARS,
+    NUMBER_FIRST,
+    NUMBER_START,
+    scaled,
 )
-from pipeline.extract.numbers import MULTIPLIERS, NUMBER, NUMBER_AHEAD, NUMBER_START, scaled
 from pipeline.extract.parallel import parallel_split
 from pipeline.extract.timeframe import (
-    Frame,
     Timeline,
     item_timeline,
-    spans_of,
     stated_year,
     time_phrase_regex,
 )
@@ -37,6 +38,7 @@ from pipeline.extract.timeframe import (
 __all__ = ["extract_targets", "stated_year"]
 
 CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+PARAGRAPH_END = re.compile("\n")
 QUOTES = "“”\"‘’'「」『』"
 PLUS = "+"
 MAX_CLAUSE = 200
@@ -44,8 +46,7 @@ SLOGAN_MAX = 10  # how far a quotation naming a programme reaches around a numbe
 LEADING_ASIDE = re.compile(r"^[（(][^（()）]{1,8}[）)]")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number with its unit, as printed, before deciding whether it is a goal."""
 
     start: int  # first character of the number (or of the lower end of a range)
@@ -57,16 +58,20 @@ class Quantity:
     implies_unit: bool  # `“100+”…平台`, `171万贫困人口`: the unit is the counted noun's
     before: str | None  # comparator word printed before the number
     after: str | None  # comparator word printed after it (`以上`, `左右`, `余`, `+`)
+    words_end: int  # where the words before the number end: before `before`, or at `start`
 
 
+@cache  # asked on every number: one string key, not the lexicon's three
 def cue_words(kind: str) -> tuple[str, ...]:
     return words("target_cues", "kind", kind)
 
 
+@cache
 def trim_words(side: str) -> tuple[str, ...]:
     return words("indicator_trim", "side", side)
 
 
+@cache
 def comparator_words(position: str) -> tuple[str, ...]:
     return words("comparators", "position", position)
 
@@ -74,7 +79,13 @@ def comparator_words(position: str) -> tuple[str, ...]:
 @cache
 def indicator_trailing() -> tuple[str, ...]:
     """The words cut off the end of an indicator named before its value (`…提高到`)."""
-    return trim_words("trailing") + comparator_words("before") + tuple(mapping("changes", "change"))
+    return trim_words("trailing") + comparator_words("before") + change_words()
+
+
+@cache
+def change_words() -> tuple[str, ...]:
+    """The words of changes.csv, in its order."""
+    return tuple(mapping("changes", "change"))
 
 
 @cache
@@ -119,6 +130,32 @@ def quantity_regex() -> re.Pattern[str]:
     )
 
 
+@cache
+def quantity_screen() -> re.Pattern[str]:
+    """What a text holding a quantity that `find_quantities` keeps holds: a number, its
+    multipliers and an inner comparator (`余`), then the first character of a unit word, a `+`
+    or a 万/亿 multiplier. Most texts hold none, and are not searched with `quantity_regex`."""
+    inner = re.escape("".join(sorted({ch for word in comparator_words("inner") for ch in word})))
+    ends = first_characters(tuple(unit_table())) + r"\+万亿"
+    return re.compile(rf"[{NUMBER_FIRST}][{NUMBER_CHARS}{inner}]*?[{ends}]")
+
+
+@cache
+def not_goal_words(where: str) -> tuple[str, ...]:
+    """The cue words that rule a value out, by where they stand: ending the words before it
+    (`lead_end`), opening or ending the words after it (`rest_start`, `rest_end`) or in them
+    (`rest`). A word tested with `str.startswith`/`str.endswith` is never empty, so that these
+    answer as the lexicon lookups do."""
+    if where == "rest":
+        return cue_words("group_of") + cue_words("policy_parameter")
+    found = {
+        "lead_end": cue_words("ordinal_prefix") + trim_words("from_value"),
+        "rest_start": cue_words("class_mark") + cue_words("policy_text"),
+        "rest_end": cue_words("policy_text"),
+    }[where]
+    return tuple(word for word in found if word)
+
+
 def compact(text: str) -> str:
     return "".join(text.split())
 
@@ -143,7 +180,7 @@ def comparator_before(text: str, number_start: int) -> tuple[str | None, int]:
     """The comparator word printed just before a number, and where it starts."""
     left = max(0, number_start - 8)
     head = text[left:number_start].rstrip(" \t" + QUOTES)
-    word = longest_suffix(head, comparator_words("before"))
+    word = suffix_entry(head, comparator_words("before"))
     if word is None:
         return None, left + len(head)
     return word, left + len(head) - len(word)
@@ -152,37 +189,38 @@ def comparator_before(text: str, number_start: int) -> tuple[str | None, int]:
 def read_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     """The quantity a match of `quantity_regex` prints; None for a number without a unit,
     printed or implied (most matches: `一批`, `2. 加强…`), so that those are dropped first."""
-    printed_unit = m.group("unit")
+    g = m.groupdict()
+    printed_unit = g["unit"]
     unit = unit_of(printed_unit) if printed_unit else None
     if unit == "":
         return None  # `3个月`: a duration or a count that is never a goal
-    number = m.group("number").strip()
-    mult = m.group("mult") if m.group("mult") is not None else m.group("bare_mult")
-    implies_unit = unit is None and number[0].isdigit() and bool(m.group("plus") or implies_count(mult))
+    number = g["number"].strip()
+    mult = g["mult"] if g["mult"] is not None else g["bare_mult"]
+    implies_unit = unit is None and number[0].isdigit() and bool(g["plus"] or implies_count(mult))
     if unit is None and not implies_unit:
         return None
-    if is_money(unit) and m.group("per_person"):
+    if g["per_person"] and is_money(unit):
         unit = f"{unit}/person"
-    high = value_of(m.group("number"), mult, printed_unit)
+    high = value_of(g["number"], mult, printed_unit)
     if high is None or high < 0:
         return None
     start = m.start("number")
     low = high
-    if m.group("low"):
-        low_unit = m.group("low_unit") or printed_unit
-        low = value_of(m.group("low"), m.group("low_mult") or mult, low_unit)
+    if g["low"]:
+        low_unit = g["low_unit"] or printed_unit
+        low = value_of(g["low"], g["low_mult"] or mult, low_unit)
         if low is None or low < 0:
             return None
         start = m.start("low")
-    before, _ = comparator_before(text, start)
+    before, words_end = comparator_before(text, start)
     if not number[0].isdigit() and len(number) < 2 and not (
         before or mult or (number != "一" and unit and created_count(text, start))
     ):
         return None  # a lone Chinese digit is a word (`两个跨越`, `一批`), not a count
-    after = m.group("after") or m.group("inner") or (PLUS if m.group("plus") else None)
+    after = g["after"] or g["inner"] or (PLUS if g["plus"] else None)
     return Quantity(
-        start, m.end(), min(low, high), max(low, high), bool(m.group("low")), unit, implies_unit,
-        before, after,
+        start, m.end(), min(low, high), max(low, high), bool(g["low"]), unit, implies_unit,
+        before, after, words_end,
     )
 
 
@@ -191,20 +229,20 @@ def created_count(text: str, number_start: int) -> bool:
     makes a lone Chinese digit a count (but not `一`: `打造一个…高地` is a phrase, nor a quoted
     slogan: `建设“三个一”平台`)."""
     head = text[max(0, number_start - 6) : number_start].rstrip(" \t")
-    return longest_suffix(head, cue_words("production_verb")) is not None
+    return suffix_entry(head, cue_words("production_verb")) is not None
 
 
 def comparator_before_verb(lead: str) -> str | None:
     """`至少建成1个`: a bound printed before the creating verb that governs the count."""
-    verb = longest_suffix(lead, cue_words("production_verb"))
+    verb = suffix_entry(lead, cue_words("production_verb"))
     if verb is None:
         return None
-    return longest_suffix(lead[: -len(verb)], comparator_words("before"))
+    return suffix_entry(lead[: -len(verb)], comparator_words("before"))
 
 
 def implies_count(mult: str) -> bool:
     """`171万贫困人口` counts the noun; in `110千伏` the 千 belongs to a unit word."""
-    return any(ch in mult for ch in "万亿")  # numeral grammar, not a cue list
+    return "万" in mult or "亿" in mult  # numeral grammar, not a cue list
 
 
 @cache
@@ -222,21 +260,29 @@ def is_count(unit: str | None) -> bool:
 
 def opens_with_modifier(rest: str) -> bool:
     """`的物流企业`, but not `的增长`: a value followed by 的 qualifies the noun after it."""
-    mark = longest_prefix(rest, cue_words("modifier"))
+    mark = prefix_entry(rest, cue_words("modifier"))
     return mark is not None and not rest[len(mark) :].startswith(cue_words("modifier_exception"))
 
 
 def without_links(segment: str) -> str:
     """`、超100亿元的企业` → `超100亿元的企业`: a segment without the list word before it."""
     segment = segment.lstrip(" \t\n" + QUOTES)
-    while link := longest_prefix(segment, words("connectors", "kind", "list")):
+    while link := prefix_entry(segment, words("connectors", "kind", "list")):
         segment = segment[len(link) :].lstrip(" \t\n" + QUOTES)
     return segment
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    found = []
-    for m in quantity_regex().finditer(text):
+    found: list[Quantity] = []
+    first = quantity_screen().search(text)
+    if first is None:
+        return found
+    # No match holds a full stop, so the search may begin after the last one before `first`:
+    # no match before it can be kept, and none runs across it.
+    for m in quantity_regex().finditer(text, text.rfind("。", 0, first.start()) + 1):
+        unit, plus, mult, bare_mult = m.group("unit", "plus", "mult", "bare_mult")
+        if unit is None and plus is None and not implies_count(bare_mult if mult is None else mult):
+            continue  # most matches: a number without a unit, printed or implied (`一批`)
         quantity = read_quantity(text, m)
         if quantity is not None:
             found.append(quantity)
@@ -255,10 +301,10 @@ def list_groups(text: str, quantities: list[Quantity]) -> list[int]:
     """For each quantity, the index of the first item of the list it belongs to: values of
     one unit joined only by a list word (`70%和95%`, `90%、80%和50%`)."""
     first = list(range(len(quantities)))
+    links = words("connectors", "kind", "list")
     for i in range(1, len(quantities)):
         left, right = quantities[i - 1], quantities[i]
-        between = compact(text[left.end : right.start]).strip(QUOTES)
-        if left.unit == right.unit and between in words("connectors", "kind", "list"):
+        if left.unit == right.unit and compact(text[left.end : right.start]).strip(QUOTES) in links:
             first[i] = first[i - 1]
     return first
 
@@ -266,13 +312,16 @@ def list_groups(text: str, quantities: list[Quantity]) -> list[int]:
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """Clauses without their closing punctuation; an unpunctuated run is cut every
     MAX_CLAUSE characters so that no look-around grows with the text."""
-    spans = []
-    for start, end in spans_of(CLAUSE_END, text):
-        end = end - 1 if CLAUSE_END.match(text, end - 1) else end
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]:
         if end - start <= MAX_CLAUSE:
             spans.append((start, end))
         else:
             spans += [(a, min(a + MAX_CLAUSE, end)) for a in range(start, end, MAX_CLAUSE)]
+        start = end + 1
+    if spans[-1][0] == len(text):
+        spans.pop()  # the text ends with a clause end: no clause after it
     return spans
 
 
@@ -283,9 +332,9 @@ def strip_words(text: str, leading: tuple[str, ...], trailing: tuple[str, ...]) 
     while True:
         before = text
         text = text.strip(fringe)
-        if word := longest_prefix(text, leading):
+        if word := prefix_entry(text, leading):
             text = LEADING_ASIDE.sub("", text[len(word) :])
-        if word := longest_suffix(text, trailing):
+        if word := suffix_entry(text, trailing):
             text = text[: -len(word)]
         if text == before:
             return text
@@ -296,7 +345,7 @@ def without_start_value(name: str) -> str:
     of what is measured."""
     for word in trim_words("from_value"):
         at = name.rfind(word)
-        if at > 0 and re.match(NUMBER_AHEAD, name[at + len(word) :]):
+        if at > 0 and NUMBER_AHEAD_RE.match(name, at + len(word)):
             return name[:at]
     return name
 
@@ -304,7 +353,7 @@ def without_start_value(name: str) -> str:
 def subject_of(indicator: str) -> str:
     """What an indicator measures before its comparison or rate words (`金融业增加值`)."""
     for pos in range(1, len(indicator)):
-        if longest_prefix(indicator[pos:], trim_words("elided_subject")):
+        if prefix_entry(indicator[pos:], trim_words("elided_subject")):
             return indicator[:pos]
     return strip_words(indicator, (), trim_words("rate_suffix"))
 
@@ -312,7 +361,7 @@ def subject_of(indicator: str) -> str:
 def clause_subject(clause: str) -> str:
     """The subject of a clause that states no value: the words before its first predicate."""
     for pos in range(1, len(clause)):
-        if longest_prefix(clause[pos:], trim_words("predicate")):
+        if prefix_entry(clause[pos:], trim_words("predicate")):
             return clause[:pos]
     return ""
 
@@ -343,20 +392,21 @@ def is_share(q: Quantity, rest: str) -> bool:
 
 
 def is_list_end(text: str) -> bool:
-    return longest_suffix(compact(text).rstrip(QUOTES), words("connectors", "kind", "list")) is not None
+    return suffix_entry(compact(text).rstrip(QUOTES), words("connectors", "kind", "list")) is not None
 
 
 class GoalReader:
     """Reads the goals of one text in order, remembering the indicator last named."""
 
-    def __init__(self, text: str, timeline: Timeline, amounts: list[dict], reports: bool = False):
+    def __init__(self, text: str, quantities: list[Quantity], timeline: Timeline, amounts: list[dict],
+                 reports: bool = False):
         self.text = text
         self.reports = reports  # an article reports: only a goal frame makes a goal
         self.timeline = timeline
         self.money_targets = [(a["start"], a["end"]) for a in amounts if a["role"] == "target"]
-        self.quantities = find_quantities(text)
+        self.quantities = quantities  # `find_quantities(text)`
         self.group = list_groups(text, self.quantities)
-        self.paragraph_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.paragraph_starts = [0] + [m.end() for m in PARAGRAPH_END.finditer(text)]
         self.indicators: list[str] = []  # those named so far in the current paragraph
         self.previous_goal_clause = -1
         self.previous_goal_end = -1
@@ -379,6 +429,8 @@ class GoalReader:
         goals = []
         paragraph = 0
         for i, q in enumerate(self.quantities):
+            if is_money(q.unit) and not any(a <= q.start < b for a, b in self.money_targets):
+                continue  # money granted, a threshold or a figure: the amounts table says which
             clause = self.clause_of(q.start)
             if (here := bisect.bisect_right(self.paragraph_starts, q.start)) != paragraph:
                 paragraph, self.indicators = here, []  # no indicator is carried into a new paragraph
@@ -394,13 +446,13 @@ class GoalReader:
     def read_goal(self, i: int, q: Quantity, clause: int) -> dict | None:
         text = self.text
         clause_start, clause_end = self.clauses[clause]
-        frame = self.timeline.at(q.start)
-        _, words_end = comparator_before(text, q.start)
+        words_end = q.words_end
         lead = text[clause_start:words_end]
-        governed = any(verb in lead for verb in cue_words("production_verb"))
+        governed = holds_any(lead, cue_words("production_verb"))
         creates = governed and not self.reports  # `建成…平台10个` in an article is an achievement
-        if not self.is_goal(q, frame, text[q.end : clause_end], lead, creates):
+        if not self.is_goal(q, text[q.end : clause_end], lead, creates):
             return None
+        frame = self.timeline.at(q.start)
         noun = self.noun_span(i, q, clause_end)
         if noun is None:
             return None  # a count that qualifies a later noun: `3万人以上小城镇达到10平方米`
@@ -433,16 +485,18 @@ class GoalReader:
             "value": None if q.is_range else q.high,
             "min_value": q.low,
             "max_value": q.high,
-            "unit": q.unit or implied_unit(noun_text or compact(text[seg_start:words_end])),
+            "unit": q.unit or implied_unit(noun_text or lead_words),
             "comparator": comparator(before, q.after or last.after, q.is_range),
-            "change": change(compact(text[seg_start:words_end])),
+            "change": change(lead_words),
         }
 
     def parallel_indicator(self, i: int, indicator: str, lead: str) -> str:
         """`中心城区、县城和建制镇燃气普及率分别达到92%、75%、60%`: each value of a list after
         `分别` measures its own item of the parallel list before it (`县城燃气普及率`)."""
+        if not holds_any(lead, words("connectors", "kind", "parallel")):
+            return indicator
         members = [k for k, g in enumerate(self.group) if g == self.group[i]]
-        if len(members) < 2 or not any(w in lead for w in words("connectors", "kind", "parallel")):
+        if len(members) < 2:
             return indicator
         first = members[0]
         if first not in self.splits:
@@ -467,39 +521,34 @@ class GoalReader:
         segment = self.text[start:words_end]
         return start + len(segment) - len(without_links(segment))
 
-    def is_goal(self, q: Quantity, frame: Frame, following: str, lead: str, governed: bool) -> bool:
-        if frame.mode == "past":
+    def is_goal(self, q: Quantity, following: str, lead: str, governed: bool) -> bool:
+        """The words around a value are read first: the time frame is asked for (and the text's
+        timeline read) only when they do not already rule the value out."""
+        # `第6位`; `从53.4%提高到63%`: where a change starts
+        if lead.rstrip(" \t" + QUOTES).endswith(not_goal_words("lead_end")):
             return False
-        if longest_suffix(lead.rstrip(" \t" + QUOTES), cue_words("ordinal_prefix")):
-            return False  # `第6位`
-        if longest_suffix(lead.rstrip(" \t" + QUOTES), trim_words("from_value")):
-            return False  # `从53.4%提高到63%`: where a change starts
         rest = following.lstrip(" \t" + QUOTES)
-        if longest_prefix(rest, cue_words("class_mark")):
-            return False  # `30万千瓦级煤电机组`: a class of things, not a count
+        # `30万千瓦级煤电机组`: a class of things, not a count; `21条措施`: a count of the rules a
+        # text sets, not of what they achieve
+        if rest.startswith(not_goal_words("rest_start")) or rest.rstrip().endswith(not_goal_words("rest_end")):
+            return False
+        # `…的4个省份之一`: the group a thing belongs to; `按…的5%给予`, `对…455个项目给予支持`: a
+        # grant's rate or recipients
+        if holds_any(rest, not_goal_words("rest")) or holds_any(lead, cue_words("policy_lead")):
+            return False
         if self.in_slogan(q):
             return False  # `“3个100万”`: numbers that name a programme
-        if any(w in rest for w in cue_words("group_of")):
-            return False  # `…的4个省份之一`: the group a thing belongs to
-        if longest_prefix(rest, cue_words("policy_text")) or longest_suffix(rest.rstrip(), cue_words("policy_text")):
-            return False  # `21条措施`: a count of the rules a text sets, not of what they achieve
-        if any(w in rest for w in cue_words("policy_parameter")) or any(
-            w in lead for w in cue_words("policy_lead")
-        ):
-            return False  # `按…的5%给予`, `对…455个项目给予支持`: a grant's rate or recipients
         if is_share(q, rest):
-            return frame.mode == "goal" or governed  # `70%的规模以上工业企业完成…`
+            mode = self.timeline.at(q.start).mode
+            return mode != "past" and (mode == "goal" or governed)  # `70%的规模以上工业企业完成…`
         if opens_with_modifier(rest):
             return False  # `5亿元以上的物流企业`: a condition inside an indicator
-        if longest_prefix(lead.lstrip(), cue_words("condition_opener")) and any(
-            w in rest for w in cue_words("modifier")
-        ):
+        if prefix_entry(lead.lstrip(), cue_words("condition_opener")) and holds_any(rest, cue_words("modifier")):
             return False  # `对…低于3%且…的机构`: an eligibility condition
-        if is_money(q.unit) and not any(
-            a <= q.start < b for a, b in self.money_targets
-        ):
-            return False  # money granted, a threshold or a figure: the amounts table says which
-        if frame.mode == "goal" or governed:
+        mode = self.timeline.at(q.start).mode
+        if mode == "past":
+            return False  # a figure reported
+        if mode == "goal" or governed:
             return True
         return q.before in cue_words("requirement") or (not self.reports and changes_to(lead))
 
@@ -524,7 +573,7 @@ class GoalReader:
         while pos < clause_end and text[pos] in " \t":
             pos += 1
         if is_share(q, text[pos:clause_end]):
-            pos += len(longest_prefix(text[pos:clause_end], cue_words("modifier")) or "")
+            pos += len(prefix_entry(text[pos:clause_end], cue_words("modifier")) or "")
         elif not is_count(q.unit) or pos >= clause_end or not is_cjk(text[pos]) or is_list_end(
             text[pos]
         ):
@@ -546,7 +595,7 @@ class GoalReader:
         name = without_start_value(strip_words(core, trim_words("leading"), trailing))
         if not name:
             return self.indicators[-1] if self.indicators else ""
-        if longest_prefix(name, trim_words("elided_subject")):
+        if prefix_entry(name, trim_words("elided_subject")):
             return self.with_elided_subject(name, clause, core.endswith(cue_words("modifier")))
         for previous in reversed(self.indicators):
             if previous != name and previous.endswith(name):
@@ -558,11 +607,11 @@ class GoalReader:
         the goal just before it measured, there (`县城燃气普及率`)."""
         places = trim_words("place")
         previous = self.indicators[-1] if self.indicators else None
-        if not previous or self.previous_goal_clause < clause - 1 or longest_suffix(name, places) is None:
+        if not previous or self.previous_goal_clause < clause - 1 or suffix_entry(name, places) is None:
             return name
         if previous.endswith(name) or len(previous) <= len(name) and previous in name:
             return name
-        prefix = longest_prefix(previous, places)
+        prefix = prefix_entry(previous, places)
         measured = previous[len(prefix) :] if prefix else previous
         return name + measured if measured else name
 
@@ -599,14 +648,14 @@ def share_comparator(lead: str) -> str | None:
 
 def changes_to(lead: str) -> bool:
     """`将平均担保费率降至1%以下`: a value a level is to be brought to is a goal."""
-    word = longest_suffix(compact(lead).rstrip(QUOTES), tuple(mapping("changes", "change")))
+    word = suffix_entry(compact(lead).rstrip(QUOTES), change_words())
     return word is not None and mapping("changes", "change")[word] == "level"
 
 
 def change(lead: str) -> str:
     """`逐年递减` → decrease, `提高` → increase, `下降到` or anything else → level."""
-    word = longest_suffix(
-        strip_words(lead, (), comparator_words("before")), tuple(mapping("changes", "change"))
+    word = suffix_entry(
+        strip_words(lead, (), comparator_words("before")), change_words()
     )
     return mapping("changes", "change")[word] if word else "level"
 
@@ -636,8 +685,11 @@ def extract_targets(
     that timeline instead of the two years: a money value is a goal only where the amounts
     call it one, and each is then computed once.
     """
+    quantities = find_quantities(text)
+    if not quantities:
+        return []  # most items: nothing else need be read
     if timeline is None:
         timeline = item_timeline(text, doc_year, inherited_year, reports)
     if amounts is None:
         amounts = extract_amounts(text, timeline=timeline, reports=reports)
-    return GoalReader(text, timeline, amounts, reports).read()
+    return GoalReader(text, quantities, timeline, amounts, reports).read()

@@ -21,6 +21,7 @@ from functools import cache
 from itertools import islice
 
 from pipeline.extract.lexicon import alternation, first_characters, rows, words
+from pipeline.extract.literals import holds_any, may_match
 
 END_OF_TIME = float("inf")
 
@@ -28,6 +29,7 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 CLAUSE_END = re.compile(r"[，,。！？!?；;：:\n]")
 BOOK_TITLE = re.compile(r"《[^《》\n]{0,120}》")
 HEADING_MAX = 10  # a first sentence this short, without a comma, is a heading (`发展目标。`)
+OPENING_MAX = 200  # how far the opening clauses of a text are looked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Frame:
 UNKNOWN = Frame("none", None)
 
 
+@cache
 def cues(kind: str) -> tuple[str, ...]:
     return words("time_cues", "kind", kind)
 
@@ -104,7 +107,7 @@ def is_deadline(m: re.Match[str]) -> bool:
 
 def opening_clauses(text: str) -> list[str]:
     """The first clause, and the second too when the first is a short heading (`发展目标。`)."""
-    clauses = [text[a:b] for a, b in islice(pieces(CLAUSE_END, text[:200]), 2)]
+    clauses = [text[a:b] for a, b in islice(pieces(CLAUSE_END, text[:OPENING_MAX]), 2)]
     first = clauses[0] if clauses else ""
     is_heading = first.endswith(("。", "\n")) and len(first.strip()) <= HEADING_MAX + 1
     return clauses if is_heading else clauses[:1]
@@ -112,6 +115,8 @@ def opening_clauses(text: str) -> list[str]:
 
 def stated_year(text: str) -> int | None:
     """The deadline year a text states at its head (`到2025年，…`, `力争到2017年`, `2020年前`)."""
+    if not may_match(year_regex(), text[:OPENING_MAX]):
+        return None  # no year in the characters the opening clauses are cut from
     for clause in opening_clauses(text):
         for m in year_regex().finditer(clause):
             if is_deadline(m):
@@ -137,13 +142,13 @@ def section_frame(heading: str, doc_year: int | None, is_work_report: bool) -> F
     review when the year is before the report's, a plan otherwise."""
     if not heading:
         return None
-    if any(cue in heading for cue in cues("review_section")):
+    if holds_any(heading, cues("review_section")):
         return Frame("past", None)
     if not is_work_report:
         return None
     year = named_year(heading)
-    if any(cue in heading for cue in cues("plan_section")):
-        if year is None and any(cue in heading for cue in cues("period_section")):
+    if holds_any(heading, cues("plan_section")):
+        if year is None and holds_any(heading, cues("period_section")):
             return Frame("goal", None)
         return Frame("goal", year if year is not None else doc_year)
     if year is not None and doc_year is not None:
@@ -156,7 +161,7 @@ def is_work_report(title: str | None, opening: str) -> bool:
     paragraphs hold the address every such report opens with (`向大会报告工作`)."""
     if title and title.endswith(cues("report_title")):
         return True
-    return any(cue in opening for cue in cues("report_opening"))
+    return holds_any(opening, cues("report_opening"))
 
 
 def item_timeline(text: str, doc_year: int | None, inherited: int | Frame | None,
@@ -190,20 +195,25 @@ def pieces(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
 
 def spans_of(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """All the `pieces` of `text`."""
-    return list(pieces(pattern, text))
+    ends = [m.end() for m in pattern.finditer(text)]
+    if len(text) > (ends[-1] if ends else 0):
+        ends.append(len(text))
+    return list(zip([0, *ends[:-1]], ends))
 
 
 def matches_by_piece(
-    pattern: re.Pattern[str], text: str, pieces: list[tuple[int, int]]
+    pattern: re.Pattern[str], text: str, pieces: list[tuple[int, int]], ends: list[int]
 ) -> dict[int, list[re.Match[str]]]:
     """Piece index → the matches `pattern.finditer(text, start, end)` finds in that piece of
-    the consecutive `pieces`, for the pieces that hold any, from one search of the whole text.
+    the consecutive `pieces` (which end at `ends`), for the pieces that hold any, from one
+    search of the whole text.
 
     A match of the whole text that lies inside one piece is what the piece's own search finds.
     One that runs past a piece's end (a `\\s*` that swallows the newline ending a paragraph) is
     not: the pieces it touches are searched again on their own."""
-    ends = [end for _, end in pieces]
     found: dict[int, list[re.Match[str]]] = {}
+    if not may_match(pattern, text):
+        return found
     again: set[int] = set()
     for m in pattern.finditer(text):
         first = bisect.bisect_right(ends, m.start())
@@ -235,17 +245,17 @@ def plan_period_frame(printed: str, doc_year: int | None, goal: Frame) -> Frame:
 
 
 def sentence_events(
-    text: str, sentences: list[tuple[int, int]]
+    text: str, sentences: list[tuple[int, int]], ends: list[int]
 ) -> dict[int, list[tuple[int, str, re.Match[str]]]]:
     """Sentence index → its time statements in text order, (offset, kind, match); a year
     inside a book title (`《2020年规划》`) is none. At one offset a year comes first, then the
     kinds in EVENT_KINDS order."""
     titles = [m.span() for m in BOOK_TITLE.finditer(text)]
     events: dict[int, list[tuple[int, str, re.Match[str]]]] = {}
-    for i, found in matches_by_piece(year_regex(), text, sentences).items():
+    for i, found in matches_by_piece(year_regex(), text, sentences, ends).items():
         events[i] = [(m.start(), "year", m) for m in found if not inside(titles, m.start("year"))]
     for kind in EVENT_KINDS:
-        for i, found in matches_by_piece(cue_regex(kind), text, sentences).items():
+        for i, found in matches_by_piece(cue_regex(kind), text, sentences, ends).items():
             events.setdefault(i, []).extend((m.start(), kind, m) for m in found)
     for found in events.values():
         found.sort(key=lambda e: e[0])  # stable: keeps the order above at one offset
@@ -275,14 +285,18 @@ class Timeline:
         self._is_read = True
         text = self._text
         sentences = spans_of(SENTENCE_END, text)
+        ends = [end for _, end in sentences]
         # Each cue regex searches the whole text once: a search per sentence costs more.
-        events = sentence_events(text, sentences)
-        statistics = matches_by_piece(cue_regex("statistic"), text, sentences)
+        events = sentence_events(text, sentences, ends)
+        statistics = matches_by_piece(cue_regex("statistic"), text, sentences, ends)
         base = self._base
         state = base
         for i, (start, _) in enumerate(sentences):
             if start > 0 and text[start - 1] == "\n":
                 state = base  # a year stated in one paragraph does not reach the next
+            if i not in events and i not in statistics:
+                self._mark(start, state)  # a sentence stating no time keeps the frame
+                continue
             first_statistic = statistics[i][0].start() if i in statistics else None
             state = self._read_sentence(start, events.get(i, ()), first_statistic, state)
 
