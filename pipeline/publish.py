@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import ctypes
 import filecmp
+import functools
 import hashlib
 import json
 import os
@@ -74,7 +75,7 @@ RETAINED_HEADER = (
 def csv_cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
@@ -119,10 +120,11 @@ def record_values(name: str) -> Callable[[Mapping], tuple]:
     return itemgetter(*columns(name))
 
 
-def spelled_columns(name: str) -> list[int]:
+@functools.cache
+def spelled_columns(name: str) -> tuple[int, ...]:
     """Positions of the columns whose values csv_cell must spell (booleans and numbers)."""
     props = record_schema(name)["properties"]
-    return [i for i, c in enumerate(columns(name)) if field_type(props[c]) in ("boolean", "number")]
+    return tuple(i for i, c in enumerate(columns(name)) if field_type(props[c]) in ("boolean", "number"))
 
 
 class PackageWriter:

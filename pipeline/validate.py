@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 
 import fastjsonschema
 
@@ -45,10 +46,7 @@ def validate_records(name: str, records: Iterable[Mapping], source_of: Mapping[s
 
 def key_values(records: list[Mapping], fields: list[str] | tuple[str, ...]) -> list:
     """The key of each record: the value itself for a one-field key, else a tuple."""
-    if len(fields) == 1:
-        field = fields[0]
-        return [r[field] for r in records]
-    return [tuple(r[f] for f in fields) for r in records]
+    return list(map(itemgetter(*fields), records))
 
 
 def is_set(key) -> bool:
@@ -70,8 +68,19 @@ def references(name: str, records: list[Mapping]) -> Iterator[tuple[Reference, s
     for fk in record_schema(name)["foreignKeys"]:
         fields = tuple(fk["fields"])
         refs = set(key_values(records, fields))
-        refs = {r for r in refs if r is not None} if len(fields) == 1 else {r for r in refs if is_set(r)}
+        if len(fields) == 1:
+            refs.discard(None)
+        else:
+            refs = {r for r in refs if is_set(r)}
         yield (name, fields, fk["reference"]["resource"]), refs
+
+
+def all_match(pattern: re.Pattern, values: Iterable) -> bool:
+    """Every value a string the pattern matches whole."""
+    try:
+        return all(map(pattern.fullmatch, values))
+    except TypeError:  # a value that is not a string
+        return False
 
 
 def missing_rows(reference: Reference, missing: set) -> ValidationFailure:
@@ -100,15 +109,15 @@ class KeyIndex:
 
     def add_file(self, prefix: str, rows: Mapping[str, list[Mapping]]) -> None:
         keys: dict[str, set] = {}
+        owned = re.compile(re.escape(prefix) + FILE_ID_SUFFIX.pattern)
         for name, records in rows.items():
             key = record_schema(name)["primaryKey"]
             values = key_values(records, key)
-            for value in values:
-                ident = value[0] if isinstance(value, tuple) else value
-                if not (isinstance(ident, str) and ident.startswith(prefix)
-                        and FILE_ID_SUFFIX.fullmatch(ident, len(prefix))):
-                    raise ValidationFailure(f"{name}: {key[0]} {ident} is not an id of the file's rows "
-                                            f"(`{prefix}-d…`)")
+            idents = set(values) if len(key) == 1 else set(map(itemgetter(0), values))
+            if not all_match(owned, idents):
+                ident = next(i for i in idents if not (isinstance(i, str) and owned.fullmatch(i)))
+                raise ValidationFailure(f"{name}: {key[0]} {ident} is not an id of the file's rows "
+                                        f"(`{prefix}-d…`)")
             unique = keys[name] = set(values)
             if len(unique) != len(values):
                 seen: set = set()

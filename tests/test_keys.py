@@ -91,3 +91,8 @@ def test_written_keys_are_every_row_of_the_written_table(package):
     with (package / "documents.csv").open(encoding="utf-8") as fh:
         expected = [row["document_id"] for row in csv.DictReader(fh)]
     assert list(written_keys(package, "documents", ("document_id",))) == expected
+
+
+def test_a_key_that_is_not_a_string_is_refused():
+    with pytest.raises(ValidationFailure, match="documents: document_id None is not an id"):
+        KeyIndex().add_file(PREFIX, file_rows(documents=[{"document_id": None, "parent_document_id": None}]))
