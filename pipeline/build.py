@@ -300,20 +300,31 @@ def run_dask(paths: list[Path], seeds_dir: Path, workers: int, scheduler: str | 
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(process_file, [str(p.absolute()) for p in paths],
-                             seeds_dir=str(seeds_dir.absolute()), pure=False)
-        position = {future.key: i for i, future in enumerate(futures)}
-        completed = as_completed(futures, with_results=True)
-        # A worker keeps a result while the client holds its future: drop ours, so that each
-        # result is let go once it has arrived, not at the end of the build.
-        del futures
+        # As with a pool, a bounded window of files in flight: a file is submitted when one is
+        # handed on, so results that arrive faster than they are written do not pile up here.
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
+        queued = enumerate(paths)
+        position: dict[str, int] = {}
+
+        def submit(batch) -> list:
+            futures = []
+            for index, path in batch:
+                future = client.submit(process_file, str(path.absolute()), seeds_dir=str(seeds_dir.absolute()),
+                                       pure=False)
+                position[future.key] = index
+                futures.append(future)
+            return futures
+
+        completed = as_completed(submit(islice(queued, FILES_AHEAD * max(workers, threads, 1))), with_results=True)
         ready: dict[int, FileResult] = {}
         next_index = 0
         for future, result in completed:
-            ready[position[future.key]] = result
+            ready[position.pop(future.key)] = result
             while next_index in ready:
                 yield ready.pop(next_index)
                 next_index += 1
+                for more in submit(islice(queued, 1)):
+                    completed.add(more)
     finally:
         client.close()
         if cluster is not None:
