@@ -543,6 +543,7 @@ def build(
                 check_written,
                 descriptor_for,
                 finish,
+                release_memory,
                 staging,
             )
             from pipeline.release import finish_descriptor
@@ -580,7 +581,9 @@ def build(
                 keys.check_elsewhere(lambda name, fields: written_keys(staged, name, fields))
                 on_stage("publish")
                 started = time.perf_counter()
+                release_memory()
                 check_written(staged, writer.counts)
+                release_memory()
                 skipped = {"skippedSources": inputs.skipped} if inputs.skipped else {}
                 descriptor = descriptor_for(staged, inputs.sources, skipped)
                 with baseline_release(target, previous) as baseline:

@@ -49,10 +49,10 @@ from pipeline.schema import (
     table_schema,
 )
 
-ROW_GROUP_ROWS = 65_536
-# Measures carry whole paragraphs (about 0.75 KB a row; the other tables 0.1–0.2 KB): their
-# groups hold a quarter of the rows, so that a group, which the build holds about three times
-# over while writing it, is the size of the others' (about 12 MB of text).
+# Rows in a Parquet row group: the build holds a table's next group in memory (about three
+# times over while writing it), so groups are a few MB, at any size of package: 16,384 rows of
+# 0.1–0.2 KB. Measures carry whole paragraphs (about 0.75 KB a row): a quarter as many.
+ROW_GROUP_ROWS = 16_384
 LONG_ROWS = {"measures": 4}
 CONVERT_ROWS = 8_192  # records held before they are converted to Arrow
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -295,12 +295,14 @@ def csv_row_count(path: Path, header: list[str]) -> int:
     if found != header:
         raise ValidationFailure(f"{path.name}: header {found}, expected {header}")
     def rows(block_size: int = 1 << 20) -> int:
-        return pa_csv.read_csv(
+        # block by block, keeping nothing: memory does not grow with the file
+        batches = pa_csv.open_csv(
             path, read_options=pa_csv.ReadOptions(block_size=block_size),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
                                                   include_columns=header[:1]),
-        ).num_rows
+        )
+        return sum(batch.num_rows for batch in batches)
 
     try:
         return rows()
@@ -310,6 +312,16 @@ def csv_row_count(path: Path, header: list[str]) -> int:
         return rows(path.stat().st_size + 1)
     except pa.ArrowInvalid as error:
         raise ValidationFailure(f"{path.name}: {error}") from None
+
+
+def release_memory() -> None:
+    """Give what the phase just ended freed back to the system: Arrow's pool and the C
+    library's heap keep freed memory for reuse, and each phase of publishing (the last row
+    groups, reading back, the page) would otherwise add its peak to the build's."""
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.CDLL(None)  # the C library is already loaded into Python
+    if hasattr(libc, "malloc_trim"):  # glibc
+        libc.malloc_trim(0)
 
 
 def check_written(folder: Path, counts: Mapping[str, int]) -> None:
