@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import shutil
 import sys
@@ -34,11 +35,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Arrow's allocator as the command line chooses it, before pyarrow is loaded.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+
 import psutil  # noqa: E402
 
 import pipeline.build as build_module  # noqa: E402
 import pipeline.release as release_module  # noqa: E402
 import pipeline.validate as validate_module  # noqa: E402
+from pipeline.imports import without_pandas  # noqa: E402
 
 
 def profile_cpu(corpus: Path, top: int) -> None:
@@ -110,7 +115,8 @@ def profile_memory(corpus: Path, workers: int, previous: Path | None) -> None:
         if previous is not None:
             shutil.copytree(previous, target)
         phases.thread.start()
-        summary = build_module.build(corpus, target, workers=workers)
+        with without_pandas():  # as the command line builds
+            summary = build_module.build(corpus, target, workers=workers)
         phases.running = False
         phases.thread.join()
     rows = sum(summary.rows.values())
