@@ -498,9 +498,20 @@ def split_names(content: str, offset: int = 0) -> list[dict]:
     inside brackets (`县（市、区）`) do not split; rule sentences (`逗号前为牵头单位`, `下同`),
     filler words (`等`, `按照职责分工负责`) and generic bodies (`有关部门`) are dropped.
     """
+    return [{"mention": mention, "start": start + offset, "end": end + offset, "group": group,
+             "stated_role": role, "duty": duty}
+            for mention, start, end, group, role, duty in _names_of_list(content)]
+
+
+@lru_cache(maxsize=4096)  # lists recur: the same bodies are named in item after item
+def _names_of_list(content: str) -> tuple[tuple[str, int, int, int, str | None, str | None], ...]:
+    """`split_names(content)` as tuples (mention, start, end, group, stated_role, duty): what a
+    list names does not depend on where it stands, only the spans are shifted."""
     pieces = [piece for piece in _read_pieces(content)
               if isinstance(piece[3], _Name) and _written_as_a_name(piece[3].mention)]
-    return [name for name in _finish_names(pieces, offset) if not is_generic(name["mention"])]
+    return tuple((name["mention"], name["start"], name["end"], name["group"], name["stated_role"],
+                  name["duty"])
+                 for name in _finish_names(pieces, 0) if not is_generic(name["mention"]))
 
 
 @lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
