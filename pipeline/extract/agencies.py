@@ -22,6 +22,7 @@ import csv
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -916,6 +917,12 @@ def resolve(mention: str, *, jurisdiction: str | None = None, level: str | None 
     jurisdiction inferred from the mention's form and the context, and an id from that name.
     """
     return dict(_resolve(mention, jurisdiction, level))
+
+
+def resolved(mention: str, jurisdiction: str | None, level: str | None) -> Mapping[str, object]:
+    """`resolve` without the copy, for a caller that only reads the body (the same dict is
+    handed to every caller: never change it)."""
+    return _resolve(mention, jurisdiction, level)
 
 
 @lru_cache(maxsize=16_384)  # the same few hundred names recur in every document
