@@ -243,6 +243,7 @@ def is_generic(name: str) -> bool:
     return bool(_generic_pattern().match(normalise(name)))
 
 
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
 def looks_like_agency(name: str) -> bool:
     """Whether a name ends the way names of bodies end (局, 委, 办, 政府, 管委会, 公司 …)."""
     return _endings().ending(name) is not None
