@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract import agencies
 from pipeline.extract.agencies import split_names
+from pipeline.extract.timeframe import Frame, Timeline, item_timeline, stated_year
 
 NAME_PIECES = ["省发展改革委", "财政厅", "科技厅", "成都市", "绵阳市人民政府", "有关部门", "牵头",
                "负责", "（牵头）", "等", "和", "按职责分工负责", "逗号前为牵头单位", "下同", "、", "，",
@@ -30,3 +31,27 @@ def test_split_names_is_the_plain_reading_at_any_offset(content, offset):
     for name in first:
         name["stated_role"] = "changed"
     assert split_names(content, offset) == plain_split_names(content, offset)
+
+
+TIME_PIECES = ["到2025年", "2020年前", "力争", "，", "。", "\n", "截至2019年", "已", "建成10个", "今年",
+               "今后3年", "近3年", "达到20%", "“十四五”期间", "2013年", "企业", " "]
+
+
+def eager_timeline(text: str, doc_year: int | None, inherited: int | Frame | None, reports: bool) -> Timeline:
+    """item_timeline as it was defined before the head deadline was read lazily."""
+    if isinstance(inherited, int):
+        inherited = Frame("goal", inherited)
+    own = stated_year(text)
+    if own is not None and (inherited is None or inherited.mode != "past"):
+        return Timeline(text, doc_year, Frame("goal", own), reports)
+    return Timeline(text, doc_year, inherited, reports)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TIME_PIECES), max_size=12).map("".join),
+       st.sampled_from([None, 2018, 2024]),
+       st.sampled_from([None, 2025, Frame("past", None), Frame("goal", 2030), Frame("none", None)]),
+       st.booleans())
+def test_item_timeline_is_the_eager_reading(text, doc_year, inherited, reports):
+    lazy, eager = item_timeline(text, doc_year, inherited, reports), eager_timeline(text, doc_year, inherited, reports)
+    assert [lazy.at(i) for i in range(len(text) + 1)] == [eager.at(i) for i in range(len(text) + 1)]
