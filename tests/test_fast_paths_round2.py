@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import agencies
+from pipeline.extract import agencies, task_table
 from pipeline.extract.agencies import split_names
 from pipeline.extract.timeframe import Frame, Timeline, item_timeline, stated_year
 
@@ -55,3 +55,18 @@ def eager_timeline(text: str, doc_year: int | None, inherited: int | Frame | Non
 def test_item_timeline_is_the_eager_reading(text, doc_year, inherited, reports):
     lazy, eager = item_timeline(text, doc_year, inherited, reports), eager_timeline(text, doc_year, inherited, reports)
     assert [lazy.at(i) for i in range(len(text) + 1)] == [eager.at(i) for i in range(len(text) + 1)]
+
+
+def plain_unfinished(text: str) -> bool:
+    """task_table._unfinished as it was defined before the last name was cut without a split."""
+    if not text or text[-1] in task_table._UNFINISHED_END:
+        return True
+    last = task_table._NAME_SEPARATOR.split(text)[-1]
+    return not agencies.looks_like_agency(last.removesuffix("等"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NAME_PIECES + [",", ";", "市政务服务", "局"]), max_size=10).map("".join))
+def test_an_unfinished_agency_cell_is_told_as_by_its_split(text):
+    assert task_table._unfinished(text) == plain_unfinished(text)
+    assert task_table._compact(text) == task_table._WHITESPACE.sub("", text)
