@@ -279,9 +279,10 @@ def find_clauses(text: str) -> list[dict]:
     """
     clauses = []
     position = 0
+    labelled = "：" in text or ":" in text  # every label ends in a colon
     while position < len(text):
         opening = _next_opening(text, position)
-        label = _next_line_label(text, position, opening)
+        label = _next_line_label(text, position, opening) if labelled else None
         if label is not None:
             clause = _label_clause(text, label)
         elif opening is None:
