@@ -70,3 +70,35 @@ def plain_unfinished(text: str) -> bool:
 def test_an_unfinished_agency_cell_is_told_as_by_its_split(text):
     assert task_table._unfinished(text) == plain_unfinished(text)
     assert task_table._compact(text) == task_table._WHITESPACE.sub("", text)
+
+
+def plain_find_clauses(text: str) -> list[dict]:
+    """agencies.find_clauses as it was defined before labels were looked for only after a colon."""
+    clauses = []
+    position = 0
+    while position < len(text):
+        opening = agencies._next_opening(text, position)
+        label = agencies._next_line_label(text, position, opening)
+        if label is not None:
+            clause = agencies._label_clause(text, label)
+        elif opening is None:
+            break
+        else:
+            close = agencies.matching_close(text, opening)
+            clause = agencies._bracket_clause(text, opening, close)
+            if clause is None:
+                position = close + 1 if close is not None else opening + 1
+                continue
+        if clause["names"]:
+            clauses.append(clause)
+        position = max(clause["end"], position + 1)
+    return clauses
+
+
+CLAUSE_PIECES = NAME_PIECES + ["责任单位", "牵头单位", "：", ":", "（", "）", "。", "\n", "加强监管", "配合单位"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CLAUSE_PIECES), max_size=14).map("".join))
+def test_find_clauses_is_the_plain_search(text):
+    assert agencies.find_clauses(text) == plain_find_clauses(text)
