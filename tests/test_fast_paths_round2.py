@@ -2,11 +2,15 @@
 the plain definition it replaces, on texts drawn from small pieces written for the tests."""
 from __future__ import annotations
 
+import re
+
+from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import agencies, task_table
+from pipeline.extract import agencies, targets, task_table
 from pipeline.extract.agencies import split_names
+from pipeline.extract.lexicon import alternation, trie_alternation
 from pipeline.extract.timeframe import Frame, Timeline, item_timeline, stated_year
 
 NAME_PIECES = ["省发展改革委", "财政厅", "科技厅", "成都市", "绵阳市人民政府", "有关部门", "牵头",
@@ -102,3 +106,25 @@ CLAUSE_PIECES = NAME_PIECES + ["责任单位", "牵头单位", "：", ":", "（"
 @given(st.lists(st.sampled_from(CLAUSE_PIECES), max_size=14).map("".join))
 def test_find_clauses_is_the_plain_search(text):
     assert agencies.find_clauses(text) == plain_find_clauses(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text("abc万元", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text("abcx万元", max_size=30), st.sampled_from(["", "c", "元", "(?=b)", "x?c"]))
+def test_a_trie_alternation_matches_as_the_alternation(entries, text, after):
+    """Same matches, and the same backtracking into the words when what follows fails."""
+    entries = tuple(sorted(set(entries), key=lambda w: (-len(w), w)))
+    plain = re.compile(f"(?P<word>{alternation(entries)}){after}")
+    trie = re.compile(f"(?P<word>{trie_alternation(entries)}){after}")
+    assert [m.span("word") + m.span() for m in trie.finditer(text)] == \
+        [m.span("word") + m.span() for m in plain.finditer(text)]
+
+
+def test_the_quantity_regex_finds_what_it_found_with_the_alternation_of_units():
+    units = tuple(targets.unit_table())
+    plain = re.compile(targets.quantity_regex().pattern.replace(trie_alternation(units), alternation(units)))
+    assert plain.pattern != targets.quantity_regex().pattern
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert [(m.span(), m.groups()) for m in targets.quantity_regex().finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)], path.name
