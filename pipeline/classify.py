@@ -15,7 +15,7 @@ from pipeline.extract.agencies import (
     assign_roles,
     context_of,
     find_clauses,
-    resolve,
+    resolved,
     running_rules,
     split_names,
 )
@@ -359,9 +359,10 @@ def target_row(mention: dict, target_id: str, doc_id: str, measure_id: str, item
     }
 
 
-def register_agency(mention: str, doc: Document, out: FileRecords) -> str:
-    jurisdiction, level = context_of(doc.jurisdiction, doc.issuer)
-    agency = resolve(mention, jurisdiction=jurisdiction, level=level)
+def register_agency(mention: str, context: tuple[str | None, str | None], out: FileRecords) -> str:
+    """The id of the body `mention` names in a document read in `context` (`context_of`), the
+    body added to the file's agencies when first met."""
+    agency = resolved(mention, *context)
     agency_id = agency["agency_id"]
     known = out.agencies.get(agency_id)
     if known is None:
@@ -376,12 +377,13 @@ def register_agency(mention: str, doc: Document, out: FileRecords) -> str:
 
 
 def agency_row(mention: str, role: str, duty: str | None, measure_id: str, clause: int,
-               position: int, line: int, doc: Document, out: FileRecords) -> dict:
+               position: int, line: int, context: tuple[str | None, str | None],
+               out: FileRecords) -> dict:
     return {
         "measure_id": measure_id,
         "clause": clause,
         "position": position,
-        "agency_id": register_agency(mention, doc, out),
+        "agency_id": register_agency(mention, context, out),
         "mention": mention,
         "role": role,
         "duty": duty,
@@ -395,25 +397,32 @@ def add_clause_agencies(item: Item, measure_id: str, doc: Document,
     (a rule stated with 下同, or in the running text, holds to the end of the document)."""
     separated = with_breaks(item.body.text, item.breaks)  # label lines end at paragraph breaks
     clauses = find_clauses(separated)
+    if not clauses and "牵头" not in separated:
+        return rule_in_force  # no clause, no rule stated (every rule names the lead): nothing changes
     roles, rule_in_force = assign_roles(clauses, rule_in_force, running_rules(separated, clauses))
+    # Where a name starts in the stored text: `unbreak` of its start, the newlines' positions
+    # computed once per item.
+    inserted = [b + k for k, b in enumerate(item.breaks)]
+    line_at, rows = item.body.line_at, out.rows["measure_agencies"]
+    context = context_of(doc.jurisdiction, doc.issuer)
     for c, (clause, clause_roles) in enumerate(zip(clauses, roles), start=1):
         for p, (name, (mention, role)) in enumerate(zip(clause["names"], clause_roles), start=1):
-            line = item.body.line_at(unbreak(name, item.breaks)["start"])
-            out.rows["measure_agencies"].append(
-                agency_row(mention, role, name["duty"], measure_id, c, p, line, doc, out)
-            )
+            start = name["start"]
+            line = line_at(start - bisect.bisect_right(inserted, start - 1) if inserted else start)
+            rows.append(agency_row(mention, role, name["duty"], measure_id, c, p, line, context, out))
     return rule_in_force
 
 
 def add_table_agencies(row: dict, measure_id: str, doc: Document, out: FileRecords) -> None:
     """A table row is one clause: its 责任单位 cell leads, its 配合落实部门 cell supports."""
     position = 0
+    context = context_of(doc.jurisdiction, doc.issuer)
     for cell, role in (("lead", "lead"), ("support", "support")):
         for name in split_names(row[cell] or ""):
             position += 1
             out.rows["measure_agencies"].append(
                 agency_row(name["mention"], role, None, measure_id, 1, position,
-                           row.get(f"{cell}_line") or row["line_start"], doc, out)
+                           row.get(f"{cell}_line") or row["line_start"], context, out)
             )
 
 

@@ -22,6 +22,7 @@ import csv
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -242,6 +243,7 @@ def is_generic(name: str) -> bool:
     return bool(_generic_pattern().match(normalise(name)))
 
 
+@lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
 def looks_like_agency(name: str) -> bool:
     """Whether a name ends the way names of bodies end (局, 委, 办, 政府, 管委会, 公司 …)."""
     return _endings().ending(name) is not None
@@ -277,9 +279,10 @@ def find_clauses(text: str) -> list[dict]:
     """
     clauses = []
     position = 0
+    labelled = "：" in text or ":" in text  # every label ends in a colon
     while position < len(text):
         opening = _next_opening(text, position)
-        label = _next_line_label(text, position, opening)
+        label = _next_line_label(text, position, opening) if labelled else None
         if label is not None:
             clause = _label_clause(text, label)
         elif opening is None:
@@ -498,9 +501,20 @@ def split_names(content: str, offset: int = 0) -> list[dict]:
     inside brackets (`县（市、区）`) do not split; rule sentences (`逗号前为牵头单位`, `下同`),
     filler words (`等`, `按照职责分工负责`) and generic bodies (`有关部门`) are dropped.
     """
+    return [{"mention": mention, "start": start + offset, "end": end + offset, "group": group,
+             "stated_role": role, "duty": duty}
+            for mention, start, end, group, role, duty in _names_of_list(content)]
+
+
+@lru_cache(maxsize=4096)  # lists recur: the same bodies are named in item after item
+def _names_of_list(content: str) -> tuple[tuple[str, int, int, int, str | None, str | None], ...]:
+    """`split_names(content)` as tuples (mention, start, end, group, stated_role, duty): what a
+    list names does not depend on where it stands, only the spans are shifted."""
     pieces = [piece for piece in _read_pieces(content)
               if isinstance(piece[3], _Name) and _written_as_a_name(piece[3].mention)]
-    return [name for name in _finish_names(pieces, offset) if not is_generic(name["mention"])]
+    return tuple((name["mention"], name["start"], name["end"], name["group"], name["stated_role"],
+                  name["duty"])
+                 for name in _finish_names(pieces, 0) if not is_generic(name["mention"]))
 
 
 @lru_cache(maxsize=8192)  # names recur: the same bodies are named in item after item
@@ -905,6 +919,12 @@ def resolve(mention: str, *, jurisdiction: str | None = None, level: str | None 
     jurisdiction inferred from the mention's form and the context, and an id from that name.
     """
     return dict(_resolve(mention, jurisdiction, level))
+
+
+def resolved(mention: str, jurisdiction: str | None, level: str | None) -> Mapping[str, object]:
+    """`resolve` without the copy, for a caller that only reads the body (the same dict is
+    handed to every caller: never change it)."""
+    return _resolve(mention, jurisdiction, level)
 
 
 @lru_cache(maxsize=16_384)  # the same few hundred names recur in every document

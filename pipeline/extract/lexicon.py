@@ -77,6 +77,33 @@ def alternation(entries: tuple[str, ...]) -> str:
     return group
 
 
+def trie_alternation(entries: tuple[str, ...]) -> str:
+    """What `alternation(entries)` matches, for entries that are plain words (no `#`, none
+    empty), written as a tree of their shared beginnings (`万(?:千瓦(?:时)?|元)?`): the engine
+    then reads each character once instead of trying every word in turn.
+
+    The same match, and the same backtracking, at every position: the words that match at a
+    position are prefixes of one another, so they lie on one path of the tree, and the greedy
+    `(?:…)?` tries them longest first, as the longest-first alternation does."""
+    if not entries or any(not word or "#" in word for word in entries):
+        return alternation(entries)
+    tree: dict = {}
+    for word in entries:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def branch(node: dict) -> str:
+        arms = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not arms:
+            return ""
+        group = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+        return f"(?:{group})?" if "" in node else group
+
+    return "(?:" + branch(tree) + ")"
+
+
 @cache
 def entry_index(entries: tuple[str, ...]) -> tuple[tuple[int, ...], dict[str, int], bool]:
     """The lengths of the non-empty `entries`, longest first; the position where each entry

@@ -15,7 +15,14 @@ from functools import cache, cached_property
 from typing import NamedTuple
 
 from pipeline.extract.amounts import extract_amounts, is_cjk
-from pipeline.extract.lexicon import alternation, first_characters, mapping, rows_where, words
+from pipeline.extract.lexicon import (
+    alternation,
+    first_characters,
+    mapping,
+    rows_where,
+    trie_alternation,
+    words,
+)
 from pipeline.extract.literals import holds_any, prefix_entry, suffix_entry
 from pipeline.extract.numbers import (
     MULTIPLIERS,
@@ -108,7 +115,7 @@ def quantity_regex() -> re.Pattern[str]:
     """A number with its unit. A multiplier is read as such only where what follows is not a
     unit word that starts like one: `400万千瓦` is 400万 of 千瓦, `171万贫困人口` 171万 of a noun."""
     number = NUMBER
-    units = alternation(tuple(unit_table()))
+    units = trie_alternation(tuple(unit_table()))  # the regex tries it at every number
     unit = rf"{units}(?:[（(]{units}[）)])?"  # `套（间）`: a unit with its alternative
     dashes = alternation(words("connectors", "kind", "range"))
     after = alternation(tuple(w for w in comparator_words("after") if w != PLUS))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.extract.agencies import looks_like_agency, split_names
 
@@ -36,7 +37,8 @@ _COLUMN_TITLES = ("序号", "工作任务", "责任单位", "配合落实部门"
 _ANY_TITLE = re.compile("|".join(r"\s*".join(title) for title in _COLUMN_TITLES))
 _HEADER_FRAGMENTS = {"序", "号", "序号"}
 _UNFINISHED_END = "、，,；;"
-_NAME_SEPARATOR = re.compile(r"[、，,；;]")
+_NAME_SEPARATORS = "、，,；;"
+_NAME_SEPARATOR = re.compile(f"[{_NAME_SEPARATORS}]")
 # An agency cell opens with a jurisdiction marker (`市住建局`, `各县市区政府`) or with a short
 # name of a body (`财政厅`); task text may end in 处, 所, 站 … but rarely in these.
 _AGENCY_START = re.compile(r"^(?:各|市|省|县|区|国家|国务院|中国|中共|相关|有关)")
@@ -142,6 +144,11 @@ def _cells(line: int, text: str, *, starts_line: bool) -> list[_Piece]:
     return [_Piece(line, cell, starts_line and i == 0) for i, cell in enumerate(cells)]
 
 
+@lru_cache(maxsize=1024)  # a piece is read by _place, and again by the agency cell before it
+def _compact(text: str) -> str:
+    return _WHITESPACE.sub("", text)
+
+
 def _is_column_header(text: str) -> bool:
     if not _ANY_TITLE.search(text):
         return False
@@ -155,7 +162,7 @@ def _opens_row(label: re.Match, rows: list[_Row], following: list[_Piece]) -> bo
     expected = int(rows[-1].label) + 1 if rows else 1
     if int(label.group("label")) != expected:
         return False
-    if following and _DEADLINE.match(_WHITESPACE.sub("", following[0].text)):
+    if following and _DEADLINE.match(_compact(following[0].text)):
         return False
     return not rows or any(rows[-1].cells[cell] for cell in ("lead", "support", "deadline"))
 
@@ -164,7 +171,7 @@ def _place(row: _Row, pieces: list[_Piece], index: int) -> int:
     """Put pieces[index] (and the pieces its cell wraps onto) into the row's cells; return
     how many pieces were used, 0 when the piece belongs to no cell of this row."""
     piece = pieces[index]
-    compact = _WHITESPACE.sub("", piece.text)
+    compact = _compact(piece.text)
     if _DEADLINE.match(compact):
         row.add("deadline", _Piece(piece.line, compact, piece.starts_line))
         return 1
@@ -179,7 +186,7 @@ def _place(row: _Row, pieces: list[_Piece], index: int) -> int:
         if row.cells[cell]:  # a third agency cell: keep its names apart from the support's
             row.cells[cell].append("、")
         for part in parts:
-            row.add(cell, _Piece(part.line, _WHITESPACE.sub("", part.text), part.starts_line))
+            row.add(cell, _Piece(part.line, _compact(part.text), part.starts_line))
         return used
     row.add("task", _Piece(piece.line, compact, piece.starts_line))
     return 1
@@ -188,15 +195,15 @@ def _place(row: _Row, pieces: list[_Piece], index: int) -> int:
 def _agency_cell(pieces: list[_Piece], index: int) -> tuple[int, list[_Piece]]:
     """How many pieces from `index` make one agency cell, and those holding its text;
     (0, []) when they do not make one."""
-    first = _WHITESPACE.sub("", pieces[index].text)
-    first_name = _NAME_SEPARATOR.split(first)[0].removesuffix("等")
+    first = _compact(pieces[index].text)
+    first_name = _NAME_SEPARATOR.split(first, maxsplit=1)[0].removesuffix("等")
     if not (_AGENCY_START.match(first) or _NAME_START.match(first_name)):
         return 0, []
     parts, used = [pieces[index]], 1
     text = first
     while index + used < len(pieces):
         nxt = pieces[index + used]
-        compact = _WHITESPACE.sub("", nxt.text)
+        compact = _compact(nxt.text)
         wraps = nxt.starts_line and _unfinished(text)
         if not (wraps or compact.startswith("等")) or _DEADLINE.match(compact):
             break
@@ -216,5 +223,6 @@ def _unfinished(text: str) -> bool:
     """An agency list that goes on: ends in a separator or in a name cut short (`市政务服务`)."""
     if not text or text[-1] in _UNFINISHED_END:
         return True
-    last = _NAME_SEPARATOR.split(text)[-1]
+    cut = max(text.rfind("、"), text.rfind("，"), text.rfind(","), text.rfind("；"), text.rfind(";"))
+    last = text[cut + 1:]  # the last name: after the last of _NAME_SEPARATORS
     return not looks_like_agency(last.removesuffix("等"))

@@ -169,12 +169,7 @@ def item_timeline(text: str, doc_year: int | None, inherited: int | Frame | None
     """The timeline of one item: a deadline stated at its head holds for all of it, else the
     frame (or the deadline year) its section hands down; in a review section (a past frame
     handed down) a deadline tells what was reached."""
-    if isinstance(inherited, int):
-        inherited = Frame("goal", inherited)
-    own = stated_year(text)
-    if own is not None and (inherited is None or inherited.mode != "past"):
-        return Timeline(text, doc_year, Frame("goal", own), reports)
-    return Timeline(text, doc_year, inherited, reports)
+    return Timeline(text, doc_year, inherited, reports, head_deadline=True)
 
 
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -269,13 +264,16 @@ class Timeline:
     then nothing asks."""
 
     def __init__(self, text: str, doc_year: int | None = None, base: int | Frame | None = None,
-                 reports: bool = False):
+                 reports: bool = False, *, head_deadline: bool = False):
         """`base`: the frame every paragraph starts from (a deadline year stands for a goal);
-        `reports`: the text reports (an article)."""
+        `reports`: the text reports (an article); `head_deadline`: a deadline stated at the head
+        of the text (`stated_year`) replaces a `base` that is not past (read with the text, on
+        the first question: most timelines are never asked)."""
         self._text = text
         self._doc_year = doc_year
         self._reports = reports
         self._base = Frame("goal", base) if isinstance(base, int) else (base or UNKNOWN)
+        self._head_deadline = head_deadline
         self._positions: list[int] = []
         self._frames: list[Frame] = []
         self._is_read = False
@@ -284,6 +282,8 @@ class Timeline:
         """Record the frames of every sentence, in text order."""
         self._is_read = True
         text = self._text
+        if self._head_deadline and self._base.mode != "past" and (own := stated_year(text)) is not None:
+            self._base = Frame("goal", own)
         sentences = spans_of(SENTENCE_END, text)
         ends = [end for _, end in sentences]
         # Each cue regex searches the whole text once: a search per sentence costs more.
