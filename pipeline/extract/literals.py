@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 from re import _constants as sre  # the parser behind `re.compile`: its tree is what we read
 from re import _parser as sre_parse
 
-import ahocorasick
+import ahocorasick_rs
 
 from pipeline.extract.lexicon import longest_prefix, longest_suffix
 
@@ -43,6 +44,16 @@ def _parsed(pattern: str) -> list[tuple] | None:
 def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
     """Every element of a sequence must match, so the most selective requirement of any one
     of them (a run of literals, a group, a branch whose every arm has one) is one for all."""
+    candidates = _requirements(items)
+    if not candidates:
+        return None
+    # The longest shortest literal is found least often by chance; then the fewest literals.
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _requirements(items: Iterable[tuple]) -> list[frozenset[str]]:
+    """The sets of strings a match of a sequence holds one of each: one set per element that
+    has one (a run of literals, a group, a branch whose every arm has one)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, argument in items:
@@ -57,10 +68,7 @@ def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
             candidates.append(found)
     if run:
         candidates.append(frozenset(["".join(run)]))
-    if not candidates:
-        return None
-    # The longest shortest literal is found least often by chance; then the fewest literals.
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+    return candidates
 
 
 def _of_element(op, argument) -> frozenset[str] | None:
@@ -124,27 +132,53 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
 
 
 class LiteralIndex:
-    """Which of a list of regexes can match a text, found in one pass over the text."""
+    """Which of a list of regexes can match a text, found in one pass over the text.
+
+    A regex is a candidate when the text holds a literal of every one of its requirements
+    (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the most selective one.
+    """
 
     def __init__(self, patterns: list[str]) -> None:
-        self.always = [i for i, p in enumerate(patterns) if required_literals(p) is None]
-        self.automaton = ahocorasick.Automaton()
-        by_literal: dict[str, list[int]] = {}
-        for i, pattern in enumerate(patterns):
-            for literal in sorted(required_literals(pattern) or ()):
-                by_literal.setdefault(literal, []).append(i)
-        for literal, indices in by_literal.items():
-            self.automaton.add_word(literal, tuple(indices))
-        if by_literal:
-            self.automaton.make_automaton()
+        needs: list[int] = []  # pattern → bit mask of its requirements
+        bits_of: dict[str, int] = {}  # literal → bit mask of the requirements it meets
+        bit = 1
+        for pattern in patterns:
+            tree = _parsed(pattern)
+            mask = 0
+            for requirement in _requirements(tree) if tree is not None else ():
+                for literal in requirement:
+                    bits_of[literal] = bits_of.get(literal, 0) | bit
+                mask |= bit
+                bit <<= 1
+            needs.append(mask)
+        self._needs = tuple(needs)
+        self._bits_of = bits_of
+        # Every occurrence, overlapping ones too: a literal inside another must be seen.
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            sorted(bits_of), implementation=ahocorasick_rs.Implementation.DFA, store_patterns=True,
+        ) if bits_of else None
+        self._by_met: dict[int, tuple[int, ...]] = {}
+        self._always = self._of_bits(0)
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the patterns that may match `text`."""
-        found = set(self.always)
-        if self.automaton.kind == ahocorasick.AHOCORASICK:
-            for _, indices in self.automaton.iter(text):
-                found.update(indices)
-        return sorted(found)
+        if self._automaton is None:
+            return list(self._always)
+        found = self._automaton.find_matches_as_strings(text, overlapping=True)
+        if not found:
+            return list(self._always)
+        return list(self._of_bits(reduce(or_, map(self._bits_of.__getitem__, found))))
+
+    def _of_bits(self, met: int) -> tuple[int, ...]:
+        """The patterns whose every requirement is in `met`; remembered, as texts meet few
+        distinct sets of requirements (a pure function: the order texts come in does not
+        matter)."""
+        found = self._by_met.get(met)
+        if found is None:
+            if len(self._by_met) >= 4096:
+                self._by_met.clear()
+            found = self._by_met[met] = tuple(i for i, needs in enumerate(self._needs) if needs & met == needs)
+        return found
 
 
 def suffix_entry(text: str, entries: tuple[str, ...]) -> str | None:
