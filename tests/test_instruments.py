@@ -16,7 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
+import ahocorasick
+import ahocorasick_rs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract import instruments
 from pipeline.extract.instruments import aggregate_instrument, classify_instrument
@@ -781,3 +785,58 @@ def test_bad_cue_row_is_refused_with_its_line(row, message):
     codebook = {("supply", "funding")}
     with pytest.raises(ValueError, match=rf"line 7: .*{message}"):
         instruments._parse_cue({**good, **row}, 7, codebook)
+
+
+def _iter_long(lexicon, text: str) -> list[tuple[int, int, str]]:
+    """What the word scan is defined as: pyahocorasick's iter_long over the cue words."""
+    return [(end + 1 - len(word), end + 1, word) for end, word in lexicon.words.iter_long(text)]
+
+
+def _word_pieces() -> list[str]:
+    """Cue words, every piece of the words other words nest in, and characters around them."""
+    lexicon = instruments._lexicon()
+    nesting = instruments._nesting_prefixes(lexicon.words, lexicon.word_list)
+    outer = {w for w in lexicon.word_list if any(w.startswith(m) or m.startswith(w) for m in nesting)}
+    inner = {w for w in lexicon.word_list if any(w in m and not m.startswith(w) for m in nesting)}
+    pieces = {w[i:j] for w in outer | inner for i in range(len(w)) for j in range(i + 1, len(w) + 1)}
+    return sorted(pieces | set(lexicon.word_list) | set("的和在产业,。"))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_word_pieces()), min_size=1, max_size=8).map("".join))
+def test_word_scan_finds_what_iter_long_finds(text):
+    lexicon = instruments._lexicon()
+    for place in ("heading", "text", "context"):
+        _, nested = lexicon.regex_index[place].scan(text)
+        assert nested == any(m in text for m in instruments._nesting_prefixes(lexicon.words, lexicon.word_list))
+        assert instruments._longest_words(text, nested, lexicon) == _iter_long(lexicon, text), text
+    # the fast path alone, wherever it is taken
+    if not nested:
+        assert instruments._longest_words(text, False, lexicon) == _iter_long(lexicon, text)
+
+
+def test_word_scan_on_a_nesting_prefix_is_iter_long():
+    # 发展改革 is no cue word and ends with the cue word 改革 (it begins 发展改革委): iter_long
+    # skips that 改革, where leftmost-longest matching would take it
+    lexicon = instruments._lexicon()
+    text = "推进发展改革"
+    assert lexicon.regex_index["text"].scan(text)[1]
+    assert instruments._longest_words(text, True, lexicon) == _iter_long(lexicon, text) == []
+    assert instruments._longest_words(text, False, lexicon) == [(4, 6, "改革")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="abc", min_size=1, max_size=5), min_size=1, max_size=8, unique=True),
+       st.lists(st.text(alphabet="abcd", min_size=1, max_size=16), min_size=1, max_size=20))
+def test_iter_long_is_leftmost_longest_on_texts_without_a_nesting_prefix(words, texts):
+    """The claim `_longest_words` rests on, for any word list (a small alphabet nests many)."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    longest = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    nesting = instruments._nesting_prefixes(automaton, words)
+    for text in texts:
+        if not any(m in text for m in nesting):
+            expected = [(end + 1 - len(w), end + 1, w) for end, w in automaton.iter_long(text)]
+            assert [(s, e, words[i]) for i, s, e in longest.find_matches_as_indexes(text)] == expected

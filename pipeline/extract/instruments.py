@@ -24,6 +24,7 @@ from importlib import resources
 from operator import itemgetter
 
 import ahocorasick
+import ahocorasick_rs
 
 from pipeline.extract.agencies import matching_close
 from pipeline.extract.literals import LiteralIndex
@@ -67,11 +68,16 @@ class _Cue:
 @dataclass(frozen=True)
 class _Lexicon:
     words: ahocorasick.Automaton | None  # every word cue
+    # the same words, leftmost-longest in a DFA: what `words.iter_long` finds in a text that
+    # holds none of `_nesting_prefixes` (see `_longest_words`)
+    longest: ahocorasick_rs.AhoCorasick | None
+    word_list: list[str]  # `longest`'s words, by its index
     # place → word → cues that count there: an `ignore` word is in `words` (the longest match
     # wins) but has none
     by_word: dict[str, dict[str, tuple[_Cue, ...]]]
     regexes: dict[str, tuple[tuple[re.Pattern[str], tuple[_Cue]], ...]]  # place → regex cues
-    regex_index: dict[str, LiteralIndex]  # place → which of its regex cues a text may match
+    # place → which of its regex cues a text may match, and whether it holds a nesting prefix
+    regex_index: dict[str, LiteralIndex]
     by_role: dict[str, tuple[_Cue, ...]]
     rank: dict[_Class, int]  # tie-break: codebook order, `none` last
 
@@ -158,26 +164,58 @@ def _lexicon() -> _Lexicon:
             by_role.setdefault(cue.cue, []).append(cue)
     rank = {cls: i for i, cls in enumerate(codebook)}
     rank[(None, None)] = len(codebook)
-    words = None
+    words = longest = None
+    word_list = list(by_word)
     if by_word:
         words = ahocorasick.Automaton()
         for word in by_word:
             words.add_word(word, word)
         words.make_automaton()
+        longest = ahocorasick_rs.AhoCorasick(word_list, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                             implementation=ahocorasick_rs.Implementation.DFA)
+    nesting = _nesting_prefixes(words, word_list) if words is not None else set()
     # A `context` cue is looked for only in the item's context, and nothing else is.
     regexes = {place: tuple((re.compile(c.cue), (c,)) for c in cues if c.kind == "regex" and (
                    c.where == place or (c.where == "any" and place != "context")))
                for place in ("heading", "text", "context")}
     return _Lexicon(
         words=words,
+        longest=longest,
+        word_list=word_list,
         by_word={place: {word: tuple(c for c in found if not c.mask and c.where in ("any", place) and (
                              place != "context" or c.where == "context"))
                          for word, found in by_word.items()} for place in ("heading", "text", "context")},
         regexes=regexes,
-        regex_index={place: LiteralIndex([p.pattern for p, _ in found]) for place, found in regexes.items()},
+        regex_index={place: LiteralIndex([p.pattern for p, _ in found], markers=sorted(nesting))
+                     for place, found in regexes.items()},
         by_role={role: tuple(found) for role, found in by_role.items()},
         rank=rank,
     )
+
+
+def _nesting_prefixes(words: ahocorasick.Automaton, word_list: list[str]) -> set[str]:
+    """The prefixes of a word that end with another word starting inside them and are no word
+    themselves (发展改革 for 改革 in 发展改革委): where `words.iter_long` may differ from
+    leftmost-longest matching (`_longest_words`)."""
+    return {word[:end + 1] for word in word_list for end, inner in words.iter(word)
+            if end + 1 > len(inner) and word[:end + 1] not in words}
+
+
+def _longest_words(part: str, nested: bool, lexicon: _Lexicon) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the words `lexicon.words.iter_long` finds in `part`, in order.
+
+    `iter_long` walks the automaton and, where a longer word fails, follows failure links
+    (or, one step before a failure, takes the failure node's word): in a text holding the
+    prefix of a longer word with another word at its end (发展改革 in 发展改革委; a
+    `_nesting_prefixes`), a word can be skipped or taken before the longest one. `nested`
+    tells whether `part` holds one. When it does not, `iter_long` finds the leftmost-longest
+    matches (tests/test_instruments.py compares the two on random texts), which a DFA
+    finds faster.
+    """
+    if nested:
+        return [(end + 1 - len(word), end + 1, word) for end, word in lexicon.words.iter_long(part)]
+    word_list = lexicon.word_list
+    return [(start, end, word_list[i]) for i, start, end in lexicon.longest.find_matches_as_indexes(part)]
 
 
 def _without_clauses(text: str) -> str:
@@ -206,18 +244,19 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tupl
     found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if not part:
         return found
+    candidates, nested = lexicon.regex_index[place].scan(part)
     if lexicon.words is not None:
         by_word = lexicon.by_word[place]
         # Leftmost-longest, without overlaps: at any position the longest cue wins
         # (公共服务平台 over 服务平台, 高质量 over 质量). The words come in order of position.
-        for end, word in lexicon.words.iter_long(part):
+        for start, end, word in _longest_words(part, nested, lexicon):
             cues = by_word[word]
             # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
-            if cues and not (part[end + 1:end + 2] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end + 1)):
-                found.append((end + 1 - len(word), word, cues))
+            if cues and not (part[end:end + 1] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end)):
+                found.append((start, word, cues))
     regexes = lexicon.regexes[place]
     matched = False
-    for index in lexicon.regex_index[place].candidates(part):
+    for index in candidates:
         pattern, cues = regexes[index]
         left = MAX_HITS_PER_CUE  # a regex is one cue: its matches beyond these cannot count
         for m in pattern.finditer(part):

@@ -135,10 +135,12 @@ class LiteralIndex:
     """Which of a list of regexes can match a text, found in one pass over the text.
 
     A regex is a candidate when the text holds a literal of every one of its requirements
-    (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the most selective one.
+    (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the most selective one. The
+    same pass tells whether the text holds one of `markers` (strings the caller wants to know
+    about for its own reasons).
     """
 
-    def __init__(self, patterns: list[str]) -> None:
+    def __init__(self, patterns: list[str], markers: Iterable[str] = ()) -> None:
         needs: list[int] = []  # pattern → bit mask of its requirements
         bits_of: dict[str, int] = {}  # literal → bit mask of the requirements it meets
         bit = 1
@@ -151,33 +153,37 @@ class LiteralIndex:
                 mask |= bit
                 bit <<= 1
             needs.append(mask)
+        self._marked = bit
+        for marker in markers:
+            bits_of[marker] = bits_of.get(marker, 0) | bit
         self._needs = tuple(needs)
         self._bits_of = bits_of
         # Every occurrence, overlapping ones too: a literal inside another must be seen.
         self._automaton = ahocorasick_rs.AhoCorasick(
             sorted(bits_of), implementation=ahocorasick_rs.Implementation.DFA, store_patterns=True,
         ) if bits_of else None
-        self._by_met: dict[int, tuple[int, ...]] = {}
-        self._always = self._of_bits(0)
+        self._by_met: dict[int, tuple[list[int], bool]] = {}
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the patterns that may match `text`."""
-        if self._automaton is None:
-            return list(self._always)
-        found = self._automaton.find_matches_as_strings(text, overlapping=True)
-        if not found:
-            return list(self._always)
-        return list(self._of_bits(reduce(or_, map(self._bits_of.__getitem__, found))))
+        return self.scan(text)[0]
 
-    def _of_bits(self, met: int) -> tuple[int, ...]:
-        """The patterns whose every requirement is in `met`; remembered, as texts meet few
-        distinct sets of requirements (a pure function: the order texts come in does not
-        matter)."""
+    def scan(self, text: str) -> tuple[list[int], bool]:
+        """`candidates(text)`, and whether `text` holds one of the markers."""
+        found = self._automaton.find_matches_as_strings(text, overlapping=True) if self._automaton else None
+        indices, marked = self._of_bits(reduce(or_, map(self._bits_of.__getitem__, found)) if found else 0)
+        return list(indices), marked
+
+    def _of_bits(self, met: int) -> tuple[list[int], bool]:
+        """The patterns whose every requirement is in `met`, and whether a marker is;
+        remembered, as texts meet few distinct sets of requirements (a pure function: the
+        order texts come in does not matter)."""
         found = self._by_met.get(met)
         if found is None:
             if len(self._by_met) >= 4096:
                 self._by_met.clear()
-            found = self._by_met[met] = tuple(i for i, needs in enumerate(self._needs) if needs & met == needs)
+            found = self._by_met[met] = (
+                [i for i, needs in enumerate(self._needs) if needs & met == needs], bool(met & self._marked))
         return found
 
 
