@@ -52,6 +52,12 @@ def test_index_asks_for_every_requirement_of_a_pattern():
     assert index.candidates("成立工作专班") == []  # a verb without 了
     assert index.candidates("为了建立机制") == [0]  # both, in any order: the regex decides
     assert index.candidates("位居全国前列,第3") == [1]
+    either = LiteralIndex(["特(制定|提出)|(制定|制订)本[^。]{0,6}?(意见|方案)", "(?i)fund"])
+    assert either.candidates("制定本方案") == [0, 1]  # the second arm; no requirement known for (?i)
+    assert either.candidates("特提出") == [0, 1]
+    assert either.candidates("制定方案") == [1]  # neither arm has all it needs
+    assert either.scan("制定本方案") == ((0, 1), False)
+    assert LiteralIndex(["改革"], markers=["发展改革"]).scan("推进发展改革") == ((0,), True)
 
 
 def _cue_pieces() -> list[str]:

@@ -135,24 +135,27 @@ class LiteralIndex:
     """Which of a list of regexes can match a text, found in one pass over the text.
 
     A regex is a candidate when the text holds a literal of every one of its requirements
-    (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the most selective one. The
-    same pass tells whether the text holds one of `markers` (strings the caller wants to know
-    about for its own reasons).
+    (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the most selective one; a regex
+    that is an alternation at its top, when one of its arms is (`特(制定|提出)|(制定|制订)本`).
+    The same pass tells whether the text holds one of `markers` (strings the caller wants to
+    know about for its own reasons).
     """
 
     def __init__(self, patterns: list[str], markers: Iterable[str] = ()) -> None:
-        needs: list[int] = []  # pattern → bit mask of its requirements
+        needs: list[tuple[int, ...]] = []  # pattern → bit mask of each arm's requirements
         bits_of: dict[str, int] = {}  # literal → bit mask of the requirements it meets
         bit = 1
         for pattern in patterns:
-            tree = _parsed(pattern)
-            mask = 0
-            for requirement in _requirements(tree) if tree is not None else ():
-                for literal in requirement:
-                    bits_of[literal] = bits_of.get(literal, 0) | bit
-                mask |= bit
-                bit <<= 1
-            needs.append(mask)
+            masks = []
+            for arm in _arms(pattern):
+                mask = 0
+                for requirement in _requirements(arm):
+                    for literal in requirement:
+                        bits_of[literal] = bits_of.get(literal, 0) | bit
+                    mask |= bit
+                    bit <<= 1
+                masks.append(mask)
+            needs.append(tuple(masks))
         self._marked = bit
         for marker in markers:
             bits_of[marker] = bits_of.get(marker, 0) | bit
@@ -162,29 +165,42 @@ class LiteralIndex:
         self._automaton = ahocorasick_rs.AhoCorasick(
             sorted(bits_of), implementation=ahocorasick_rs.Implementation.DFA, store_patterns=True,
         ) if bits_of else None
-        self._by_met: dict[int, tuple[list[int], bool]] = {}
+        self._by_met: dict[int, tuple[tuple[int, ...], bool]] = {}
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the patterns that may match `text`."""
-        return self.scan(text)[0]
+        return list(self.scan(text)[0])
 
-    def scan(self, text: str) -> tuple[list[int], bool]:
+    def scan(self, text: str) -> tuple[tuple[int, ...], bool]:
         """`candidates(text)`, and whether `text` holds one of the markers."""
         found = self._automaton.find_matches_as_strings(text, overlapping=True) if self._automaton else None
-        indices, marked = self._of_bits(reduce(or_, map(self._bits_of.__getitem__, found)) if found else 0)
-        return list(indices), marked
+        return self._of_bits(reduce(or_, map(self._bits_of.__getitem__, found)) if found else 0)
 
-    def _of_bits(self, met: int) -> tuple[list[int], bool]:
-        """The patterns whose every requirement is in `met`, and whether a marker is;
-        remembered, as texts meet few distinct sets of requirements (a pure function: the
+    def _of_bits(self, met: int) -> tuple[tuple[int, ...], bool]:
+        """The patterns one of whose arms has every requirement in `met`, and whether a marker
+        is; remembered, as texts meet few distinct sets of requirements (a pure function: the
         order texts come in does not matter)."""
         found = self._by_met.get(met)
         if found is None:
             if len(self._by_met) >= 4096:
                 self._by_met.clear()
             found = self._by_met[met] = (
-                [i for i, needs in enumerate(self._needs) if needs & met == needs], bool(met & self._marked))
+                tuple(i for i, arms in enumerate(self._needs) if any(arm & met == arm for arm in arms)),
+                bool(met & self._marked),
+            )
         return found
+
+
+def _arms(pattern: str) -> list[list[tuple]]:
+    """The parsed alternatives of a pattern that is an alternation at its top, else the parsed
+    pattern alone; one empty arm (no requirement: always a candidate) for a pattern whose
+    requirements are not known (ignored case …)."""
+    tree = _parsed(pattern)
+    if tree is None:
+        return [[]]
+    if len(tree) == 1 and tree[0][0] is sre.BRANCH:
+        return [list(arm) for arm in tree[0][1][1]]
+    return [tree]
 
 
 def suffix_entry(text: str, entries: tuple[str, ...]) -> str | None:
