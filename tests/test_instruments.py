@@ -782,7 +782,7 @@ def test_every_codebook_class_has_cues_and_the_readme_lists_it():
 def test_bad_cue_row_is_refused_with_its_line(row, message):
     good = {"instrument": "supply", "subtype": "funding", "cue": "补助", "kind": "word",
             "where": "any", "weight": "1.5"}
-    codebook = {("supply", "funding")}
+    codebook = [("supply", "funding")]
     with pytest.raises(ValueError, match=rf"line 7: .*{message}"):
         instruments._parse_cue({**good, **row}, 7, codebook)
 

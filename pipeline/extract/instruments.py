@@ -52,12 +52,14 @@ _CLAUSE_OPEN = re.compile(r"[(\[〔【](?:责任|牵头|配合|协办)(?:单位|
 # A cue word right before 业/产业 names a sector (科技服务业, 电子商务产业, 5G产业): the field
 # the document is about, not the instrument. 产业化, 业务, 业态 … do not name a sector.
 _SECTOR_SUFFIX = re.compile(r"产业(?!化)|业(?![务态主绩内界余])")
-_SECTOR_STARTS = frozenset("产业")
+_SECTOR_STARTS = ("产", "业")
 
 
 @dataclass(frozen=True, eq=False, slots=True)  # identity hash: cheap to count hits by
 class _Cue:
     cls: _Class  # (None, None) for the `none` class
+    rank: int  # the class's place in the codebook, `none` and `ignore` after every class: the
+    # key scores are summed under (an int hashes faster than the class's tuple)
     cue: str
     kind: str
     where: str
@@ -79,7 +81,7 @@ class _Lexicon:
     # place → which of its regex cues a text may match, and whether it holds a nesting prefix
     regex_index: dict[str, LiteralIndex]
     by_role: dict[str, tuple[_Cue, ...]]
-    rank: dict[_Class, int]  # tie-break: codebook order, `none` last
+    classes: tuple[_Class, ...]  # rank → class: the codebook's, then (None, None) for `none`
 
 
 # Full-width forms (，（）０-９) and the ideographic space, each with its NFKC form. Nearly
@@ -107,7 +109,7 @@ def _read_lexicon(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
+def _parse_cue(row: dict[str, str], line: int, codebook: list[_Class]) -> _Cue:
     def bad(why: str) -> ValueError:
         return ValueError(f"instrument_cues.csv line {line}: {why}")
 
@@ -141,6 +143,7 @@ def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
         raise bad("weight must be positive")
     return _Cue(
         cls=(None, None) if cls == (NONE, NONE) else cls,
+        rank=codebook.index(cls) if cls in codebook else len(codebook),
         cue=_normalise(cue) if kind == "word" else cue,
         kind=kind,
         where=where,
@@ -153,7 +156,7 @@ def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
 def _lexicon() -> _Lexicon:
     codebook = [(r["instrument"], r["subtype"]) for r in _read_lexicon("instrument_codebook.csv")]
     # line 1 is the header
-    cues = [_parse_cue(row, line, set(codebook))
+    cues = [_parse_cue(row, line, codebook)
             for line, row in enumerate(_read_lexicon("instrument_cues.csv"), start=2)]
     by_word: dict[str, list[_Cue]] = {}
     by_role: dict[str, list[_Cue]] = {}
@@ -162,8 +165,6 @@ def _lexicon() -> _Lexicon:
             by_word.setdefault(cue.cue, []).append(cue)
         elif cue.kind == "amount":
             by_role.setdefault(cue.cue, []).append(cue)
-    rank = {cls: i for i, cls in enumerate(codebook)}
-    rank[(None, None)] = len(codebook)
     words = longest = None
     word_list = list(by_word)
     if by_word:
@@ -189,7 +190,7 @@ def _lexicon() -> _Lexicon:
         regex_index={place: LiteralIndex([p.pattern for p, _ in found], markers=sorted(nesting))
                      for place, found in regexes.items()},
         by_role={role: tuple(found) for role, found in by_role.items()},
-        rank=rank,
+        classes=(*codebook, (None, None)),
     )
 
 
@@ -252,7 +253,7 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tupl
         for start, end, word in _longest_words(part, nested, lexicon):
             cues = by_word[word]
             # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
-            if cues and not (part[end:end + 1] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end)):
+            if cues and not (part.startswith(_SECTOR_STARTS, end) and _SECTOR_SUFFIX.match(part, end)):
                 found.append((start, word, cues))
     regexes = lexicon.regexes[place]
     matched = False
@@ -280,29 +281,29 @@ def _context_hits(context: str) -> tuple[tuple[int, str, tuple[_Cue, ...]], ...]
 
 def _scores(
     heading: str | None, text: str, amounts: list[dict], context: str = ""
-) -> dict[_Class, tuple[float, list[str]]]:
-    """Score and evidence of every class that scores; evidence in order of first appearance."""
+) -> dict[int, tuple[float, dict[str, None]]]:
+    """Score and evidence of every class that scores, by the class's rank (`_Lexicon.classes`);
+    evidence in order of first appearance."""
     lexicon = _lexicon()
     head, body = _parts(heading, text)
     used: dict[_Cue, int] = {}  # not a Counter: its missing-key hook is slow on every new cue
-    scores: dict[_Class, float] = {}
-    evidence: dict[_Class, list[str]] = {}
+    scores: dict[int, float] = {}
+    evidence: dict[int, dict[str, None]] = {}  # an ordered set: words in order of first appearance
 
     def add(hits: Iterable[tuple[int, str, tuple[_Cue, ...]]], factor: float) -> None:
         for _, word, cues in hits:
             for cue in cues:  # mostly one
                 count = used.get(cue, 0)
-                if count >= MAX_HITS_PER_CUE:
-                    continue
-                used[cue] = count + 1
-                cls = cue.cls
-                if cls in scores:
-                    scores[cls] += cue.weight * factor
-                    if word not in evidence[cls]:
-                        evidence[cls].append(word)
-                else:
-                    scores[cls] = cue.weight * factor
-                    evidence[cls] = [word]
+                if count < MAX_HITS_PER_CUE:
+                    used[cue] = count + 1
+                    rank = cue.rank
+                    words = evidence.get(rank)
+                    if words is None:
+                        scores[rank] = cue.weight * factor
+                        evidence[rank] = {word: None}
+                    else:
+                        scores[rank] += cue.weight * factor
+                        words[word] = None
 
     if context:
         add(_context_hits(context), 1.0)
@@ -311,7 +312,7 @@ def _scores(
     if amounts:
         add([(0, f"amount:{role}", lexicon.by_role[role]) for role in (amount.get("role") for amount in amounts)
              if role in lexicon.by_role], 1.0)
-    return {cls: (score, evidence[cls]) for cls, score in scores.items()}
+    return {rank: (score, evidence[rank]) for rank, score in scores.items()}
 
 
 def classify_instrument(heading: str | None, text: str, amounts: list[dict], context: str = "") -> Result:
@@ -325,13 +326,18 @@ def classify_instrument(heading: str | None, text: str, amounts: list[dict], con
     appear (heading first, amounts last). All three are None when the item sets out no instrument.
     """
     scores = _scores(heading, text, amounts, context)
-    if not scores or scores.get((None, None), (0.0, []))[0] >= NONE_DECISIVE:
+    if not scores:
         return NO_CLASS
-    rank = _lexicon().rank
-    best = max(scores, key=lambda cls: (scores[cls][0], -rank[cls]))
-    if best == (None, None):
+    classes = _lexicon().classes
+    none = len(classes) - 1  # `none`'s rank
+    if none in scores and scores[none][0] >= NONE_DECISIVE:
         return NO_CLASS
-    return best[0], best[1], "|".join(scores[best][1])
+    # the highest score; of equal ones, the class listed first
+    best = max(scores, key=lambda rank: (scores[rank][0], -rank))
+    if best == none:
+        return NO_CLASS
+    instrument, subtype = classes[best]
+    return instrument, subtype, "|".join(scores[best][1])
 
 
 def aggregate_instrument(children: list[Result]) -> Result:
