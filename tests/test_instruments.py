@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from functools import cache
 from importlib import resources
 from operator import itemgetter
@@ -881,3 +882,9 @@ def _cue_text_pieces() -> list[str]:
 def test_hits_are_the_cues_by_definition(text):
     for place in ("heading", "text", "context"):
         assert instruments._hits(text, place, instruments._lexicon()) == _hits_by_definition(text, place), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="，（）：；！？０９ｗＡ％\u3000 \t加强年①½﹙、。,()", max_size=30))
+def test_normalise_is_nfkc_without_whitespace(text):
+    assert instruments._normalise(text) == "".join(unicodedata.normalize("NFKC", text).split())

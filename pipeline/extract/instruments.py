@@ -87,20 +87,22 @@ class _Lexicon:
 # Full-width forms (，（）０-９) and the ideographic space, each with its NFKC form. Nearly
 # every Chinese text holds them; folding them first leaves most texts NFKC already, and
 # `unicodedata.normalize` is slow on a long text. The result is the same: a character replaced
-# by its own NFKC form does not change the NFKC form of the text. A text holds few distinct
-# ones, so one `str.replace` for each is cheaper than a substitution call for every one met;
-# the full-width comma, by far the most frequent, is replaced before they are looked for.
+# by its own NFKC form does not change the NFKC form of the text. The comma, brackets, colon
+# and semicolon are all most texts hold: they are replaced without looking, and the others
+# looked for only in a text still not NFKC then (a text holding one is not: they fold).
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _WIDE_FOLDED = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
 
 
 def _normalise(text: str) -> str:
     # NFKC folds full-width brackets, commas and digits, so one spelling of a cue serves both.
-    text = text.replace("\uff0c", ",")
-    for wide in set(_WIDE.findall(text)):
-        text = text.replace(wide, _WIDE_FOLDED[wide])
+    text = text.replace("\uff0c", ",").replace("\uff08", "(").replace("\uff09", ")").replace(
+        "\uff1a", ":").replace("\uff1b", ";")
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+        for wide in set(_WIDE.findall(text)):
+            text = text.replace(wide, _WIDE_FOLDED[wide])
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
     return "".join(text.split())
 
 
