@@ -52,7 +52,7 @@ _CLAUSE_OPEN = re.compile(r"[(\[〔【](?:责任|牵头|配合|协办)(?:单位|
 # A cue word right before 业/产业 names a sector (科技服务业, 电子商务产业, 5G产业): the field
 # the document is about, not the instrument. 产业化, 业务, 业态 … do not name a sector.
 _SECTOR_SUFFIX = re.compile(r"产业(?!化)|业(?![务态主绩内界余])")
-_SECTOR_STARTS = ("产", "业")
+_SECTOR_STARTS = frozenset("产业")
 
 
 @dataclass(frozen=True, eq=False, slots=True)  # identity hash: cheap to count hits by
@@ -244,27 +244,27 @@ def _parts(heading: str | None, text: str) -> tuple[str, str]:
 def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tuple[_Cue, ...]]]:
     """(position, matched text, cues) of every cue allowed in `place` that occurs in `part`, in
     order of position; at one position, words before regexes, each in lexicon order."""
-    found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if not part:
-        return found
+        return []
     candidates, nested = lexicon.regex_index[place].scan(part)
+    found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if lexicon.words is not None:
         by_word = lexicon.by_word[place]
         # Leftmost-longest, without overlaps: at any position the longest cue wins
         # (公共服务平台 over 服务平台, 高质量 over 质量). The words come in order of position.
-        for start, end, word in _longest_words(part, nested, lexicon):
-            cues = by_word[word]
-            # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
-            if cues and not (part.startswith(_SECTOR_STARTS, end) and _SECTOR_SUFFIX.match(part, end)):
-                found.append((start, word, cues))
+        # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
+        found = [(start, word, cues) for start, end, word in _longest_words(part, nested, lexicon)
+                 if (cues := by_word[word])
+                 and not (part[end:end + 1] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end))]
     regexes = lexicon.regexes[place]
     matched = False
     for index in candidates:
         pattern, cues = regexes[index]
         left = MAX_HITS_PER_CUE  # a regex is one cue: its matches beyond these cannot count
         for m in pattern.finditer(part):
-            if m.end() > m.start():
-                found.append((m.start(), m.group(), cues))
+            start, end = m.span()
+            if end > start:
+                found.append((start, m.group(), cues))
                 matched = True
                 left -= 1
                 if not left:
@@ -288,24 +288,26 @@ def _scores(
     evidence in order of first appearance."""
     lexicon = _lexicon()
     head, body = _parts(heading, text)
-    used: dict[_Cue, int] = {}  # not a Counter: its missing-key hook is slow on every new cue
+    used: dict[_Cue, int] = {}  # hits counted so far (not a Counter: its missing-key hook is slow)
     scores: dict[int, float] = {}
     evidence: dict[int, dict[str, None]] = {}  # an ordered set: words in order of first appearance
 
     def add(hits: Iterable[tuple[int, str, tuple[_Cue, ...]]], factor: float) -> None:
         for _, word, cues in hits:
             for cue in cues:  # mostly one
-                count = used.get(cue, 0)
-                if count < MAX_HITS_PER_CUE:
-                    used[cue] = count + 1
-                    rank = cue.rank
-                    words = evidence.get(rank)
-                    if words is None:
-                        scores[rank] = cue.weight * factor
-                        evidence[rank] = {word: None}
-                    else:
-                        scores[rank] += cue.weight * factor
-                        words[word] = None
+                if cue in used:
+                    if used[cue] == MAX_HITS_PER_CUE:
+                        continue
+                    used[cue] += 1
+                else:
+                    used[cue] = 1
+                rank = cue.rank
+                if rank in scores:
+                    scores[rank] += cue.weight * factor
+                    evidence[rank][word] = None
+                else:
+                    scores[rank] = cue.weight * factor
+                    evidence[rank] = {word: None}
 
     if context:
         add(_context_hits(context), 1.0)
@@ -334,8 +336,10 @@ def classify_instrument(heading: str | None, text: str, amounts: list[dict], con
     none = len(classes) - 1  # `none`'s rank
     if none in scores and scores[none][0] >= NONE_DECISIVE:
         return NO_CLASS
-    # the highest score; of equal ones, the class listed first
-    best = max(scores, key=lambda rank: (scores[rank][0], -rank))
+    best, best_score = none, -1.0
+    for rank, (score, _) in scores.items():  # the highest score; of equal ones, the class listed first
+        if score > best_score or (score == best_score and rank < best):
+            best, best_score = rank, score
     if best == none:
         return NO_CLASS
     instrument, subtype = classes[best]

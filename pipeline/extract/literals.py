@@ -180,14 +180,19 @@ class LiteralIndex:
         """The patterns one of whose arms has every requirement in `met`, and whether a marker
         is; remembered, as texts meet few distinct sets of requirements (a pure function: the
         order texts come in does not matter)."""
-        found = self._by_met.get(met)
-        if found is None:
-            if len(self._by_met) >= 4096:
-                self._by_met.clear()
-            found = self._by_met[met] = (
-                tuple(i for i, arms in enumerate(self._needs) if any(arm & met == arm for arm in arms)),
-                bool(met & self._marked),
-            )
+        try:
+            return self._by_met[met]
+        except KeyError:
+            pass
+        if len(self._by_met) >= 4096:
+            self._by_met.clear()
+        indices = []
+        for i, arms in enumerate(self._needs):
+            for arm in arms:
+                if arm & met == arm:
+                    indices.append(i)
+                    break
+        found = self._by_met[met] = (tuple(indices), bool(met & self._marked))
         return found
 
 
