@@ -791,9 +791,9 @@ def test_bad_cue_row_is_refused_with_its_line(row, message):
         instruments._parse_cue({**good, **row}, 7, codebook)
 
 
-def _iter_long(lexicon, text: str) -> list[tuple[int, int, str]]:
+def _iter_long(lexicon, text: str) -> list[tuple[int, int, int]]:
     """What the word scan is defined as: pyahocorasick's iter_long over the cue words."""
-    return [(end + 1 - len(word), end + 1, word) for end, word in lexicon.words.iter_long(text)]
+    return [(i, end + 1 - len(lexicon.word_list[i]), end + 1) for end, i in lexicon.words.iter_long(text)]
 
 
 @cache
@@ -832,7 +832,7 @@ def test_word_scan_on_a_nesting_prefix_is_iter_long():
     text = "推进发展改革"
     assert lexicon.regex_index["text"].scan(text)[1]
     assert instruments._longest_words(text, True, lexicon) == _iter_long(lexicon, text) == []
-    assert instruments._longest_words(text, False, lexicon) == [(4, 6, "改革")]
+    assert instruments._longest_words(text, False, lexicon) == [(lexicon.word_list.index("改革"), 4, 6)]
 
 
 @settings(max_examples=400, deadline=None)
@@ -841,15 +841,15 @@ def test_word_scan_on_a_nesting_prefix_is_iter_long():
 def test_iter_long_is_leftmost_longest_on_texts_without_a_nesting_prefix(words, texts):
     """The claim `_longest_words` rests on, for any word list (a small alphabet nests many)."""
     automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
+    for i, word in enumerate(words):
+        automaton.add_word(word, i)
     automaton.make_automaton()
     longest = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     nesting = instruments._nesting_prefixes(automaton, words)
     for text in texts:
         if not any(m in text for m in nesting):
-            expected = [(end + 1 - len(w), end + 1, w) for end, w in automaton.iter_long(text)]
-            assert [(s, e, words[i]) for i, s, e in longest.find_matches_as_indexes(text)] == expected
+            expected = [(i, end + 1 - len(words[i]), end + 1) for end, i in automaton.iter_long(text)]
+            assert longest.find_matches_as_indexes(text) == expected
 
 
 def _hits_by_definition(part: str, place: str) -> list:
@@ -860,8 +860,8 @@ def _hits_by_definition(part: str, place: str) -> list:
     found = []
     if not part:
         return found
-    for end, word in lexicon.words.iter_long(part):
-        cues = lexicon.by_word[place][word]
+    for end, i in lexicon.words.iter_long(part):
+        word, cues = lexicon.word_list[i], lexicon.cues_of_word[place][i]
         if cues and not instruments._SECTOR_SUFFIX.match(part, end + 1):
             found.append((end + 1 - len(word), word, cues))
     for pattern, cues in lexicon.regexes[place]:

@@ -73,10 +73,10 @@ class _Lexicon:
     # the same words, leftmost-longest in a DFA: what `words.iter_long` finds in a text that
     # holds none of `_nesting_prefixes` (see `_longest_words`)
     longest: ahocorasick_rs.AhoCorasick | None
-    word_list: list[str]  # `longest`'s words, by its index
-    # place → word → cues that count there: an `ignore` word is in `words` (the longest match
-    # wins) but has none
-    by_word: dict[str, dict[str, tuple[_Cue, ...]]]
+    word_list: list[str]  # the words, by their index: `words`' values, `longest`'s patterns
+    # place → cues that count there of each word, by its index: an `ignore` word is in `words`
+    # (the longest match wins) but has none
+    cues_of_word: dict[str, list[tuple[_Cue, ...]]]
     regexes: dict[str, tuple[tuple[re.Pattern[str], tuple[_Cue]], ...]]  # place → regex cues
     # place → which of its regex cues a text may match, and whether it holds a nesting prefix
     regex_index: dict[str, LiteralIndex]
@@ -171,8 +171,8 @@ def _lexicon() -> _Lexicon:
     word_list = list(by_word)
     if by_word:
         words = ahocorasick.Automaton()
-        for word in by_word:
-            words.add_word(word, word)
+        for i, word in enumerate(word_list):
+            words.add_word(word, i)
         words.make_automaton()
         longest = ahocorasick_rs.AhoCorasick(word_list, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                              implementation=ahocorasick_rs.Implementation.DFA)
@@ -185,9 +185,9 @@ def _lexicon() -> _Lexicon:
         words=words,
         longest=longest,
         word_list=word_list,
-        by_word={place: {word: tuple(c for c in found if not c.mask and c.where in ("any", place) and (
-                             place != "context" or c.where == "context"))
-                         for word, found in by_word.items()} for place in ("heading", "text", "context")},
+        cues_of_word={place: [tuple(c for c in found if not c.mask and c.where in ("any", place) and (
+                                  place != "context" or c.where == "context"))
+                              for found in by_word.values()] for place in ("heading", "text", "context")},
         regexes=regexes,
         regex_index={place: LiteralIndex([p.pattern for p, _ in found], markers=sorted(nesting))
                      for place, found in regexes.items()},
@@ -201,11 +201,11 @@ def _nesting_prefixes(words: ahocorasick.Automaton, word_list: list[str]) -> set
     themselves (发展改革 for 改革 in 发展改革委): where `words.iter_long` may differ from
     leftmost-longest matching (`_longest_words`)."""
     return {word[:end + 1] for word in word_list for end, inner in words.iter(word)
-            if end + 1 > len(inner) and word[:end + 1] not in words}
+            if end + 1 > len(word_list[inner]) and word[:end + 1] not in words}
 
 
-def _longest_words(part: str, nested: bool, lexicon: _Lexicon) -> list[tuple[int, int, str]]:
-    """(start, end, word) of the words `lexicon.words.iter_long` finds in `part`, in order.
+def _longest_words(part: str, nested: bool, lexicon: _Lexicon) -> list[tuple[int, int, int]]:
+    """(index, start, end) of the words `lexicon.words.iter_long` finds in `part`, in order.
 
     `iter_long` walks the automaton and, where a longer word fails, follows failure links
     (or, one step before a failure, takes the failure node's word): in a text holding the
@@ -216,9 +216,9 @@ def _longest_words(part: str, nested: bool, lexicon: _Lexicon) -> list[tuple[int
     finds faster.
     """
     if nested:
-        return [(end + 1 - len(word), end + 1, word) for end, word in lexicon.words.iter_long(part)]
-    word_list = lexicon.word_list
-    return [(start, end, word_list[i]) for i, start, end in lexicon.longest.find_matches_as_indexes(part)]
+        word_list = lexicon.word_list
+        return [(i, end + 1 - len(word_list[i]), end + 1) for end, i in lexicon.words.iter_long(part)]
+    return lexicon.longest.find_matches_as_indexes(part)
 
 
 def _without_clauses(text: str) -> str:
@@ -249,12 +249,12 @@ def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tupl
     candidates, nested = lexicon.regex_index[place].scan(part)
     found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if lexicon.words is not None:
-        by_word = lexicon.by_word[place]
+        cues_of, word_list = lexicon.cues_of_word[place], lexicon.word_list
         # Leftmost-longest, without overlaps: at any position the longest cue wins
         # (公共服务平台 over 服务平台, 高质量 over 质量). The words come in order of position.
         # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
-        found = [(start, word, cues) for start, end, word in _longest_words(part, nested, lexicon)
-                 if (cues := by_word[word])
+        found = [(start, word_list[i], cues) for i, start, end in _longest_words(part, nested, lexicon)
+                 if (cues := cues_of[i])
                  and not (part[end:end + 1] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end))]
     regexes = lexicon.regexes[place]
     matched = False
