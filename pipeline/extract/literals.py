@@ -134,8 +134,8 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
 class LiteralIndex:
     """Which of a list of regexes can match a text, found in one pass over the text.
 
-    A regex is a candidate when the text holds a literal of every one of its requirements
-    (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the most selective one; a regex
+    A regex is a candidate when the text holds a literal of each of its three most selective
+    requirements (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the first; a regex
     that is an alternation at its top, when one of its arms is (`特(制定|提出)|(制定|制订)本`).
     The same pass tells whether the text holds one of `markers` (strings the caller wants to
     know about for its own reasons).
@@ -149,7 +149,7 @@ class LiteralIndex:
             masks = []
             for arm in _arms(pattern):
                 mask = 0
-                for requirement in _requirements(arm):
+                for requirement in _most_selective(_requirements(arm), 3):
                     for literal in requirement:
                         bits_of[literal] = bits_of.get(literal, 0) | bit
                     mask |= bit
@@ -194,6 +194,12 @@ class LiteralIndex:
                     break
         found = self._by_met[met] = (tuple(indices), bool(met & self._marked))
         return found
+
+
+def _most_selective(requirements: list[frozenset[str]], count: int) -> list[frozenset[str]]:
+    """The `count` requirements found least often by chance (in `_of_sequence`'s order):
+    asking for more adds literals met in nearly every text (a comma, 年) for little."""
+    return sorted(requirements, key=lambda c: (-min(map(len, c)), len(c)))[:count]
 
 
 def _arms(pattern: str) -> list[list[tuple]]:
