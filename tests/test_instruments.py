@@ -12,14 +12,22 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
+from functools import cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+import ahocorasick
+import ahocorasick_rs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract import instruments
 from pipeline.extract.instruments import aggregate_instrument, classify_instrument
+from pipeline.extract.literals import required_literals
 
 
 class Measure(NamedTuple):
@@ -778,6 +786,105 @@ def test_every_codebook_class_has_cues_and_the_readme_lists_it():
 def test_bad_cue_row_is_refused_with_its_line(row, message):
     good = {"instrument": "supply", "subtype": "funding", "cue": "补助", "kind": "word",
             "where": "any", "weight": "1.5"}
-    codebook = {("supply", "funding")}
+    codebook = [("supply", "funding")]
     with pytest.raises(ValueError, match=rf"line 7: .*{message}"):
         instruments._parse_cue({**good, **row}, 7, codebook)
+
+
+def _iter_long(lexicon, text: str) -> list[tuple[int, int, int]]:
+    """What the word scan is defined as: pyahocorasick's iter_long over the cue words."""
+    return [(i, end + 1 - len(lexicon.word_list[i]), end + 1) for end, i in lexicon.words.iter_long(text)]
+
+
+@cache
+def _nesting() -> set[str]:
+    lexicon = instruments._lexicon()
+    return instruments._nesting_prefixes(lexicon.words, lexicon.word_list)
+
+
+@cache
+def _word_pieces() -> list[str]:
+    """Cue words, every piece of the words other words nest in, and characters around them."""
+    lexicon = instruments._lexicon()
+    nesting = _nesting()
+    outer = {w for w in lexicon.word_list if any(w.startswith(m) or m.startswith(w) for m in nesting)}
+    inner = {w for w in lexicon.word_list if any(w in m and not m.startswith(w) for m in nesting)}
+    pieces = {w[i:j] for w in outer | inner for i in range(len(w)) for j in range(i + 1, len(w) + 1)}
+    return sorted(pieces | set(lexicon.word_list) | set("的和在产业,。"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_word_pieces()), min_size=1, max_size=8).map("".join))
+def test_word_scan_finds_what_iter_long_finds(text):
+    lexicon = instruments._lexicon()
+    nested = lexicon.regex_index["text"].scan(text)[1]
+    assert nested == any(m in text for m in _nesting())
+    assert instruments._longest_words(text, nested, lexicon) == _iter_long(lexicon, text), text
+    # the fast path alone, wherever it is taken
+    if not nested:
+        assert instruments._longest_words(text, False, lexicon) == _iter_long(lexicon, text)
+
+
+def test_word_scan_on_a_nesting_prefix_is_iter_long():
+    # 发展改革 is no cue word and ends with the cue word 改革 (it begins 发展改革委): iter_long
+    # skips that 改革, where leftmost-longest matching would take it
+    lexicon = instruments._lexicon()
+    text = "推进发展改革"
+    assert lexicon.regex_index["text"].scan(text)[1]
+    assert instruments._longest_words(text, True, lexicon) == _iter_long(lexicon, text) == []
+    assert instruments._longest_words(text, False, lexicon) == [(lexicon.word_list.index("改革"), 4, 6)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="abc", min_size=1, max_size=5), min_size=1, max_size=8, unique=True),
+       st.lists(st.text(alphabet="abcd", min_size=1, max_size=16), min_size=1, max_size=20))
+def test_iter_long_is_leftmost_longest_on_texts_without_a_nesting_prefix(words, texts):
+    """The claim `_longest_words` rests on, for any word list (a small alphabet nests many)."""
+    automaton = ahocorasick.Automaton()
+    for i, word in enumerate(words):
+        automaton.add_word(word, i)
+    automaton.make_automaton()
+    longest = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    nesting = instruments._nesting_prefixes(automaton, words)
+    for text in texts:
+        if not any(m in text for m in nesting):
+            expected = [(i, end + 1 - len(words[i]), end + 1) for end, i in automaton.iter_long(text)]
+            assert longest.find_matches_as_indexes(text) == expected
+
+
+def _hits_by_definition(part: str, place: str) -> list:
+    """Every cue of `place` in `part` as the classifier defines them: iter_long's words not
+    naming a sector, then every regex cue's first MAX_HITS_PER_CUE non-empty matches,
+    stably in order of position (no literal screen, no DFA)."""
+    lexicon = instruments._lexicon()
+    found = []
+    if not part:
+        return found
+    for end, i in lexicon.words.iter_long(part):
+        word, cues = lexicon.word_list[i], lexicon.cues_of_word[place][i]
+        if cues and not instruments._SECTOR_SUFFIX.match(part, end + 1):
+            found.append((end + 1 - len(word), word, cues))
+    for pattern, cues in lexicon.regexes[place]:
+        matches = [m for m in pattern.finditer(part) if m.end() > m.start()]
+        found.extend((m.start(), m.group(), cues) for m in matches[:instruments.MAX_HITS_PER_CUE])
+    return sorted(found, key=itemgetter(0))
+
+
+def _cue_text_pieces() -> list[str]:
+    lexicon = instruments._lexicon()
+    literals = {w for cues in lexicon.regexes.values() for pattern, _ in cues
+                for w in required_literals(pattern.pattern) or ()}
+    return sorted({*_word_pieces(), *literals, "了", "第3", "2025年", "5月", "产业", "业务", "本", "全", ",但"})
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_cue_text_pieces()), min_size=1, max_size=10).map("".join))
+def test_hits_are_the_cues_by_definition(text):
+    for place in ("heading", "text", "context"):
+        assert instruments._hits(text, place, instruments._lexicon()) == _hits_by_definition(text, place), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="，（）：；！？０９ｗＡ％\u3000 \t加强年①½﹙、。,()", max_size=30))
+def test_normalise_is_nfkc_without_whitespace(text):
+    assert instruments._normalise(text) == "".join(unicodedata.normalize("NFKC", text).split())

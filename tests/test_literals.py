@@ -47,6 +47,35 @@ def test_index_picks_only_the_patterns_whose_literals_occur():
     assert LiteralIndex([r"\d+"]).candidates("没有数字") == [0]  # no requirement: always a candidate
 
 
+def test_index_asks_for_every_requirement_of_a_pattern():
+    index = LiteralIndex(["(成立|建立)了", "(全国|西部)第[0-9]+"])
+    assert index.candidates("成立工作专班") == []  # a verb without 了
+    assert index.candidates("为了建立机制") == [0]  # both, in any order: the regex decides
+    assert index.candidates("位居全国前列,第3") == [1]
+    either = LiteralIndex(["特(制定|提出)|(制定|制订)本[^。]{0,6}?(意见|方案)", "(?i)fund"])
+    assert either.candidates("制定本方案") == [0, 1]  # the second arm; no requirement known for (?i)
+    assert either.candidates("特提出") == [0, 1]
+    assert either.candidates("制定方案") == [1]  # neither arm has all it needs
+    assert either.scan("制定本方案") == ((0, 1), False)
+    assert LiteralIndex(["改革"], markers=["发展改革"]).scan("推进发展改革") == ((0,), True)
+
+
+def _cue_pieces() -> list[str]:
+    """The literals the instrument regexes need, and what the regexes put between them."""
+    literals = {w for cues in _lexicon().regexes.values() for p, _ in cues
+                for requirement in [required_literals(p.pattern) or ()] for w in requirement}
+    return sorted(literals | {"了", "第", "全", "本", "但", "3", "2025", "年", "月", ",", "。", "省", "有"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_cue_pieces()), max_size=12).map("".join))
+def test_every_instrument_regex_that_matches_a_text_of_its_literals_is_a_candidate(text):
+    for place, cues in _lexicon().regexes.items():
+        candidates = _lexicon().regex_index[place].candidates(text)
+        assert candidates == sorted(set(candidates))
+        assert set(candidates) >= {i for i, (pattern, _) in enumerate(cues) if pattern.search(text)}, text
+
+
 CUE_TEXT = st.text(alphabet="给予支持鼓励补助奖励资金到2025年附件。，;:()一二三万元已经省政府同意", max_size=40)
 
 

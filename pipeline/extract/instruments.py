@@ -24,6 +24,7 @@ from importlib import resources
 from operator import itemgetter
 
 import ahocorasick
+import ahocorasick_rs
 
 from pipeline.extract.agencies import matching_close
 from pipeline.extract.literals import LiteralIndex
@@ -57,6 +58,8 @@ _SECTOR_STARTS = frozenset("产业")
 @dataclass(frozen=True, eq=False, slots=True)  # identity hash: cheap to count hits by
 class _Cue:
     cls: _Class  # (None, None) for the `none` class
+    rank: int  # the class's place in the codebook, `none` and `ignore` after every class: the
+    # key scores are summed under (an int hashes faster than the class's tuple)
     cue: str
     kind: str
     where: str
@@ -67,32 +70,39 @@ class _Cue:
 @dataclass(frozen=True)
 class _Lexicon:
     words: ahocorasick.Automaton | None  # every word cue
-    # place → word → cues that count there: an `ignore` word is in `words` (the longest match
-    # wins) but has none
-    by_word: dict[str, dict[str, tuple[_Cue, ...]]]
+    # the same words, leftmost-longest in a DFA: what `words.iter_long` finds in a text that
+    # holds none of `_nesting_prefixes` (see `_longest_words`)
+    longest: ahocorasick_rs.AhoCorasick | None
+    word_list: list[str]  # the words, by their index: `words`' values, `longest`'s patterns
+    # place → cues that count there of each word, by its index: an `ignore` word is in `words`
+    # (the longest match wins) but has none
+    cues_of_word: dict[str, list[tuple[_Cue, ...]]]
     regexes: dict[str, tuple[tuple[re.Pattern[str], tuple[_Cue]], ...]]  # place → regex cues
-    regex_index: dict[str, LiteralIndex]  # place → which of its regex cues a text may match
+    # place → which of its regex cues a text may match, and whether it holds a nesting prefix
+    regex_index: dict[str, LiteralIndex]
     by_role: dict[str, tuple[_Cue, ...]]
-    rank: dict[_Class, int]  # tie-break: codebook order, `none` last
+    classes: tuple[_Class, ...]  # rank → class: the codebook's, then (None, None) for `none`
 
 
 # Full-width forms (，（）０-９) and the ideographic space, each with its NFKC form. Nearly
 # every Chinese text holds them; folding them first leaves most texts NFKC already, and
 # `unicodedata.normalize` is slow on a long text. The result is the same: a character replaced
-# by its own NFKC form does not change the NFKC form of the text. A text holds few distinct
-# ones, so one `str.replace` for each is cheaper than a substitution call for every one met;
-# the full-width comma, by far the most frequent, is replaced before they are looked for.
+# by its own NFKC form does not change the NFKC form of the text. The comma, brackets, colon
+# and semicolon are all most texts hold: they are replaced without looking, and the others
+# looked for only in a text still not NFKC then (a text holding one is not: they fold).
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _WIDE_FOLDED = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
 
 
 def _normalise(text: str) -> str:
     # NFKC folds full-width brackets, commas and digits, so one spelling of a cue serves both.
-    text = text.replace("\uff0c", ",")
-    for wide in set(_WIDE.findall(text)):
-        text = text.replace(wide, _WIDE_FOLDED[wide])
+    text = text.replace("\uff0c", ",").replace("\uff08", "(").replace("\uff09", ")").replace(
+        "\uff1a", ":").replace("\uff1b", ";")
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+        for wide in set(_WIDE.findall(text)):
+            text = text.replace(wide, _WIDE_FOLDED[wide])
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
     return "".join(text.split())
 
 
@@ -101,7 +111,7 @@ def _read_lexicon(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
+def _parse_cue(row: dict[str, str], line: int, codebook: list[_Class]) -> _Cue:
     def bad(why: str) -> ValueError:
         return ValueError(f"instrument_cues.csv line {line}: {why}")
 
@@ -135,6 +145,7 @@ def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
         raise bad("weight must be positive")
     return _Cue(
         cls=(None, None) if cls == (NONE, NONE) else cls,
+        rank=codebook.index(cls) if cls in codebook else len(codebook),
         cue=_normalise(cue) if kind == "word" else cue,
         kind=kind,
         where=where,
@@ -147,7 +158,7 @@ def _parse_cue(row: dict[str, str], line: int, codebook: set[_Class]) -> _Cue:
 def _lexicon() -> _Lexicon:
     codebook = [(r["instrument"], r["subtype"]) for r in _read_lexicon("instrument_codebook.csv")]
     # line 1 is the header
-    cues = [_parse_cue(row, line, set(codebook))
+    cues = [_parse_cue(row, line, codebook)
             for line, row in enumerate(_read_lexicon("instrument_cues.csv"), start=2)]
     by_word: dict[str, list[_Cue]] = {}
     by_role: dict[str, list[_Cue]] = {}
@@ -156,28 +167,58 @@ def _lexicon() -> _Lexicon:
             by_word.setdefault(cue.cue, []).append(cue)
         elif cue.kind == "amount":
             by_role.setdefault(cue.cue, []).append(cue)
-    rank = {cls: i for i, cls in enumerate(codebook)}
-    rank[(None, None)] = len(codebook)
-    words = None
+    words = longest = None
+    word_list = list(by_word)
     if by_word:
         words = ahocorasick.Automaton()
-        for word in by_word:
-            words.add_word(word, word)
+        for i, word in enumerate(word_list):
+            words.add_word(word, i)
         words.make_automaton()
+        longest = ahocorasick_rs.AhoCorasick(word_list, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                             implementation=ahocorasick_rs.Implementation.DFA)
+    nesting = _nesting_prefixes(words, word_list) if words is not None else set()
     # A `context` cue is looked for only in the item's context, and nothing else is.
     regexes = {place: tuple((re.compile(c.cue), (c,)) for c in cues if c.kind == "regex" and (
                    c.where == place or (c.where == "any" and place != "context")))
                for place in ("heading", "text", "context")}
     return _Lexicon(
         words=words,
-        by_word={place: {word: tuple(c for c in found if not c.mask and c.where in ("any", place) and (
-                             place != "context" or c.where == "context"))
-                         for word, found in by_word.items()} for place in ("heading", "text", "context")},
+        longest=longest,
+        word_list=word_list,
+        cues_of_word={place: [tuple(c for c in found if not c.mask and c.where in ("any", place) and (
+                                  place != "context" or c.where == "context"))
+                              for found in by_word.values()] for place in ("heading", "text", "context")},
         regexes=regexes,
-        regex_index={place: LiteralIndex([p.pattern for p, _ in found]) for place, found in regexes.items()},
+        regex_index={place: LiteralIndex([p.pattern for p, _ in found], markers=sorted(nesting))
+                     for place, found in regexes.items()},
         by_role={role: tuple(found) for role, found in by_role.items()},
-        rank=rank,
+        classes=(*codebook, (None, None)),
     )
+
+
+def _nesting_prefixes(words: ahocorasick.Automaton, word_list: list[str]) -> set[str]:
+    """The prefixes of a word that end with another word starting inside them and are no word
+    themselves (发展改革 for 改革 in 发展改革委): where `words.iter_long` may differ from
+    leftmost-longest matching (`_longest_words`)."""
+    return {word[:end + 1] for word in word_list for end, inner in words.iter(word)
+            if end + 1 > len(word_list[inner]) and word[:end + 1] not in words}
+
+
+def _longest_words(part: str, nested: bool, lexicon: _Lexicon) -> list[tuple[int, int, int]]:
+    """(index, start, end) of the words `lexicon.words.iter_long` finds in `part`, in order.
+
+    `iter_long` walks the automaton and, where a longer word fails, follows failure links
+    (or, one step before a failure, takes the failure node's word): in a text holding the
+    prefix of a longer word with another word at its end (发展改革 in 发展改革委; a
+    `_nesting_prefixes`), a word can be skipped or taken before the longest one. `nested`
+    tells whether `part` holds one. When it does not, `iter_long` finds the leftmost-longest
+    matches (tests/test_instruments.py compares the two on random texts), which a DFA
+    finds faster.
+    """
+    if nested:
+        word_list = lexicon.word_list
+        return [(i, end + 1 - len(word_list[i]), end + 1) for end, i in lexicon.words.iter_long(part)]
+    return lexicon.longest.find_matches_as_indexes(part)
 
 
 def _without_clauses(text: str) -> str:
@@ -203,26 +244,27 @@ def _parts(heading: str | None, text: str) -> tuple[str, str]:
 def _hits(part: str, place: str, lexicon: _Lexicon) -> list[tuple[int, str, tuple[_Cue, ...]]]:
     """(position, matched text, cues) of every cue allowed in `place` that occurs in `part`, in
     order of position; at one position, words before regexes, each in lexicon order."""
-    found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if not part:
-        return found
+        return []
+    candidates, nested = lexicon.regex_index[place].scan(part)
+    found: list[tuple[int, str, tuple[_Cue, ...]]] = []
     if lexicon.words is not None:
-        by_word = lexicon.by_word[place]
+        cues_of, word_list = lexicon.cues_of_word[place], lexicon.word_list
         # Leftmost-longest, without overlaps: at any position the longest cue wins
         # (公共服务平台 over 服务平台, 高质量 over 质量). The words come in order of position.
-        for end, word in lexicon.words.iter_long(part):
-            cues = by_word[word]
-            # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
-            if cues and not (part[end + 1:end + 2] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end + 1)):
-                found.append((end + 1 - len(word), word, cues))
+        # A cheap look at the next character before the suffix pattern (产业 or 业 start it).
+        found = [(start, word_list[i], cues) for i, start, end in _longest_words(part, nested, lexicon)
+                 if (cues := cues_of[i])
+                 and not (part[end:end + 1] in _SECTOR_STARTS and _SECTOR_SUFFIX.match(part, end))]
     regexes = lexicon.regexes[place]
     matched = False
-    for index in lexicon.regex_index[place].candidates(part):
+    for index in candidates:
         pattern, cues = regexes[index]
         left = MAX_HITS_PER_CUE  # a regex is one cue: its matches beyond these cannot count
         for m in pattern.finditer(part):
-            if m.end() > m.start():
-                found.append((m.start(), m.group(), cues))
+            start, end = m.span()
+            if end > start:
+                found.append((start, m.group(), cues))
                 matched = True
                 left -= 1
                 if not left:
@@ -241,29 +283,31 @@ def _context_hits(context: str) -> tuple[tuple[int, str, tuple[_Cue, ...]], ...]
 
 def _scores(
     heading: str | None, text: str, amounts: list[dict], context: str = ""
-) -> dict[_Class, tuple[float, list[str]]]:
-    """Score and evidence of every class that scores; evidence in order of first appearance."""
+) -> dict[int, tuple[float, dict[str, None]]]:
+    """Score and evidence of every class that scores, by the class's rank (`_Lexicon.classes`);
+    evidence in order of first appearance."""
     lexicon = _lexicon()
     head, body = _parts(heading, text)
-    used: dict[_Cue, int] = {}  # not a Counter: its missing-key hook is slow on every new cue
-    scores: dict[_Class, float] = {}
-    evidence: dict[_Class, list[str]] = {}
+    used: dict[_Cue, int] = {}  # hits counted so far (not a Counter: its missing-key hook is slow)
+    scores: dict[int, float] = {}
+    evidence: dict[int, dict[str, None]] = {}  # an ordered set: words in order of first appearance
 
     def add(hits: Iterable[tuple[int, str, tuple[_Cue, ...]]], factor: float) -> None:
         for _, word, cues in hits:
             for cue in cues:  # mostly one
-                count = used.get(cue, 0)
-                if count >= MAX_HITS_PER_CUE:
-                    continue
-                used[cue] = count + 1
-                cls = cue.cls
-                if cls in scores:
-                    scores[cls] += cue.weight * factor
-                    if word not in evidence[cls]:
-                        evidence[cls].append(word)
+                if cue in used:
+                    if used[cue] == MAX_HITS_PER_CUE:
+                        continue
+                    used[cue] += 1
                 else:
-                    scores[cls] = cue.weight * factor
-                    evidence[cls] = [word]
+                    used[cue] = 1
+                rank = cue.rank
+                if rank in scores:
+                    scores[rank] += cue.weight * factor
+                    evidence[rank][word] = None
+                else:
+                    scores[rank] = cue.weight * factor
+                    evidence[rank] = {word: None}
 
     if context:
         add(_context_hits(context), 1.0)
@@ -272,7 +316,7 @@ def _scores(
     if amounts:
         add([(0, f"amount:{role}", lexicon.by_role[role]) for role in (amount.get("role") for amount in amounts)
              if role in lexicon.by_role], 1.0)
-    return {cls: (score, evidence[cls]) for cls, score in scores.items()}
+    return {rank: (score, evidence[rank]) for rank, score in scores.items()}
 
 
 def classify_instrument(heading: str | None, text: str, amounts: list[dict], context: str = "") -> Result:
@@ -286,13 +330,20 @@ def classify_instrument(heading: str | None, text: str, amounts: list[dict], con
     appear (heading first, amounts last). All three are None when the item sets out no instrument.
     """
     scores = _scores(heading, text, amounts, context)
-    if not scores or scores.get((None, None), (0.0, []))[0] >= NONE_DECISIVE:
+    if not scores:
         return NO_CLASS
-    rank = _lexicon().rank
-    best = max(scores, key=lambda cls: (scores[cls][0], -rank[cls]))
-    if best == (None, None):
+    classes = _lexicon().classes
+    none = len(classes) - 1  # `none`'s rank
+    if none in scores and scores[none][0] >= NONE_DECISIVE:
         return NO_CLASS
-    return best[0], best[1], "|".join(scores[best][1])
+    best, best_score = none, -1.0
+    for rank, (score, _) in scores.items():  # the highest score; of equal ones, the class listed first
+        if score > best_score or (score == best_score and rank < best):
+            best, best_score = rank, score
+    if best == none:
+        return NO_CLASS
+    instrument, subtype = classes[best]
+    return instrument, subtype, "|".join(scores[best][1])
 
 
 def aggregate_instrument(children: list[Result]) -> Result:

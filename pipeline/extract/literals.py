@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 from re import _constants as sre  # the parser behind `re.compile`: its tree is what we read
 from re import _parser as sre_parse
 
-import ahocorasick
+import ahocorasick_rs
 
 from pipeline.extract.lexicon import longest_prefix, longest_suffix
 
@@ -43,6 +44,16 @@ def _parsed(pattern: str) -> list[tuple] | None:
 def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
     """Every element of a sequence must match, so the most selective requirement of any one
     of them (a run of literals, a group, a branch whose every arm has one) is one for all."""
+    candidates = _requirements(items)
+    if not candidates:
+        return None
+    # The longest shortest literal is found least often by chance; then the fewest literals.
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _requirements(items: Iterable[tuple]) -> list[frozenset[str]]:
+    """The sets of strings a match of a sequence holds one of each: one set per element that
+    has one (a run of literals, a group, a branch whose every arm has one)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, argument in items:
@@ -57,10 +68,7 @@ def _of_sequence(items: Iterable[tuple]) -> frozenset[str] | None:
             candidates.append(found)
     if run:
         candidates.append(frozenset(["".join(run)]))
-    if not candidates:
-        return None
-    # The longest shortest literal is found least often by chance; then the fewest literals.
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+    return candidates
 
 
 def _of_element(op, argument) -> frozenset[str] | None:
@@ -124,27 +132,86 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
 
 
 class LiteralIndex:
-    """Which of a list of regexes can match a text, found in one pass over the text."""
+    """Which of a list of regexes can match a text, found in one pass over the text.
 
-    def __init__(self, patterns: list[str]) -> None:
-        self.always = [i for i, p in enumerate(patterns) if required_literals(p) is None]
-        self.automaton = ahocorasick.Automaton()
-        by_literal: dict[str, list[int]] = {}
-        for i, pattern in enumerate(patterns):
-            for literal in sorted(required_literals(pattern) or ()):
-                by_literal.setdefault(literal, []).append(i)
-        for literal, indices in by_literal.items():
-            self.automaton.add_word(literal, tuple(indices))
-        if by_literal:
-            self.automaton.make_automaton()
+    A regex is a candidate when the text holds a literal of each of its three most selective
+    requirements (`(成立|建立)了` needs one of 成立/建立 and 了), not just of the first; a regex
+    that is an alternation at its top, when one of its arms is (`特(制定|提出)|(制定|制订)本`).
+    The same pass tells whether the text holds one of `markers` (strings the caller wants to
+    know about for its own reasons).
+    """
+
+    def __init__(self, patterns: list[str], markers: Iterable[str] = ()) -> None:
+        needs: list[tuple[int, ...]] = []  # pattern → bit mask of each arm's requirements
+        bits_of: dict[str, int] = {}  # literal → bit mask of the requirements it meets
+        bit = 1
+        for pattern in patterns:
+            masks = []
+            for arm in _arms(pattern):
+                mask = 0
+                for requirement in _most_selective(_requirements(arm), 3):
+                    for literal in requirement:
+                        bits_of[literal] = bits_of.get(literal, 0) | bit
+                    mask |= bit
+                    bit <<= 1
+                masks.append(mask)
+            needs.append(tuple(masks))
+        self._marked = bit
+        for marker in markers:
+            bits_of[marker] = bits_of.get(marker, 0) | bit
+        self._needs = tuple(needs)
+        self._bits_of = bits_of
+        # Every occurrence, overlapping ones too: a literal inside another must be seen.
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            sorted(bits_of), implementation=ahocorasick_rs.Implementation.DFA, store_patterns=True,
+        ) if bits_of else None
+        self._by_met: dict[int, tuple[tuple[int, ...], bool]] = {}
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the patterns that may match `text`."""
-        found = set(self.always)
-        if self.automaton.kind == ahocorasick.AHOCORASICK:
-            for _, indices in self.automaton.iter(text):
-                found.update(indices)
-        return sorted(found)
+        return list(self.scan(text)[0])
+
+    def scan(self, text: str) -> tuple[tuple[int, ...], bool]:
+        """`candidates(text)`, and whether `text` holds one of the markers."""
+        found = self._automaton.find_matches_as_strings(text, overlapping=True) if self._automaton else None
+        return self._of_bits(reduce(or_, map(self._bits_of.__getitem__, found)) if found else 0)
+
+    def _of_bits(self, met: int) -> tuple[tuple[int, ...], bool]:
+        """The patterns one of whose arms has every requirement in `met`, and whether a marker
+        is; remembered, as texts meet few distinct sets of requirements (a pure function: the
+        order texts come in does not matter)."""
+        try:
+            return self._by_met[met]
+        except KeyError:
+            pass
+        if len(self._by_met) >= 4096:
+            self._by_met.clear()
+        indices = []
+        for i, arms in enumerate(self._needs):
+            for arm in arms:
+                if arm & met == arm:
+                    indices.append(i)
+                    break
+        found = self._by_met[met] = (tuple(indices), bool(met & self._marked))
+        return found
+
+
+def _most_selective(requirements: list[frozenset[str]], count: int) -> list[frozenset[str]]:
+    """The `count` requirements found least often by chance (in `_of_sequence`'s order):
+    asking for more adds literals met in nearly every text (a comma, 年) for little."""
+    return sorted(requirements, key=lambda c: (-min(map(len, c)), len(c)))[:count]
+
+
+def _arms(pattern: str) -> list[list[tuple]]:
+    """The parsed alternatives of a pattern that is an alternation at its top, else the parsed
+    pattern alone; one empty arm (no requirement: always a candidate) for a pattern whose
+    requirements are not known (ignored case …)."""
+    tree = _parsed(pattern)
+    if tree is None:
+        return [[]]
+    if len(tree) == 1 and tree[0][0] is sre.BRANCH:
+        return [list(arm) for arm in tree[0][1][1]]
+    return [tree]
 
 
 def suffix_entry(text: str, entries: tuple[str, ...]) -> str | None:
