@@ -43,6 +43,7 @@ MAX_SEED_BYTES = 256 * 1024 * 1024
 GONE = "gone: deleted or moved while the build ran"
 PER_FILE_STAGES = ("read", "clean", "segment", "classify")
 FILES_AHEAD = 8  # per worker: submitted to the pool before their turn to be written
+RELEASE_EVERY = 256  # files written between two returns of freed memory to the system
 
 
 @dataclass
@@ -563,6 +564,8 @@ def build(
                             writer.add(name, rows)
                         agencies.add(records.agencies)
                         inputs.warn(records.warnings)
+                        if len(inputs.sources) % RELEASE_EVERY == 0:
+                            release_memory()
                         seconds["publish"] += time.perf_counter() - started
                     if inputs.failed and not keep_going:
                         raise failed_build(inputs.failed)
