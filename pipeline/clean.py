@@ -21,9 +21,11 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import count, repeat
 from typing import NamedTuple
 
 from pipeline.errors import InputError
@@ -487,19 +489,18 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch
 
 
-def is_ascii_alnum(ch: str) -> bool:
-    return ch in ASCII_ALNUM_CHARS
-
-
 def squeeze(text: str) -> str:
     """Remove whitespace except a single space between two ASCII letters or digits.
 
     `2. 4%` → `2.4%`, `基础 设 施` → `基础设施`, `30 亿元` → `30亿元`, `Data Package` stays.
     """
-    parts = WHITESPACE.split(text.strip())
+    if "\u200b" in text or "\ufeff" in text:  # whitespace to WHITESPACE, not to str.split
+        parts = WHITESPACE.split(text.strip())
+    else:  # the same parts, split in C
+        parts = text.split() or [""]
     out = parts[0]
     for part in parts[1:]:
-        if out and part and is_ascii_alnum(out[-1]) and is_ascii_alnum(part[0]):
+        if out and part and out[-1] in ASCII_ALNUM_CHARS and part[0] in ASCII_ALNUM_CHARS:
             out += " "
         out += part
     return out
@@ -520,7 +521,9 @@ WIDE_RANGES = "\u2e80-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f
 MAYBE_NARROW = re.compile(f"[^\\x00-\\x7f{WIDE_RANGES}\\s]")
 ASCII_ALNUM = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 ASCII_ALNUM_CHARS = frozenset(ASCII_ALNUM.decode())
-SPACE_NEAR_ASCII = re.compile(r"(?<=[A-Za-z0-9])\s|\s(?=[A-Za-z0-9])")
+# A whitespace character after or before an ASCII letter or digit (the pattern opens with \s,
+# so the scan skips the other characters fast; a lookbehind first would be tried at each one).
+SPACE_NEAR_ASCII = re.compile(r"\s(?:(?<=[A-Za-z0-9]\s)|(?=[A-Za-z0-9]))")
 
 
 @cache
@@ -542,6 +545,31 @@ def display_width(text: str) -> int:
     return 2 * len(visible) - alnum - narrow + gaps
 
 
+NOT_ALNUM_NOR_LINE_FEED = bytes(b for b in range(128) if b not in ASCII_ALNUM and b != 0x0A)
+
+
+def display_widths(texts: list[str]) -> list[int]:
+    """`display_width` of each text, with the per-line work in C: the visible rows by map, their
+    ASCII letters and digits counted in one joined text (a line feed parts the rows: no text
+    holds one), narrow characters (mostly none in a file) located only where they occur."""
+    rows = list(map("".join, map(str.split, texts)))
+    visible = "\n".join(rows)
+    alnum = visible.encode("ascii", "ignore").translate(None, NOT_ALNUM_NOR_LINE_FEED).split(b"\n")
+    if len(alnum) != len(texts):  # a text holding a line feed: no common joiner
+        return list(map(display_width, texts))
+    widths = [2 * len(row) - len(digits) for row, digits in zip(rows, alnum)]
+    narrow = {ch for ch in set(MAYBE_NARROW.findall(visible)) if is_narrow(ch)}
+    if narrow:
+        line, counted = 0, 0
+        for m in re.finditer("|".join(map(re.escape, narrow)), visible):
+            line += visible.count("\n", counted, m.start())
+            counted = m.start()
+            widths[line] -= 1
+    for i in [i for i, (row, text) in enumerate(zip(rows, texts)) if len(row) < len(text)]:
+        widths[i] += len(SPACE_NEAR_ASCII.findall(texts[i]))  # gaps next to ASCII
+    return widths
+
+
 # Besides a digit, the last character of a stripped line that may be a page number (strip()
 # keeps the last two, which WHITESPACE removes).
 PAGE_NUMBER_END = frozenset("—-－–―~～\u200b\ufeff")
@@ -549,8 +577,9 @@ PAGE_NUMBER_END = frozenset("—-－–―~～\u200b\ufeff")
 
 def is_page_number(stripped: str) -> bool:
     """`—2—`, `- 12 -`, `3`: a line that is only a page number (whitespace anywhere)."""
-    last = stripped[-1]  # a quick no for nearly every line
-    return (last.isdecimal() or last in PAGE_NUMBER_END) and PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) is not None
+    last, first = stripped[-1], stripped[0]  # a quick no for nearly every line
+    return ((last.isdecimal() or last in PAGE_NUMBER_END) and (first.isdecimal() or first in PAGE_NUMBER_END)
+            and PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) is not None)
 
 
 # Ends of a line of layout inside a raw line (see the module docstring); a form feed also
@@ -574,48 +603,69 @@ def layout_lines(raw_line: str) -> list[tuple[str, bool]]:
     return pieces
 
 
+def layout_pieces(text: str) -> Iterable[tuple[int, str, bool]]:
+    """(raw line number, line of layout, whether a form feed starts it) for each line of layout
+    of `text` (see `layout_lines`); without layout breaks (nearly every text) one per raw line."""
+    raw = text.split("\n")
+    if LAYOUT_BREAK.search(text) is None:
+        return zip(count(1), raw, repeat(False))
+    return [(number, piece, form_feed) for number, raw_line in enumerate(raw, start=1)
+            for piece, form_feed in layout_lines(raw_line.removesuffix("\r"))]
+
+
 def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) -> list[Line]:
     """Raw text → lines without page numbers, bookmarks, credits, web-page furniture and running
     titles. How many lines were web-page furniture is appended to `warnings` (when given) as
     `file:line: message`."""
-    raw = text.split("\n")
     lines: list[Line] = []
     blank_runs: list[int] = []  # blank lines before each kept line; -1 across a dropped artefact
     after_page_number = False
     blank = 0
     next_row = 0  # the number the next row of a table with a 序号 column has (0: no such table)
-    breaks = LAYOUT_BREAK.search(text) is not None  # nearly every text has only LF line ends
-    for number, raw_line in enumerate(raw, start=1):
-        for piece, form_feed in layout_lines(raw_line.removesuffix("\r")) if breaks else ((raw_line, False),):
-            content = BOOKMARK.sub("", piece) if "[bookmark:" in piece else piece
-            stripped = content.strip()
-            if not stripped:
-                after_page_number = after_page_number or form_feed
-                blank += 1
-                continue
-            row_number = next_row and stripped.isdecimal() and int(stripped) in (next_row, 1)
-            last = stripped[-1]  # a quick no for nearly every line, before the patterns
-            if ((last.isdecimal() or last in PAGE_NUMBER_END) and is_page_number(stripped) and not row_number) or (
-                    stripped[0] in "责编校" and CREDIT.match(stripped)):
-                after_page_number = True
-                blank = -1
-                continue
-            if row_number:  # the 序号 cell of a table row, alone on its line: the row's label
-                next_row = int(stripped) + 1
-            elif stripped.startswith("序号"):
-                next_row = 1
-            page_start = after_page_number or form_feed or (content.startswith(" ") and not content.startswith("  "))
-            blank_runs.append(-1 if after_page_number or blank < 0 else blank)
-            after_page_number = False
-            blank = 0
-            spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
-            squeezed = WHITESPACE.sub("", stripped) if spaced else stripped
-            content, doubled = undouble(stripped, squeezed) if len(squeezed) >= 8 else (stripped, False)
-            spaced_number = bool(row_number) or (
-                spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
+    # Per text, what nearly every text lacks: layout breaks, bookmarks, zero-width characters
+    # (whitespace to WHITESPACE, not to str.split); each line is then read with fewer checks.
+    bookmarks = "[bookmark:" in text
+    zero_width = "\u200b" in text or "\ufeff" in text
+    make = tuple.__new__  # Line(…) without the Python frame of its generated __new__
+    for number, piece, form_feed in layout_pieces(text):
+        content = BOOKMARK.sub("", piece) if bookmarks and "[bookmark:" in piece else piece
+        stripped = content.strip()
+        if not stripped:
+            after_page_number = after_page_number or form_feed
+            blank += 1
+            continue
+        row_number = next_row and stripped.isdecimal() and int(stripped) in (next_row, 1)
+        last = stripped[-1]  # a quick no for nearly every line, before the patterns
+        if ((last.isdecimal() or last in PAGE_NUMBER_END) and is_page_number(stripped) and not row_number) or (
+                stripped[0] in "责编校" and CREDIT.match(stripped)):
+            after_page_number = True
+            blank = -1
+            continue
+        if row_number:  # the 序号 cell of a table row, alone on its line: the row's label
+            next_row = int(stripped) + 1
+        elif stripped.startswith("序号"):
+            next_row = 1
+        page_start = after_page_number or form_feed or (content[0] == " " and not content.startswith("  "))
+        blank_runs.append(-1 if after_page_number or blank < 0 else blank)
+        after_page_number = False
+        blank = 0
+        # Most lines hold no whitespace at all: str.split finds any in C (the zero-width
+        # characters WHITESPACE also takes are looked for only in a text holding them).
+        spaced = len(stripped.split(None, 1)) > 1 or (zero_width and WHITESPACE.search(stripped) is not None)
+        squeezed = (WHITESPACE.sub("", stripped) if zero_width else "".join(stripped.split())) if spaced else stripped
+        half = len(squeezed) // 2  # undouble, inline: a doubled line's halves are equal
+        if half >= 4 and not len(squeezed) % 2 and squeezed[0] == squeezed[half] and squeezed[:half] == squeezed[half:]:
+            content, doubled = squeezed[:half], True
+        else:
+            content, doubled = stripped, False
+        if spaced:
+            spaced_number = bool(row_number) or (stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
             table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)
-            lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content,
-                              spaced_number, False, table_row))
+            compact = squeeze(content)
+        else:
+            spaced_number = table_row = bool(row_number)
+            compact = content
+        lines.append(make(Line, (number, content, page_start, doubled, compact, spaced_number, False, table_row)))
     lines = with_gaps(lines, blank_runs)
     lines, furniture = drop_furniture(lines)
     if furniture and warnings is not None:
@@ -702,22 +752,45 @@ def drop_furniture(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]
     rules = furniture_rules()
     kept: list[Line] = []
     dropped: list[tuple[int, str]] = []
-    i, n = 0, len(lines)
-    while i < n:
-        line = lines[i]
+    i = 0
+    for start in furniture_candidates(lines, rules):
+        if start < i:  # inside furniture already dropped
+            continue
+        line = lines[start]
         text = line.compact
-        if len(text) > max(FURNITURE_MAX, LINK_MAX):
-            kept.append(line)
-            i += 1
+        if len(text) > max(FURNITURE_MAX, LINK_MAX) or not rules.any.fullmatch(text):
             continue
-        end = furniture_end(lines, i, rules) if rules.any.fullmatch(text) else i
-        if end == i:
-            kept.append(line)
-            i += 1
+        end = furniture_end(lines, start, rules)
+        if end == start:
             continue
-        dropped += [(ln.number, ln.compact) for ln in lines[i:end]]
+        kept += lines[i:start]
+        dropped += [(ln.number, ln.compact) for ln in lines[start:end]]
         i = end
+    if not i:  # the usual case: no furniture
+        return lines, dropped
+    kept += lines[i:]
     return kept, dropped
+
+
+def furniture_candidates(lines: list[Line], rules: Furniture) -> list[int]:
+    """Indices of the lines `rules.any` may match whole, in order: one scan of the joined text
+    (a line feed parts the lines) instead of a match per line. A match starts at a line start
+    and ends at a line end; a pattern that can take a line feed may cover several lines, all
+    of which are then candidates. A line `rules.any` matches whole is always among them:
+    either the scan matched from its start, or a match covered it."""
+    joined = "\n".join(line.compact for line in lines)
+    candidates: list[int] = []
+    line, counted = 0, 0
+    for m in furniture_scan(rules).finditer(joined):
+        line += joined.count("\n", counted, m.start())
+        counted = m.start()
+        candidates.extend(range(line, line + joined.count("\n", m.start(), m.end()) + 1))
+    return candidates
+
+
+@cache
+def furniture_scan(rules: Furniture) -> re.Pattern[str]:
+    return re.compile(f"(?m)^(?:{rules.any.pattern})$")
 
 
 def furniture_end(lines: list[Line], i: int, rules: Furniture) -> int:
@@ -833,7 +906,7 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None,
 
 def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Rejoin lines broken inside a paragraph, keeping paragraph and heading boundaries."""
-    widths = [display_width(ln.text) for ln in lines]
+    widths = display_widths([ln.text for ln in lines])
     typical = typical_widths(widths)
     cues = [line_cues(ln.compact) for ln in lines]
     paragraphs: list[Paragraph] = []

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pipeline.classify import SAFE_ID, classify_file
 from pipeline.clean import (
     BOOKMARK,
+    CELL_GAP,
     CREDIT,
     FURNITURE_MAX,
     INVISIBLE,
@@ -22,13 +23,19 @@ from pipeline.clean import (
     LINK_MAX,
     MIN_CJK_SHARE,
     PAGE_NUMBER,
+    SPACED_NUMBER,
     STANDALONE,
     STANDALONE_NEXT,
     WHITESPACE,
+    Line,
     Paragraph,
     clean_lines,
     decode,
     display_width,
+    display_widths,
+    drop_running_titles,
+    furniture_end,
+    furniture_rules,
     is_page_number,
     is_section_break,
     join_paragraphs,
@@ -38,7 +45,9 @@ from pipeline.clean import (
     looks_chinese,
     squeeze,
     typical_widths,
+    undouble,
     with_compatible_forms,
+    with_gaps,
     without_web_residue,
 )
 from pipeline.errors import InputError
@@ -224,6 +233,12 @@ def half_width_units(ch: str) -> int:
     if ch.isascii():
         return 1 if ch.isalnum() else 2  # extraction turned full-width punctuation into ASCII
     return 2 if WIDE.match(ch) or unicodedata.east_asian_width(ch) in "WFA" else 1
+
+
+@SETTINGS
+@given(st.lists(st.one_of(TEXT, st.sampled_from(["", " ", "a b", "“引号”", "½ ¼", "ｱ", "x\u3000y"])), max_size=8))
+def test_display_widths_of_many_lines_are_each_lines_display_width(texts):
+    assert display_widths(texts) == [display_width(text) for text in texts]
 
 
 @SETTINGS
@@ -461,3 +476,78 @@ def test_any_text_of_valid_labels_and_bodies_segments_back_into_its_items(forms,
     write(tree, 1, None)
     (doc,) = segment_file(clean_lines("\n".join(lines)), lines)
     assert [(i.label, i.level, i.parent, i.body.text) for i in doc.items] == expected
+
+
+def plain_squeeze(text: str) -> str:
+    """squeeze by its definition: whitespace runs out, one space kept between ASCII letters or digits."""
+    parts = WHITESPACE.split(text.strip())
+    out = parts[0]
+    for part in parts[1:]:
+        if out and part and re.match("[A-Za-z0-9]", out[-1]) and re.match("[A-Za-z0-9]", part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def plain_clean_lines(text: str) -> list[Line]:
+    """clean_lines by its definition, line by line with the full patterns (no per-text screens,
+    no joined scans): what the fast path must equal."""
+    lines, blank_runs = [], []
+    after_page_number, blank, next_row = False, 0, 0
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        for piece, form_feed in layout_lines(raw_line.removesuffix("\r")):
+            piece = BOOKMARK.sub("", piece)
+            stripped = piece.strip()
+            if not stripped:
+                after_page_number = after_page_number or form_feed
+                blank += 1
+                continue
+            row_number = next_row and stripped.isdecimal() and int(stripped) in (next_row, 1)
+            if (PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) and not row_number) or CREDIT.match(stripped):
+                after_page_number, blank = True, -1
+                continue
+            if row_number:
+                next_row = int(stripped) + 1
+            elif stripped.startswith("序号"):
+                next_row = 1
+            page_start = after_page_number or form_feed or (piece.startswith(" ") and not piece.startswith("  "))
+            blank_runs.append(-1 if after_page_number or blank < 0 else blank)
+            after_page_number, blank = False, 0
+            spaced = WHITESPACE.search(stripped) is not None
+            content, doubled = undouble(stripped)
+            spaced_number = bool(row_number) or (spaced and SPACED_NUMBER.match(stripped) is not None)
+            table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)
+            lines.append(Line(number, content, page_start, doubled, plain_squeeze(content),
+                              spaced_number, False, table_row))
+    lines = with_gaps(lines, blank_runs)
+    rules, kept, i = furniture_rules(), [], 0
+    while i < len(lines):
+        text = lines[i].compact
+        end = furniture_end(lines, i, rules) if len(text) <= 60 and rules.any.fullmatch(text) else i
+        if end == i:
+            kept.append(lines[i])
+            end += 1
+        i = end
+    return drop_running_titles(kept)
+
+
+# Lines of a web page's frame, page numbers, credits, table numbers and doubled titles
+# (written here, in the forms the lexicons and clean.py describe).
+ARTEFACT = st.sampled_from([
+    "下载", "打印本页 关闭窗口", "【字号：大 中 小】", "【字号：", "大", "中", "小", "】", "来源：", "某市政府网",
+    "相关链接", "某某新闻标题", "记者 张三 摄", "分享到：微信", "— 2 —", "- 12 -", "29", "\u200b3\u200b",
+    "责任编辑：李四", "序号", "1", "2", "3", "标题一二标题一二", "标题 一二 标题一二", "1\t新增就业\t10万人",
+    "7　附则", "2.1 目标", "[bookmark: x]第一条", " 页眉", "\f", "\r", "发布时间：2024-03-01 来源：某网",
+])
+
+
+@SETTINGS
+@given(st.lists(st.one_of(ARTEFACT, TEXT), max_size=30).map("\n".join))
+def test_the_clean_lines_shortcuts_agree_with_the_plain_definition(text):
+    assert clean_lines(text) == plain_clean_lines(text)
+
+
+@SETTINGS
+@given(TEXT)
+def test_the_squeeze_shortcut_agrees_with_the_plain_definition(text):
+    assert squeeze(text) == plain_squeeze(text)
