@@ -838,30 +838,36 @@ def drop_running_titles(lines: list[Line]) -> list[Line]:
 
 def typical_widths(widths: list[int], radius: int = 20) -> list[int]:
     """Per line, the most common full-line width among its neighbours (the column width)."""
+    n = len(widths)
     buckets = [w // 2 * 2 if w >= 20 else None for w in widths]
     counts: dict[int, int] = {}
-    # The most frequent width, the wider on a tie: (count, width), kept as the window moves and
-    # looked for again only when a line of that width leaves it.
-    best = (0, 0)
+    # The most frequent width, the wider on a tie (`top` lines of width `best`), kept as the
+    # window moves and looked for again only when a line of that width leaves it.
+    top, best = 0, 0
     for bucket in buckets[:radius]:
         if bucket is not None:
             counts[bucket] = count = counts.get(bucket, 0) + 1
-            best = max(best, (count, bucket))
+            if count > top or (count == top and bucket > best):
+                top, best = count, bucket
+    # The line entering the window at each step (radius ahead) and the one leaving it.
+    entering = buckets[radius:] + [None] * min(radius, n)
+    leaving = [None] * (radius + 1) + buckets[: max(n - radius - 1, 0)]
     typical = []
-    for i in range(len(widths)):
-        if i + radius < len(buckets) and (bucket := buckets[i + radius]) is not None:
+    for bucket, gone in zip(entering, leaving):
+        if bucket is not None:
             counts[bucket] = count = counts.get(bucket, 0) + 1
-            best = max(best, (count, bucket))
-        if i - radius - 1 >= 0 and (bucket := buckets[i - radius - 1]) is not None:
-            count = counts[bucket] - 1
+            if count > top or (count == top and bucket > best):
+                top, best = count, bucket
+        if gone is not None:
+            count = counts[gone] - 1
             if count:
-                counts[bucket] = count
+                counts[gone] = count
             else:
-                del counts[bucket]
-            if bucket == best[1]:
-                best = max(zip(counts.values(), counts.keys())) if counts else (0, 0)
+                del counts[gone]
+            if gone == best:
+                top, best = max(zip(counts.values(), counts.keys())) if counts else (0, 0)
         # No recurring width means no column (the extractor wrote one paragraph per line).
-        typical.append(best[1] if best[0] >= 3 else 0)
+        typical.append(best if top >= 3 else 0)
     return typical
 
 
@@ -870,7 +876,7 @@ def line_cues(text: str) -> tuple[bool, bool, bool]:
     a paragraph ends before it, a paragraph ends after it). A label never continues a sentence;
     a 文号, a date line, a parenthetical and a section break stand alone."""
     label = text[:1] in LABEL_STARTS and LABEL.match(text) is not None
-    section = is_section_break(text)
+    section = len(text) <= 8 and is_section_break(text)
     before = label or section or (text[-1:] in "号日）)" and STANDALONE_NEXT.match(text) is not None)
     after = section or (text[:1] in "（(" and STANDALONE.match(text) is not None)
     return label, before, after

@@ -60,10 +60,12 @@ from pipeline.segment import (
     DELIVERY,
     PRINTED,
     TRAILING_QUALIFIER,
+    concat,
     delivery_line,
     is_closing_note,
     is_date_line,
     is_issuer,
+    is_title_line,
     issuer_pattern,
     kind_by_suffix,
     kind_of,
@@ -71,6 +73,7 @@ from pipeline.segment import (
     known_issuers,
     parse_date,
     segment_file,
+    title_run,
 )
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -551,3 +554,39 @@ def test_the_clean_lines_shortcuts_agree_with_the_plain_definition(text):
 @given(TEXT)
 def test_the_squeeze_shortcut_agrees_with_the_plain_definition(text):
     assert squeeze(text) == plain_squeeze(text)
+
+
+def plain_concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
+    """concat by its definition: the texts joined, the first `skip` characters dropped, each line
+    start moved by what precedes it, one start per offset (the last line kept), in order."""
+    text = "".join(p.text for p in paragraphs)[skip:]
+    starts, base = [], 0
+    for p in paragraphs:
+        starts += [(max(base + off - skip, 0), number) for off, number in zip(p.line_offsets, p.line_numbers)]
+        base += len(p.text)
+    pairs = sorted(dict(starts).items()) if starts else [(0, 0)]
+    first = paragraphs[0]
+    return Paragraph(text, tuple(o for o, _ in pairs), tuple(n for _, n in pairs), first.page_start, first.doubled)
+
+
+PARAGRAPH = st.builds(
+    lambda text, offsets, first_line, page_start, doubled, spaced, row: Paragraph(
+        text, tuple(offsets), tuple(range(first_line, first_line + len(offsets))), page_start, doubled, spaced, row),
+    TEXT, st.lists(st.integers(0, 12), max_size=4), st.integers(1, 50), st.booleans(), st.booleans(),
+    st.booleans(), st.booleans())
+
+
+@SETTINGS
+@given(st.lists(PARAGRAPH, min_size=1, max_size=3), st.integers(0, 3))
+def test_the_concat_shortcuts_agree_with_the_plain_definition(paragraphs, skip):
+    skip = min(skip, len(paragraphs[0].text))
+    assert concat(paragraphs, skip) == plain_concat(paragraphs, skip)
+
+
+@SETTINGS
+@given(st.one_of(DOCUMENT, MULTI_DOCUMENT))
+def test_the_title_line_shortcut_agrees_with_title_runs_own_test(text):
+    paragraphs = join_paragraphs(clean_lines(text))
+    title_lines = [is_title_line(p) for p in paragraphs]
+    for i in range(len(paragraphs)):
+        assert title_run(paragraphs, i, title_lines=title_lines) == title_run(paragraphs, i)
