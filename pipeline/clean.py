@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import count, repeat
+from itertools import compress, count, repeat
 from typing import NamedTuple
 
 from pipeline.errors import InputError
@@ -565,7 +565,7 @@ def display_widths(texts: list[str]) -> list[int]:
             line += visible.count("\n", counted, m.start())
             counted = m.start()
             widths[line] -= 1
-    for i in [i for i, (row, text) in enumerate(zip(rows, texts)) if len(row) < len(text)]:
+    for i in [i for i, (row, text, ascii) in enumerate(zip(rows, texts, alnum)) if ascii and len(row) < len(text)]:
         widths[i] += len(SPACE_NEAR_ASCII.findall(texts[i]))  # gaps next to ASCII
     return widths
 
@@ -882,6 +882,19 @@ def line_cues(text: str) -> tuple[bool, bool, bool]:
     return label, before, after
 
 
+NO_CUES = (False, False, False)
+# A line opening with none of these, longer than any section break and ending with none of
+# CUE_ENDS has no cue at all (see line_cues): most lines.
+CUE_STARTS = LABEL_STARTS | frozenset("（(")
+CUE_ENDS = frozenset("号日）)")
+
+
+def lines_cues(texts: list[str]) -> list[tuple[bool, bool, bool]]:
+    """`line_cues` of each line's squeezed text, asked only of the lines that can have a cue."""
+    return [line_cues(text) if text[:1] in CUE_STARTS or len(text) <= 8 or text[-1:] in CUE_ENDS else NO_CUES
+            for text in texts]
+
+
 def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None,
                    cues: tuple[bool, bool, bool], next_cues: tuple[bool, bool, bool]) -> bool:
     """Does the paragraph end after this line? (`cues`, `next_cues`: `line_cues` of the two lines.)
@@ -912,28 +925,33 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None,
 
 def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Rejoin lines broken inside a paragraph, keeping paragraph and heading boundaries."""
+    if not lines:
+        return []
     widths = display_widths([ln.text for ln in lines])
-    typical = typical_widths(widths)
-    cues = [line_cues(ln.compact) for ln in lines]
+    cues = lines_cues([ln.compact for ln in lines])
+    # Does a paragraph end after each line? (map calls ends_paragraph in C; the last line ends one.)
+    ends = list(map(ends_paragraph, lines, widths, typical_widths(widths), lines[1:], cues, cues[1:]))
+    ends.append(True)
     paragraphs: list[Paragraph] = []
-    text = ""
-    offsets: list[int] = []
-    numbers: list[int] = []
-    first: Line | None = None
-    last = len(lines) - 1
-    for i, line in enumerate(lines):
-        piece = line.compact
-        if first is None:
-            first = line
-        elif text and piece and text[-1] in ASCII_ALNUM_CHARS and piece[0] in ASCII_ALNUM_CHARS:
-            text += " "
-        offsets.append(len(text))
-        numbers.append(line.number)
-        text += piece
-        if i == last or ends_paragraph(line, widths[i], typical[i], lines[i + 1], cues[i], cues[i + 1]):
-            paragraphs.append(
-                Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
-                          first.spaced_number, first.table_row)
-            )
-            text, offsets, numbers, first = "", [], [], None
+    start = 0
+    for end in compress(range(len(lines)), ends):
+        first = lines[start]
+        if end == start:  # a paragraph of one line (most headings and short paragraphs)
+            paragraphs.append(Paragraph(first.compact, (0,), (first.number,), first.page_start, first.doubled,
+                                        first.spaced_number, first.table_row))
+            start = end + 1
+            continue
+        text = first.compact
+        offsets = [0]
+        numbers = [first.number]
+        for line in lines[start + 1 : end + 1]:
+            piece = line.compact
+            if text and piece and text[-1] in ASCII_ALNUM_CHARS and piece[0] in ASCII_ALNUM_CHARS:
+                text += " "
+            offsets.append(len(text))
+            numbers.append(line.number)
+            text += piece
+        paragraphs.append(Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
+                                    first.spaced_number, first.table_row))
+        start = end + 1
     return paragraphs

@@ -42,6 +42,7 @@ from pipeline.clean import (
     layout_lines,
     leading_label,
     line_cues,
+    lines_cues,
     looks_chinese,
     squeeze,
     typical_widths,
@@ -590,3 +591,10 @@ def test_the_title_line_shortcut_agrees_with_title_runs_own_test(text):
     title_lines = [is_title_line(p) for p in paragraphs]
     for i in range(len(paragraphs)):
         assert title_run(paragraphs, i, title_lines=title_lines) == title_run(paragraphs, i)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(TEXT, PHRASES), max_size=8))
+def test_the_line_cues_screen_agrees_with_line_cues(texts):
+    squeezed = [squeeze(text) for text in texts]
+    assert lines_cues(squeezed) == [line_cues(text) for text in squeezed]
