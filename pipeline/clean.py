@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import compress, count, repeat
+from re import _constants as sre  # the parsed form of a pattern: see edge_screen
+from re import _parser as sre_parser
 from typing import NamedTuple
 
 from pipeline.errors import InputError
@@ -702,6 +704,10 @@ class Furniture:
     menu: re.Pattern[str]  # opens a menu of options (【字号：), closed by 】
     option: re.Pattern[str]  # one option of such a menu (大, 中, 小, 加大 …)
     trailer: re.Pattern[str]  # a related-content heading: it and the link lines after it
+    # (characters it can open with, characters it can end with): a line `any` matches whole
+    # opens with one of the first or ends with one of the second (see edge_screen); None when
+    # some pattern allows no such screen.
+    edges: tuple[frozenset[str], frozenset[str]] | None = None
 
 
 @cache
@@ -726,9 +732,73 @@ def furniture_rules() -> Furniture:
         return re.compile("|".join(f"(?:{p})" for p in patterns[kind]) or "(?!)")
 
     labels = tuple(re.compile(p) for p in patterns["label"])
-    anything = "|".join(f"(?:{p})" for kind in ("line", "label", "menu", "trailer") for p in patterns[kind])
+    screened = [p for kind in ("line", "label", "menu", "trailer") for p in patterns[kind]]
+    anything = "|".join(f"(?:{p})" for p in screened)
     return Furniture(re.compile(re.sub(r"\(\?P<\w+>", "(?:", anything)), union("line"), labels,
-                     union("menu"), union("option"), union("trailer"))
+                     union("menu"), union("option"), union("trailer"), edge_screen(screened))
+
+
+def edge_screen(patterns: list[str]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(first, last): a text one of `patterns` matches whole opens with a character of `first`
+    or ends with one of `last` (each pattern screened by its first characters where it has a
+    known set of them, else by its last); None when a pattern has neither (it may open and end
+    with anything, or ignores case)."""
+    first: set[str] = set()
+    last: set[str] = set()
+    for pattern in patterns:
+        parsed = sre_parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        if (opening := edge_chars(list(parsed), at_end=False)) and not opening[1]:
+            first |= opening[0]
+        elif (ending := edge_chars(list(parsed), at_end=True)) and not ending[1]:
+            last |= ending[0]
+        else:
+            return None
+    return frozenset(first), frozenset(last)
+
+
+def edge_chars(items: list, at_end: bool) -> tuple[set[str], bool] | None:
+    """The characters a match of the parsed pattern `items` can open with (end with, `at_end`)
+    and whether it can match nothing; None when that is not a small known set (., a negated
+    class or a category, a large range, a lookaround, a case-insensitive group)."""
+    chars: set[str] = set()
+    for op, av in reversed(items) if at_end else items:
+        if op is sre.AT:  # an anchor takes no character
+            continue
+        if op is sre.LITERAL:
+            chars.add(chr(av))
+            return chars, False
+        if op is sre.IN:
+            for member, value in av:
+                if member is sre.LITERAL:
+                    chars.add(chr(value))
+                elif member is sre.RANGE and value[1] - value[0] <= 1000:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                else:
+                    return None
+            return chars, False
+        if op is sre.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return None
+            found = edge_chars(list(av[-1]), at_end)
+        elif op is sre.BRANCH:
+            branches = [edge_chars(list(branch), at_end) for branch in av[1]]
+            if any(branch is None for branch in branches):
+                return None
+            found = (set().union(*(b[0] for b in branches)), any(b[1] for b in branches))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            least, _, item = av
+            found = edge_chars(list(item), at_end)
+            found = found and (found[0], found[1] or least == 0)
+        else:
+            return None
+        if found is None:
+            return None
+        chars |= found[0]
+        if not found[1]:
+            return chars, False
+    return chars, True
 
 
 def label_match(text: str, rules: Furniture) -> re.Match[str] | None:
@@ -753,12 +823,19 @@ def drop_furniture(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]
     kept: list[Line] = []
     dropped: list[tuple[int, str]] = []
     i = 0
-    for start in furniture_candidates(lines, rules):
+    limit = max(FURNITURE_MAX, LINK_MAX)
+    if rules.edges is None:
+        candidates: Iterable[int] = range(len(lines))
+    else:  # a look at two characters rules out nearly every line before the pattern
+        first, last = rules.edges
+        candidates = [k for k, line in enumerate(lines) if len(line.compact) <= limit and (
+            line.compact[:1] in first or line.compact[-1:] in last)]
+    for start in candidates:
         if start < i:  # inside furniture already dropped
             continue
         line = lines[start]
         text = line.compact
-        if len(text) > max(FURNITURE_MAX, LINK_MAX) or not rules.any.fullmatch(text):
+        if len(text) > limit or not rules.any.fullmatch(text):
             continue
         end = furniture_end(lines, start, rules)
         if end == start:
@@ -770,27 +847,6 @@ def drop_furniture(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]
         return lines, dropped
     kept += lines[i:]
     return kept, dropped
-
-
-def furniture_candidates(lines: list[Line], rules: Furniture) -> list[int]:
-    """Indices of the lines `rules.any` may match whole, in order: one scan of the joined text
-    (a line feed parts the lines) instead of a match per line. A match starts at a line start
-    and ends at a line end; a pattern that can take a line feed may cover several lines, all
-    of which are then candidates. A line `rules.any` matches whole is always among them:
-    either the scan matched from its start, or a match covered it."""
-    joined = "\n".join(line.compact for line in lines)
-    candidates: list[int] = []
-    line, counted = 0, 0
-    for m in furniture_scan(rules).finditer(joined):
-        line += joined.count("\n", counted, m.start())
-        counted = m.start()
-        candidates.extend(range(line, line + joined.count("\n", m.start(), m.end()) + 1))
-    return candidates
-
-
-@cache
-def furniture_scan(rules: Furniture) -> re.Pattern[str]:
-    return re.compile(f"(?m)^(?:{rules.any.pattern})$")
 
 
 def furniture_end(lines: list[Line], i: int, rules: Furniture) -> int:

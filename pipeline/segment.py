@@ -402,7 +402,8 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
             page.setdefault(name, value)
             i += width
             continue
-        doc = header_at(paragraphs, i, len(docs), referenced, title_lines)
+        doc = header_at(paragraphs, i, len(docs), referenced, title_lines) if may_open_header(
+            paragraphs[i], title_lines[i]) else None
         if doc is None and docs and (issued := issued_after_signature(paragraphs, i, docs[-1])):
             doc = Document(len(docs), issued, kind_of(issued) or "other", i, i)
         if "《" in paragraphs[i].text:
@@ -487,6 +488,13 @@ def ends_with_date(paragraphs: list[Paragraph], i: int) -> bool:
     while k >= 0 and is_closing_note(paragraphs[k].text):
         k -= 1
     return k >= 0 and is_date_line(paragraphs[k].text)
+
+
+def may_open_header(p: Paragraph, title_line: bool) -> bool:
+    """Can header_at find a header at this paragraph? Only at a title line, a doubled line, a red
+    header (…文件), an annex mark or an issuer line (is_issuer: at most 26 characters); most
+    paragraphs are none of these."""
+    return title_line or p.doubled or len(p.text) <= 26 or p.text.endswith("文件") or p.text.startswith("附件")
 
 
 def header_at(paragraphs: list[Paragraph], i: int, ordinal: int, referenced: set[str],

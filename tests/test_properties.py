@@ -63,6 +63,7 @@ from pipeline.segment import (
     TRAILING_QUALIFIER,
     concat,
     delivery_line,
+    header_at,
     is_closing_note,
     is_date_line,
     is_issuer,
@@ -72,6 +73,7 @@ from pipeline.segment import (
     kind_of,
     kind_pattern,
     known_issuers,
+    may_open_header,
     parse_date,
     segment_file,
     title_run,
@@ -591,6 +593,8 @@ def test_the_title_line_shortcut_agrees_with_title_runs_own_test(text):
     title_lines = [is_title_line(p) for p in paragraphs]
     for i in range(len(paragraphs)):
         assert title_run(paragraphs, i, title_lines=title_lines) == title_run(paragraphs, i)
+        if not may_open_header(paragraphs[i], title_lines[i]):  # the screen before header_at
+            assert all(header_at(paragraphs, i, ordinal, set(), title_lines) is None for ordinal in (0, 1))
 
 
 @SETTINGS
@@ -598,3 +602,12 @@ def test_the_title_line_shortcut_agrees_with_title_runs_own_test(text):
 def test_the_line_cues_screen_agrees_with_line_cues(texts):
     squeezed = [squeeze(text) for text in texts]
     assert lines_cues(squeezed) == [line_cues(text) for text in squeezed]
+
+
+@SETTINGS
+@given(st.one_of(ARTEFACT.map(squeeze), TEXT.map(squeeze),
+                 st.from_regex(furniture_rules().any, fullmatch=True).filter(lambda text: "\n" not in text)))
+def test_every_line_of_furniture_passes_the_edge_screen(text):
+    first, last = furniture_rules().edges
+    if furniture_rules().any.fullmatch(text):
+        assert text[:1] in first or text[-1:] in last
