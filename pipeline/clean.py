@@ -547,28 +547,39 @@ def display_width(text: str) -> int:
     return 2 * len(visible) - alnum - narrow + gaps
 
 
-NOT_ALNUM_NOR_LINE_FEED = bytes(b for b in range(128) if b not in ASCII_ALNUM and b != 0x0A)
+# Parts the texts in one joined text: no whitespace (str.split keeps it), no letter or digit.
+JOINER = "\x00"
+NOT_ALNUM_NOR_JOINER = bytes(b for b in range(128) if b not in ASCII_ALNUM and b != ord(JOINER))
 
 
 def display_widths(texts: list[str]) -> list[int]:
-    """`display_width` of each text, with the per-line work in C: the visible rows by map, their
-    ASCII letters and digits counted in one joined text (a line feed parts the rows: no text
-    holds one), narrow characters (mostly none in a file) located only where they occur."""
-    rows = list(map("".join, map(str.split, texts)))
-    visible = "\n".join(rows)
-    alnum = visible.encode("ascii", "ignore").translate(None, NOT_ALNUM_NOR_LINE_FEED).split(b"\n")
-    if len(alnum) != len(texts):  # a text holding a line feed: no common joiner
+    """`display_width` of each text, with the per-line work in C over one joined text (decode
+    removes the joiner, a control character, from every text): whitespace out, ASCII letters
+    and digits counted, narrow characters (mostly none in a file) located where they occur."""
+    if not texts:
+        return []
+    joined = JOINER.join(texts)
+    if joined.count(JOINER) != max(len(texts) - 1, 0):  # a text holding the joiner
         return list(map(display_width, texts))
+    visible = "".join(joined.split())
+    rows = visible.split(JOINER)
+    alnum = visible.encode("ascii", "ignore").translate(None, NOT_ALNUM_NOR_JOINER).split(JOINER.encode())
     widths = [2 * len(row) - len(digits) for row, digits in zip(rows, alnum)]
     narrow = {ch for ch in set(MAYBE_NARROW.findall(visible)) if is_narrow(ch)}
     if narrow:
         line, counted = 0, 0
         for m in re.finditer("|".join(map(re.escape, narrow)), visible):
-            line += visible.count("\n", counted, m.start())
+            line += visible.count(JOINER, counted, m.start())
             counted = m.start()
             widths[line] -= 1
-    for i in [i for i, (row, text, ascii) in enumerate(zip(rows, texts, alnum)) if ascii and len(row) < len(text)]:
-        widths[i] += len(SPACE_NEAR_ASCII.findall(texts[i]))  # gaps next to ASCII
+    # Gaps next to ASCII, in the lines holding whitespace and a letter or digit: removed from
+    # all of them at once, each line's count is what its length lost.
+    gapped = [i for i, (row, text, ascii) in enumerate(zip(rows, texts, alnum)) if ascii and len(row) < len(text)]
+    if gapped:
+        spaced = [texts[i] for i in gapped]
+        without_gaps = SPACE_NEAR_ASCII.sub("", JOINER.join(spaced)).split(JOINER)
+        for i, text, rest in zip(gapped, spaced, without_gaps):
+            widths[i] += len(text) - len(rest)
     return widths
 
 
@@ -967,10 +978,9 @@ def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None,
     text = line.text.rstrip()
     last = text.rstrip(CLOSING)[-1:] or text[-1:]
     finished = last in TERMINAL or text[-1:] in TERMINAL
-    closed = text[-1:] in CLOSERS
-    opens_item = cues[0] or line.spaced_number
-    if next_line.table_row or (next_line.spaced_number and (finished or closed or opens_item or width < typical - 3)):
-        return True
+    if next_line.table_row or (next_line.spaced_number and (
+            finished or text[-1:] in CLOSERS or cues[0] or line.spaced_number or width < typical - 3)):
+        return True  # (a closed line or one opening an item, before an outline's heading)
     if not finished:
         return width < typical * 4 // 5
     if width < typical - 3 or (last in "：:" and width < typical):
