@@ -962,31 +962,37 @@ def lines_cues(texts: list[str]) -> list[tuple[bool, bool, bool]]:
             for text in texts]
 
 
-def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None,
-                   cues: tuple[bool, bool, bool], next_cues: tuple[bool, bool, bool]) -> bool:
-    """Does the paragraph end after this line? (`cues`, `next_cues`: `line_cues` of the two lines.)
+def paragraph_ends(lines: list[Line], widths: list[int], typical: list[int],
+                   cues: list[tuple[bool, bool, bool]]) -> list[bool]:
+    """Does the paragraph end after each line? (`widths`, `typical`: each line's display width and
+    the column width around it; `cues`: `line_cues` of each line.)
 
     A finished line (ending in 。；： …) ends its paragraph when it is short, when the next
     line opens a numbered item, or when it is a whole paragraph on one wide line. An
     unfinished line ends one only when it is clearly short: a heading or a title line.
     Digits and first-line indents make full lines look a little short, hence the margins.
+    The last line ends one.
     """
-    if next_line is None or line.doubled or next_line.doubled or typical == 0 or next_line.gap_before:
-        return True
-    if cues[2] or next_cues[1]:
-        return True
-    text = line.text.rstrip()
-    last = text.rstrip(CLOSING)[-1:] or text[-1:]
-    finished = last in TERMINAL or text[-1:] in TERMINAL
-    if next_line.table_row or (next_line.spaced_number and (
-            finished or text[-1:] in CLOSERS or cues[0] or line.spaced_number or width < typical - 3)):
-        return True  # (a closed line or one opening an item, before an outline's heading)
-    if not finished:
-        return width < typical * 4 // 5
-    if width < typical - 3 or (last in "：:" and width < typical):
-        return True
-    # A single raw line far wider than the column is a whole paragraph the extractor joined.
-    return width > typical * 3 // 2
+    ends = []
+    for line, width, column, next_line, (label, _, alone_after), (_, alone_before, _) in zip(
+            lines, widths, typical, lines[1:], cues, cues[1:]):
+        if (line.doubled or next_line.doubled or column == 0 or next_line.gap_before or alone_after
+                or alone_before):
+            ends.append(True)
+            continue
+        text = line.text.rstrip()
+        last = text.rstrip(CLOSING)[-1:] or text[-1:]
+        finished = last in TERMINAL or text[-1:] in TERMINAL
+        if next_line.table_row or (next_line.spaced_number and (
+                finished or text[-1:] in CLOSERS or label or line.spaced_number or width < column - 3)):
+            ends.append(True)  # (a closed line or one opening an item, before an outline's heading)
+        elif not finished:
+            ends.append(width < column * 4 // 5)
+        else:
+            # A single raw line far wider than the column is a whole paragraph the extractor joined.
+            ends.append(width < column - 3 or (last in "：:" and width < column) or width > column * 3 // 2)
+    ends.append(True)
+    return ends
 
 
 def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
@@ -995,9 +1001,7 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
         return []
     widths = display_widths([ln.text for ln in lines])
     cues = lines_cues([ln.compact for ln in lines])
-    # Does a paragraph end after each line? (map calls ends_paragraph in C; the last line ends one.)
-    ends = list(map(ends_paragraph, lines, widths, typical_widths(widths), lines[1:], cues, cues[1:]))
-    ends.append(True)
+    ends = paragraph_ends(lines, widths, typical_widths(widths), cues)
     paragraphs: list[Paragraph] = []
     start = 0
     for end in compress(range(len(lines)), ends):

@@ -395,7 +395,9 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
     page: dict[str, str] = {}  # what a government web page's metadata table says
     i = 0
     n = len(paragraphs)
-    title_lines = list(map(is_title_line, paragraphs))  # each paragraph is asked up to 3 times
+    # Each paragraph is asked up to 3 times; a long or finished one is no title line (a quick no
+    # before is_title_line, whose first test is_unfinished_short this is).
+    title_lines = [len(p.text) <= 60 and p.text[-1:] not in TERMINAL and is_title_line(p) for p in paragraphs]
     while i < n:
         if not docs and (field := metadata_at(paragraphs, i)):
             name, value, width = field
