@@ -921,6 +921,9 @@ def typical_widths(widths: list[int], radius: int = 20) -> list[int]:
     leaving = [None] * (radius + 1) + buckets[: max(n - radius - 1, 0)]
     typical = []
     for bucket, gone in zip(entering, leaving):
+        if bucket == gone:  # a line of the same width enters as one leaves: the counts stay
+            typical.append(best if top >= 3 else 0)
+            continue
         if bucket is not None:
             counts[bucket] = count = counts.get(bucket, 0) + 1
             if count > top or (count == top and bucket > best):
@@ -991,8 +994,7 @@ def paragraph_ends(lines: list[Line], widths: list[int], typical: list[int],
         else:
             # A single raw line far wider than the column is a whole paragraph the extractor joined.
             ends.append(width < column - 3 or (last in "：:" and width < column) or width > column * 3 // 2)
-    ends.append(True)
-    return ends
+    return [*ends, True] if lines else ends
 
 
 def join_paragraphs(lines: list[Line]) -> list[Paragraph]:

@@ -44,6 +44,7 @@ from pipeline.clean import (
     line_cues,
     lines_cues,
     looks_chinese,
+    paragraph_ends,
     squeeze,
     typical_widths,
     undouble,
@@ -611,3 +612,36 @@ def test_every_line_of_furniture_passes_the_edge_screen(text):
     first, last = furniture_rules().edges
     if furniture_rules().any.fullmatch(text):
         assert text[:1] in first or text[-1:] in last
+
+
+def plain_ends_paragraph(line, width, typical, next_line, cues, next_cues) -> bool:
+    """The paragraph-end rule of one line, by its definition (see paragraph_ends)."""
+    if next_line is None or line.doubled or next_line.doubled or typical == 0 or next_line.gap_before:
+        return True
+    if cues[2] or next_cues[1]:
+        return True
+    text = line.text.rstrip()
+    last = text.rstrip("）)〕】」』”’")[-1:] or text[-1:]
+    finished = last in "。！？；：!?;:" or text[-1:] in "。！？；：!?;:"
+    closed = text[-1:] in "）)〕】」』”’"
+    opens_item = cues[0] or line.spaced_number
+    if next_line.table_row or (next_line.spaced_number and (finished or closed or opens_item or width < typical - 3)):
+        return True
+    if not finished:
+        return width < typical * 4 // 5
+    if width < typical - 3 or (last in "：:" and width < typical):
+        return True
+    return width > typical * 3 // 2
+
+
+@SETTINGS
+@given(st.lists(st.one_of(ARTEFACT, TEXT, PHRASES), max_size=30).map("\n".join), st.integers(0, 3))
+def test_paragraph_ends_agree_with_the_rule_for_each_line(text, radius):
+    lines = clean_lines(text)
+    widths = [display_width(line.text) for line in lines]
+    typical = typical_widths(widths, radius)
+    cues = [line_cues(line.compact) for line in lines]
+    nexts = [*lines[1:], None]
+    next_cues = [*cues[1:], None]
+    assert paragraph_ends(lines, widths, typical, cues) == [
+        plain_ends_paragraph(*args) for args in zip(lines, widths, typical, nexts, cues, next_cues)]
