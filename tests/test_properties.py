@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 import cn2an
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -551,7 +552,14 @@ ARTEFACT = st.sampled_from([
 @SETTINGS
 @given(st.lists(st.one_of(ARTEFACT, TEXT), max_size=30).map("\n".join))
 def test_the_clean_lines_shortcuts_agree_with_the_plain_definition(text):
-    assert clean_lines(text) == plain_clean_lines(text)
+    try:
+        expected = plain_clean_lines(text)
+    except IndexError:  # a line of zero-width characters only, which decode never leaves, near
+        # furniture (is_link reads its last character): the fast path fails the same way
+        with pytest.raises(IndexError):
+            clean_lines(text)
+        return
+    assert clean_lines(text) == expected
 
 
 @SETTINGS
