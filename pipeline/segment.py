@@ -73,7 +73,6 @@ TRAILING_QUALIFIER = re.compile(r"[（(](?:试行|暂行|征求意见稿|送审�
 HEADING_MAX = 30
 QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
 PARENTHESISED = re.compile(r"[（(].*[）)]")
-SPACE = re.compile(r"\s")
 TITLE_MARKS = re.compile(r"[《》\s]")
 CLAUSE_MARK = re.compile(r"[，,；;：:]")
 
@@ -659,8 +658,22 @@ def issuer_from_title(title: str | None) -> str | None:
 # ---------------------------------------------------------------- items
 
 
+# The style of a label by the last group its alternative of LABEL closes (m.lastgroup): one
+# alternative matches, and its last group names it.
+STYLE_BY_LAST_GROUP = {"cn_mark": "cn、", "cnp": "(cn)", "close_mark": "num)", "nump": "(num)",
+                       "circled": "circled", "latinp": "(latin)", "latin": "latin)", "roman": "roman.",
+                       "upper_roman": "ROMAN"}
+
+
 def label_style(m: re.Match[str]) -> str:
     """The numbering style of a label; items of one style are siblings (see split_items)."""
+    if (style := STYLE_BY_LAST_GROUP.get(m.lastgroup or "")) is not None:
+        return style
+    return plain_label_style(m)
+
+
+def plain_label_style(m: re.Match[str]) -> str:
+    """label_style by the groups the label fills."""
     if m.group("cn"):
         return "cn、"
     if m.group("cnp"):
@@ -753,7 +766,7 @@ def label_of(p: Paragraph, outline: bool, printed: re.Match[str] | None) -> Labe
     leading_label), or a bare number followed by a gap when the document is a decimal outline
     or the line is a table row."""
     if m := printed:
-        return Label(SPACE.sub("", m.group(0)), label_style(m), m.end())
+        return Label("".join(m.group(0).split()), label_style(m), m.end())  # whitespace out (\s, in C)
     if p.spaced_number and (outline or p.table_row) and (m := LEADING_NUMBER.match(p.text)):
         style = f"outline{m.group().count('.') + 1}" if outline else "row"
         return Label(m.group(), style, m.end())

@@ -75,8 +75,10 @@ from pipeline.segment import (
     kind_of,
     kind_pattern,
     known_issuers,
+    label_style,
     may_open_header,
     parse_date,
+    plain_label_style,
     segment_file,
     title_run,
 )
@@ -653,3 +655,12 @@ def test_paragraph_ends_agree_with_the_rule_for_each_line(text, radius):
     next_cues = [*cues[1:], None]
     assert paragraph_ends(lines, widths, typical, cues) == [
         plain_ends_paragraph(*args) for args in zip(lines, widths, typical, nexts, cues, next_cues)]
+
+
+@SETTINGS
+@given(st.one_of(TEXT, st.lists(st.one_of(PHRASES, st.sampled_from(
+    ["（a）", "a)", "iv.", "IV、", "1)", "（1）", "1.1", "第1 0条", "⑳", "㉑"])), min_size=1, max_size=3).map("".join)))
+def test_the_label_style_shortcut_agrees_with_the_groups_a_label_fills(text):
+    if m := LABEL.match(squeeze(text)):
+        assert label_style(m) == plain_label_style(m)
+        assert "".join(m.group(0).split()) == re.sub(r"\s", "", m.group(0))
