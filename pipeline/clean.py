@@ -21,9 +21,13 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress, count, repeat
+from re import _constants as sre  # the parsed form of a pattern: see edge_screen
+from re import _parser as sre_parser
 from typing import NamedTuple
 
 from pipeline.errors import InputError
@@ -487,19 +491,18 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch
 
 
-def is_ascii_alnum(ch: str) -> bool:
-    return ch in ASCII_ALNUM_CHARS
-
-
 def squeeze(text: str) -> str:
     """Remove whitespace except a single space between two ASCII letters or digits.
 
     `2. 4%` → `2.4%`, `基础 设 施` → `基础设施`, `30 亿元` → `30亿元`, `Data Package` stays.
     """
-    parts = WHITESPACE.split(text.strip())
+    if "\u200b" in text or "\ufeff" in text:  # whitespace to WHITESPACE, not to str.split
+        parts = WHITESPACE.split(text.strip())
+    else:  # the same parts, split in C
+        parts = text.split() or [""]
     out = parts[0]
     for part in parts[1:]:
-        if out and part and is_ascii_alnum(out[-1]) and is_ascii_alnum(part[0]):
+        if out and part and out[-1] in ASCII_ALNUM_CHARS and part[0] in ASCII_ALNUM_CHARS:
             out += " "
         out += part
     return out
@@ -520,7 +523,9 @@ WIDE_RANGES = "\u2e80-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f
 MAYBE_NARROW = re.compile(f"[^\\x00-\\x7f{WIDE_RANGES}\\s]")
 ASCII_ALNUM = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 ASCII_ALNUM_CHARS = frozenset(ASCII_ALNUM.decode())
-SPACE_NEAR_ASCII = re.compile(r"(?<=[A-Za-z0-9])\s|\s(?=[A-Za-z0-9])")
+# A whitespace character after or before an ASCII letter or digit (the pattern opens with \s,
+# so the scan skips the other characters fast; a lookbehind first would be tried at each one).
+SPACE_NEAR_ASCII = re.compile(r"\s(?:(?<=[A-Za-z0-9]\s)|(?=[A-Za-z0-9]))")
 
 
 @cache
@@ -542,6 +547,42 @@ def display_width(text: str) -> int:
     return 2 * len(visible) - alnum - narrow + gaps
 
 
+# Parts the texts in one joined text: no whitespace (str.split keeps it), no letter or digit.
+JOINER = "\x00"
+NOT_ALNUM_NOR_JOINER = bytes(b for b in range(128) if b not in ASCII_ALNUM and b != ord(JOINER))
+
+
+def display_widths(texts: list[str]) -> list[int]:
+    """`display_width` of each text, with the per-line work in C over one joined text (decode
+    removes the joiner, a control character, from every text): whitespace out, ASCII letters
+    and digits counted, narrow characters (mostly none in a file) located where they occur."""
+    if not texts:
+        return []
+    joined = JOINER.join(texts)
+    if joined.count(JOINER) != max(len(texts) - 1, 0):  # a text holding the joiner
+        return list(map(display_width, texts))
+    visible = "".join(joined.split())
+    rows = visible.split(JOINER)
+    alnum = visible.encode("ascii", "ignore").translate(None, NOT_ALNUM_NOR_JOINER).split(JOINER.encode())
+    widths = [2 * len(row) - len(digits) for row, digits in zip(rows, alnum)]
+    narrow = {ch for ch in set(MAYBE_NARROW.findall(visible)) if is_narrow(ch)}
+    if narrow:
+        line, counted = 0, 0
+        for m in re.finditer("|".join(map(re.escape, narrow)), visible):
+            line += visible.count(JOINER, counted, m.start())
+            counted = m.start()
+            widths[line] -= 1
+    # Gaps next to ASCII, in the lines holding whitespace and a letter or digit: removed from
+    # all of them at once, each line's count is what its length lost.
+    gapped = [i for i, (row, text, ascii) in enumerate(zip(rows, texts, alnum)) if ascii and len(row) < len(text)]
+    if gapped:
+        spaced = [texts[i] for i in gapped]
+        without_gaps = SPACE_NEAR_ASCII.sub("", JOINER.join(spaced)).split(JOINER)
+        for i, text, rest in zip(gapped, spaced, without_gaps):
+            widths[i] += len(text) - len(rest)
+    return widths
+
+
 # Besides a digit, the last character of a stripped line that may be a page number (strip()
 # keeps the last two, which WHITESPACE removes).
 PAGE_NUMBER_END = frozenset("—-－–―~～\u200b\ufeff")
@@ -549,8 +590,9 @@ PAGE_NUMBER_END = frozenset("—-－–―~～\u200b\ufeff")
 
 def is_page_number(stripped: str) -> bool:
     """`—2—`, `- 12 -`, `3`: a line that is only a page number (whitespace anywhere)."""
-    last = stripped[-1]  # a quick no for nearly every line
-    return (last.isdecimal() or last in PAGE_NUMBER_END) and PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) is not None
+    last, first = stripped[-1], stripped[0]  # a quick no for nearly every line
+    return ((last.isdecimal() or last in PAGE_NUMBER_END) and (first.isdecimal() or first in PAGE_NUMBER_END)
+            and PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) is not None)
 
 
 # Ends of a line of layout inside a raw line (see the module docstring); a form feed also
@@ -574,48 +616,69 @@ def layout_lines(raw_line: str) -> list[tuple[str, bool]]:
     return pieces
 
 
+def layout_pieces(text: str) -> Iterable[tuple[int, str, bool]]:
+    """(raw line number, line of layout, whether a form feed starts it) for each line of layout
+    of `text` (see `layout_lines`); without layout breaks (nearly every text) one per raw line."""
+    raw = text.split("\n")
+    if LAYOUT_BREAK.search(text) is None:
+        return zip(count(1), raw, repeat(False))
+    return [(number, piece, form_feed) for number, raw_line in enumerate(raw, start=1)
+            for piece, form_feed in layout_lines(raw_line.removesuffix("\r"))]
+
+
 def clean_lines(text: str, name: str = "", warnings: list[str] | None = None) -> list[Line]:
     """Raw text → lines without page numbers, bookmarks, credits, web-page furniture and running
     titles. How many lines were web-page furniture is appended to `warnings` (when given) as
     `file:line: message`."""
-    raw = text.split("\n")
     lines: list[Line] = []
     blank_runs: list[int] = []  # blank lines before each kept line; -1 across a dropped artefact
     after_page_number = False
     blank = 0
     next_row = 0  # the number the next row of a table with a 序号 column has (0: no such table)
-    breaks = LAYOUT_BREAK.search(text) is not None  # nearly every text has only LF line ends
-    for number, raw_line in enumerate(raw, start=1):
-        for piece, form_feed in layout_lines(raw_line.removesuffix("\r")) if breaks else ((raw_line, False),):
-            content = BOOKMARK.sub("", piece) if "[bookmark:" in piece else piece
-            stripped = content.strip()
-            if not stripped:
-                after_page_number = after_page_number or form_feed
-                blank += 1
-                continue
-            row_number = next_row and stripped.isdecimal() and int(stripped) in (next_row, 1)
-            last = stripped[-1]  # a quick no for nearly every line, before the patterns
-            if ((last.isdecimal() or last in PAGE_NUMBER_END) and is_page_number(stripped) and not row_number) or (
-                    stripped[0] in "责编校" and CREDIT.match(stripped)):
-                after_page_number = True
-                blank = -1
-                continue
-            if row_number:  # the 序号 cell of a table row, alone on its line: the row's label
-                next_row = int(stripped) + 1
-            elif stripped.startswith("序号"):
-                next_row = 1
-            page_start = after_page_number or form_feed or (content.startswith(" ") and not content.startswith("  "))
-            blank_runs.append(-1 if after_page_number or blank < 0 else blank)
-            after_page_number = False
-            blank = 0
-            spaced = WHITESPACE.search(stripped) is not None  # most lines hold no whitespace at all
-            squeezed = WHITESPACE.sub("", stripped) if spaced else stripped
-            content, doubled = undouble(stripped, squeezed) if len(squeezed) >= 8 else (stripped, False)
-            spaced_number = bool(row_number) or (
-                spaced and stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
+    # Per text, what nearly every text lacks: layout breaks, bookmarks, zero-width characters
+    # (whitespace to WHITESPACE, not to str.split); each line is then read with fewer checks.
+    bookmarks = "[bookmark:" in text
+    zero_width = "\u200b" in text or "\ufeff" in text
+    make = tuple.__new__  # Line(…) without the Python frame of its generated __new__
+    for number, piece, form_feed in layout_pieces(text):
+        content = BOOKMARK.sub("", piece) if bookmarks and "[bookmark:" in piece else piece
+        stripped = content.strip()
+        if not stripped:
+            after_page_number = after_page_number or form_feed
+            blank += 1
+            continue
+        row_number = next_row and stripped.isdecimal() and int(stripped) in (next_row, 1)
+        last = stripped[-1]  # a quick no for nearly every line, before the patterns
+        if ((last.isdecimal() or last in PAGE_NUMBER_END) and is_page_number(stripped) and not row_number) or (
+                stripped[0] in "责编校" and CREDIT.match(stripped)):
+            after_page_number = True
+            blank = -1
+            continue
+        if row_number:  # the 序号 cell of a table row, alone on its line: the row's label
+            next_row = int(stripped) + 1
+        elif stripped.startswith("序号"):
+            next_row = 1
+        page_start = after_page_number or form_feed or (content[0] == " " and not content.startswith("  "))
+        blank_runs.append(-1 if after_page_number or blank < 0 else blank)
+        after_page_number = False
+        blank = 0
+        # Most lines hold no whitespace at all: str.split finds any in C (the zero-width
+        # characters WHITESPACE also takes are looked for only in a text holding them).
+        spaced = len(stripped.split(None, 1)) > 1 or (zero_width and WHITESPACE.search(stripped) is not None)
+        squeezed = (WHITESPACE.sub("", stripped) if zero_width else "".join(stripped.split())) if spaced else stripped
+        half = len(squeezed) // 2  # undouble, inline: a doubled line's halves are equal
+        if half >= 4 and not len(squeezed) % 2 and squeezed[0] == squeezed[half] and squeezed[:half] == squeezed[half:]:
+            content, doubled = squeezed[:half], True
+        else:
+            content, doubled = stripped, False
+        if spaced:
+            spaced_number = bool(row_number) or (stripped[0].isdigit() and SPACED_NUMBER.match(stripped) is not None)
             table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)
-            lines.append(Line(number, content, page_start, doubled, squeeze(content) if spaced else content,
-                              spaced_number, False, table_row))
+            compact = squeeze(content)
+        else:
+            spaced_number = table_row = bool(row_number)
+            compact = content
+        lines.append(make(Line, (number, content, page_start, doubled, compact, spaced_number, False, table_row)))
     lines = with_gaps(lines, blank_runs)
     lines, furniture = drop_furniture(lines)
     if furniture and warnings is not None:
@@ -652,6 +715,10 @@ class Furniture:
     menu: re.Pattern[str]  # opens a menu of options (【字号：), closed by 】
     option: re.Pattern[str]  # one option of such a menu (大, 中, 小, 加大 …)
     trailer: re.Pattern[str]  # a related-content heading: it and the link lines after it
+    # (characters it can open with, characters it can end with): a line `any` matches whole
+    # opens with one of the first or ends with one of the second (see edge_screen); None when
+    # some pattern allows no such screen.
+    edges: tuple[frozenset[str], frozenset[str]] | None = None
 
 
 @cache
@@ -676,9 +743,73 @@ def furniture_rules() -> Furniture:
         return re.compile("|".join(f"(?:{p})" for p in patterns[kind]) or "(?!)")
 
     labels = tuple(re.compile(p) for p in patterns["label"])
-    anything = "|".join(f"(?:{p})" for kind in ("line", "label", "menu", "trailer") for p in patterns[kind])
+    screened = [p for kind in ("line", "label", "menu", "trailer") for p in patterns[kind]]
+    anything = "|".join(f"(?:{p})" for p in screened)
     return Furniture(re.compile(re.sub(r"\(\?P<\w+>", "(?:", anything)), union("line"), labels,
-                     union("menu"), union("option"), union("trailer"))
+                     union("menu"), union("option"), union("trailer"), edge_screen(screened))
+
+
+def edge_screen(patterns: list[str]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(first, last): a text one of `patterns` matches whole opens with a character of `first`
+    or ends with one of `last` (each pattern screened by its first characters where it has a
+    known set of them, else by its last); None when a pattern has neither (it may open and end
+    with anything, or ignores case)."""
+    first: set[str] = set()
+    last: set[str] = set()
+    for pattern in patterns:
+        parsed = sre_parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        if (opening := edge_chars(list(parsed), at_end=False)) and not opening[1]:
+            first |= opening[0]
+        elif (ending := edge_chars(list(parsed), at_end=True)) and not ending[1]:
+            last |= ending[0]
+        else:
+            return None
+    return frozenset(first), frozenset(last)
+
+
+def edge_chars(items: list, at_end: bool) -> tuple[set[str], bool] | None:
+    """The characters a match of the parsed pattern `items` can open with (end with, `at_end`)
+    and whether it can match nothing; None when that is not a small known set (., a negated
+    class or a category, a large range, a lookaround, a case-insensitive group)."""
+    chars: set[str] = set()
+    for op, av in reversed(items) if at_end else items:
+        if op is sre.AT:  # an anchor takes no character
+            continue
+        if op is sre.LITERAL:
+            chars.add(chr(av))
+            return chars, False
+        if op is sre.IN:
+            for member, value in av:
+                if member is sre.LITERAL:
+                    chars.add(chr(value))
+                elif member is sre.RANGE and value[1] - value[0] <= 1000:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                else:
+                    return None
+            return chars, False
+        if op is sre.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return None
+            found = edge_chars(list(av[-1]), at_end)
+        elif op is sre.BRANCH:
+            branches = [edge_chars(list(branch), at_end) for branch in av[1]]
+            if any(branch is None for branch in branches):
+                return None
+            found = (set().union(*(b[0] for b in branches)), any(b[1] for b in branches))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            least, _, item = av
+            found = edge_chars(list(item), at_end)
+            found = found and (found[0], found[1] or least == 0)
+        else:
+            return None
+        if found is None:
+            return None
+        chars |= found[0]
+        if not found[1]:
+            return chars, False
+    return chars, True
 
 
 def label_match(text: str, rules: Furniture) -> re.Match[str] | None:
@@ -702,21 +833,30 @@ def drop_furniture(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]
     rules = furniture_rules()
     kept: list[Line] = []
     dropped: list[tuple[int, str]] = []
-    i, n = 0, len(lines)
-    while i < n:
-        line = lines[i]
+    i = 0
+    limit = max(FURNITURE_MAX, LINK_MAX)
+    if rules.edges is None:
+        candidates: Iterable[int] = range(len(lines))
+    else:  # a look at two characters rules out nearly every line before the pattern
+        first, last = rules.edges
+        candidates = [k for k, line in enumerate(lines) if len(line.compact) <= limit and (
+            line.compact[:1] in first or line.compact[-1:] in last)]
+    for start in candidates:
+        if start < i:  # inside furniture already dropped
+            continue
+        line = lines[start]
         text = line.compact
-        if len(text) > max(FURNITURE_MAX, LINK_MAX):
-            kept.append(line)
-            i += 1
+        if len(text) > limit or not rules.any.fullmatch(text):
             continue
-        end = furniture_end(lines, i, rules) if rules.any.fullmatch(text) else i
-        if end == i:
-            kept.append(line)
-            i += 1
+        end = furniture_end(lines, start, rules)
+        if end == start:
             continue
-        dropped += [(ln.number, ln.compact) for ln in lines[i:end]]
+        kept += lines[i:start]
+        dropped += [(ln.number, ln.compact) for ln in lines[start:end]]
         i = end
+    if not i:  # the usual case: no furniture
+        return lines, dropped
+    kept += lines[i:]
     return kept, dropped
 
 
@@ -765,30 +905,39 @@ def drop_running_titles(lines: list[Line]) -> list[Line]:
 
 def typical_widths(widths: list[int], radius: int = 20) -> list[int]:
     """Per line, the most common full-line width among its neighbours (the column width)."""
+    n = len(widths)
     buckets = [w // 2 * 2 if w >= 20 else None for w in widths]
     counts: dict[int, int] = {}
-    # The most frequent width, the wider on a tie: (count, width), kept as the window moves and
-    # looked for again only when a line of that width leaves it.
-    best = (0, 0)
+    # The most frequent width, the wider on a tie (`top` lines of width `best`), kept as the
+    # window moves and looked for again only when a line of that width leaves it.
+    top, best = 0, 0
     for bucket in buckets[:radius]:
         if bucket is not None:
             counts[bucket] = count = counts.get(bucket, 0) + 1
-            best = max(best, (count, bucket))
+            if count > top or (count == top and bucket > best):
+                top, best = count, bucket
+    # The line entering the window at each step (radius ahead) and the one leaving it.
+    entering = buckets[radius:] + [None] * min(radius, n)
+    leaving = [None] * (radius + 1) + buckets[: max(n - radius - 1, 0)]
     typical = []
-    for i in range(len(widths)):
-        if i + radius < len(buckets) and (bucket := buckets[i + radius]) is not None:
+    for bucket, gone in zip(entering, leaving):
+        if bucket == gone:  # a line of the same width enters as one leaves: the counts stay
+            typical.append(best if top >= 3 else 0)
+            continue
+        if bucket is not None:
             counts[bucket] = count = counts.get(bucket, 0) + 1
-            best = max(best, (count, bucket))
-        if i - radius - 1 >= 0 and (bucket := buckets[i - radius - 1]) is not None:
-            count = counts[bucket] - 1
+            if count > top or (count == top and bucket > best):
+                top, best = count, bucket
+        if gone is not None:
+            count = counts[gone] - 1
             if count:
-                counts[bucket] = count
+                counts[gone] = count
             else:
-                del counts[bucket]
-            if bucket == best[1]:
-                best = max(zip(counts.values(), counts.keys())) if counts else (0, 0)
+                del counts[gone]
+            if gone == best:
+                top, best = max(zip(counts.values(), counts.keys())) if counts else (0, 0)
         # No recurring width means no column (the extractor wrote one paragraph per line).
-        typical.append(best[1] if best[0] >= 3 else 0)
+        typical.append(best if top >= 3 else 0)
     return typical
 
 
@@ -797,64 +946,84 @@ def line_cues(text: str) -> tuple[bool, bool, bool]:
     a paragraph ends before it, a paragraph ends after it). A label never continues a sentence;
     a 文号, a date line, a parenthetical and a section break stand alone."""
     label = text[:1] in LABEL_STARTS and LABEL.match(text) is not None
-    section = is_section_break(text)
+    section = len(text) <= 8 and is_section_break(text)
     before = label or section or (text[-1:] in "号日）)" and STANDALONE_NEXT.match(text) is not None)
     after = section or (text[:1] in "（(" and STANDALONE.match(text) is not None)
     return label, before, after
 
 
-def ends_paragraph(line: Line, width: int, typical: int, next_line: Line | None,
-                   cues: tuple[bool, bool, bool], next_cues: tuple[bool, bool, bool]) -> bool:
-    """Does the paragraph end after this line? (`cues`, `next_cues`: `line_cues` of the two lines.)
+NO_CUES = (False, False, False)
+# A line opening with none of these, longer than any section break and ending with none of
+# CUE_ENDS has no cue at all (see line_cues): most lines.
+CUE_STARTS = LABEL_STARTS | frozenset("（(")
+CUE_ENDS = frozenset("号日）)")
+
+
+def lines_cues(texts: list[str]) -> list[tuple[bool, bool, bool]]:
+    """`line_cues` of each line's squeezed text, asked only of the lines that can have a cue."""
+    return [line_cues(text) if text[:1] in CUE_STARTS or len(text) <= 8 or text[-1:] in CUE_ENDS else NO_CUES
+            for text in texts]
+
+
+def paragraph_ends(lines: list[Line], widths: list[int], typical: list[int],
+                   cues: list[tuple[bool, bool, bool]]) -> list[bool]:
+    """Does the paragraph end after each line? (`widths`, `typical`: each line's display width and
+    the column width around it; `cues`: `line_cues` of each line.)
 
     A finished line (ending in 。；： …) ends its paragraph when it is short, when the next
     line opens a numbered item, or when it is a whole paragraph on one wide line. An
     unfinished line ends one only when it is clearly short: a heading or a title line.
     Digits and first-line indents make full lines look a little short, hence the margins.
+    The last line ends one.
     """
-    if next_line is None or line.doubled or next_line.doubled or typical == 0 or next_line.gap_before:
-        return True
-    if cues[2] or next_cues[1]:
-        return True
-    text = line.text.rstrip()
-    last = text.rstrip(CLOSING)[-1:] or text[-1:]
-    finished = last in TERMINAL or text[-1:] in TERMINAL
-    closed = text[-1:] in CLOSERS
-    opens_item = cues[0] or line.spaced_number
-    if next_line.table_row or (next_line.spaced_number and (finished or closed or opens_item or width < typical - 3)):
-        return True
-    if not finished:
-        return width < typical * 4 // 5
-    if width < typical - 3 or (last in "：:" and width < typical):
-        return True
-    # A single raw line far wider than the column is a whole paragraph the extractor joined.
-    return width > typical * 3 // 2
+    ends = []
+    for line, width, column, next_line, (label, _, alone_after), (_, alone_before, _) in zip(
+            lines, widths, typical, lines[1:], cues, cues[1:]):
+        if (line.doubled or next_line.doubled or column == 0 or next_line.gap_before or alone_after
+                or alone_before):
+            ends.append(True)
+            continue
+        text = line.text.rstrip()
+        last = text.rstrip(CLOSING)[-1:] or text[-1:]
+        finished = last in TERMINAL or text[-1:] in TERMINAL
+        if next_line.table_row or (next_line.spaced_number and (
+                finished or text[-1:] in CLOSERS or label or line.spaced_number or width < column - 3)):
+            ends.append(True)  # (a closed line or one opening an item, before an outline's heading)
+        elif not finished:
+            ends.append(width < column * 4 // 5)
+        else:
+            # A single raw line far wider than the column is a whole paragraph the extractor joined.
+            ends.append(width < column - 3 or (last in "：:" and width < column) or width > column * 3 // 2)
+    return [*ends, True] if lines else ends
 
 
 def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Rejoin lines broken inside a paragraph, keeping paragraph and heading boundaries."""
-    widths = [display_width(ln.text) for ln in lines]
-    typical = typical_widths(widths)
-    cues = [line_cues(ln.compact) for ln in lines]
+    if not lines:
+        return []
+    widths = display_widths([ln.text for ln in lines])
+    cues = lines_cues([ln.compact for ln in lines])
+    ends = paragraph_ends(lines, widths, typical_widths(widths), cues)
     paragraphs: list[Paragraph] = []
-    text = ""
-    offsets: list[int] = []
-    numbers: list[int] = []
-    first: Line | None = None
-    last = len(lines) - 1
-    for i, line in enumerate(lines):
-        piece = line.compact
-        if first is None:
-            first = line
-        elif text and piece and text[-1] in ASCII_ALNUM_CHARS and piece[0] in ASCII_ALNUM_CHARS:
-            text += " "
-        offsets.append(len(text))
-        numbers.append(line.number)
-        text += piece
-        if i == last or ends_paragraph(line, widths[i], typical[i], lines[i + 1], cues[i], cues[i + 1]):
-            paragraphs.append(
-                Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
-                          first.spaced_number, first.table_row)
-            )
-            text, offsets, numbers, first = "", [], [], None
+    start = 0
+    for end in compress(range(len(lines)), ends):
+        first = lines[start]
+        if end == start:  # a paragraph of one line (most headings and short paragraphs)
+            paragraphs.append(Paragraph(first.compact, (0,), (first.number,), first.page_start, first.doubled,
+                                        first.spaced_number, first.table_row))
+            start = end + 1
+            continue
+        text = first.compact
+        offsets = [0]
+        numbers = [first.number]
+        for line in lines[start + 1 : end + 1]:
+            piece = line.compact
+            if text and piece and text[-1] in ASCII_ALNUM_CHARS and piece[0] in ASCII_ALNUM_CHARS:
+                text += " "
+            offsets.append(len(text))
+            numbers.append(line.number)
+            text += piece
+        paragraphs.append(Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
+                                    first.spaced_number, first.table_row))
+        start = end + 1
     return paragraphs

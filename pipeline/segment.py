@@ -73,7 +73,6 @@ TRAILING_QUALIFIER = re.compile(r"[（(](?:试行|暂行|征求意见稿|送审�
 HEADING_MAX = 30
 QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
 PARENTHESISED = re.compile(r"[（(].*[）)]")
-SPACE = re.compile(r"\s")
 TITLE_MARKS = re.compile(r"[《》\s]")
 CLAUSE_MARK = re.compile(r"[，,；;：:]")
 
@@ -229,8 +228,8 @@ CAPTION = re.compile(r"^[图表]\s*[0-9一二三四五六七八九十]")
 
 def is_title(text: str) -> bool:
     return (
-        is_unfinished_short(text, 60)
-        and kind_of(text) is not None
+        kind_of(text) is not None  # first: the cheapest no
+        and is_unfinished_short(text, 60)
         and not text.startswith("附件")
         and not is_caption(text)
         and "。" not in text
@@ -356,28 +355,36 @@ def thread_interleaved(lines: list[Line], counts: Counter[str] | None = None) ->
 # ---------------------------------------------------------------- documents
 
 
-def title_run(paragraphs: list[Paragraph], i: int, limit: int = 3) -> tuple[str, int] | None:
+def title_run(paragraphs: list[Paragraph], i: int, limit: int = 3,
+              title_lines: list[bool] | None = None) -> tuple[str, int] | None:
     """A title printed on one to `limit` short lines starting at paragraph i: (title, end).
 
     The longest run that reads as a title wins: `关于…《…行动计划` continues on the next line.
+    (`title_lines`: `is_title_line` of every paragraph, when the caller has it.)
     """
     text = ""
     found = None
     for k in range(i, min(i + limit, len(paragraphs))):
-        piece = paragraphs[k].text
-        if (
-            not is_unfinished_short(piece, 60)
-            or ("号" in piece and DOC_NUMBER.search(piece))
-            or is_date_line(piece)
-            or (piece[:1] in "（(" and PARENTHESISED.fullmatch(piece))
-            or is_caption(piece)
-            or paragraphs[k].spaced_number  # an outline's first heading (1　总则)
-        ):
+        if not (title_lines[k] if title_lines is not None else is_title_line(paragraphs[k])):
             break
-        text += piece
+        text += paragraphs[k].text
         if is_title(text):
             found = (text, k + 1)
     return found
+
+
+def is_title_line(p: Paragraph) -> bool:
+    """Can this paragraph be one line of a title? Not a sentence, a 文号, a date line, a
+    parenthetical, a caption, nor an outline's first heading (1　总则)."""
+    piece = p.text
+    return not (
+        not is_unfinished_short(piece, 60)
+        or ("号" in piece and DOC_NUMBER.search(piece))
+        or is_date_line(piece)
+        or (piece[:1] in "（(" and PARENTHESISED.fullmatch(piece))
+        or is_caption(piece)
+        or p.spaced_number
+    )
 
 
 def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
@@ -387,14 +394,17 @@ def find_headers(paragraphs: list[Paragraph]) -> list[Document]:
     page: dict[str, str] = {}  # what a government web page's metadata table says
     i = 0
     n = len(paragraphs)
+    # Each paragraph is asked up to 3 times; a long or finished one is no title line (a quick no
+    # before is_title_line, whose first test is_unfinished_short this is).
+    title_lines = [len(p.text) <= 60 and p.text[-1:] not in TERMINAL and is_title_line(p) for p in paragraphs]
     while i < n:
         if not docs and (field := metadata_at(paragraphs, i)):
             name, value, width = field
             page.setdefault(name, value)
             i += width
             continue
-        doc = header_at(paragraphs, i, len(docs), after_date=bool(docs) and ends_with_date(paragraphs, i),
-                        referenced=referenced)
+        doc = header_at(paragraphs, i, len(docs), referenced, title_lines) if may_open_header(
+            paragraphs[i], title_lines[i]) else None
         if doc is None and docs and (issued := issued_after_signature(paragraphs, i, docs[-1])):
             doc = Document(len(docs), issued, kind_of(issued) or "other", i, i)
         if "《" in paragraphs[i].text:
@@ -481,9 +491,17 @@ def ends_with_date(paragraphs: list[Paragraph], i: int) -> bool:
     return k >= 0 and is_date_line(paragraphs[k].text)
 
 
-def header_at(
-    paragraphs: list[Paragraph], i: int, ordinal: int, after_date: bool, referenced: set[str]
-) -> Document | None:
+def may_open_header(p: Paragraph, title_line: bool) -> bool:
+    """Can header_at find a header at this paragraph? Only at a title line, a doubled line, a red
+    header (…文件), an annex mark or an issuer line (is_issuer: at most 26 characters); most
+    paragraphs are none of these."""
+    return title_line or p.doubled or len(p.text) <= 26 or p.text.endswith("文件") or p.text.startswith("附件")
+
+
+def header_at(paragraphs: list[Paragraph], i: int, ordinal: int, referenced: set[str],
+              title_lines: list[bool] | None = None) -> Document | None:
+    """The document whose header starts at paragraph i (`ordinal` documents come before it;
+    `title_lines`: `is_title_line` of every paragraph, when the caller has it)."""
     p = paragraphs[i]
     if p.doubled:  # a magazine article: title printed twice, then the author body
         k = i
@@ -498,7 +516,7 @@ def header_at(
     if p.text.endswith("文件") and (m := RED_HEADER.fullmatch(p.text)) and is_issuer(m.group(1)):
         return red_header_at(paragraphs, i, ordinal, m.group(1))
     if is_issuer(p.text) and i + 1 < len(paragraphs):
-        run = title_run(paragraphs, i + 1)
+        run = title_run(paragraphs, i + 1, title_lines=title_lines)
         if run:
             title, end = run
             doc = Document(ordinal, normalise_title(title), kind_of(title) or "other", i, end)
@@ -508,10 +526,10 @@ def header_at(
         title = paragraphs[i + 1].text
         if is_unfinished_short(title, 60):
             return Document(ordinal, normalise_title(title), kind_of(title) or "other", i, i + 2)
-    run = title_run(paragraphs, i)
+    run = title_run(paragraphs, i, title_lines=title_lines)
     if run and (
         ordinal == 0
-        or after_date
+        or ends_with_date(paragraphs, i)  # after a signature date (asked only of a title)
         or normalise_title(run[0]) in referenced
         or is_finished(paragraphs[i - 1].text)
         or paragraphs[i - 1].text.startswith("附件")
@@ -640,8 +658,22 @@ def issuer_from_title(title: str | None) -> str | None:
 # ---------------------------------------------------------------- items
 
 
+# The style of a label by the last group its alternative of LABEL closes (m.lastgroup): one
+# alternative matches, and its last group names it.
+STYLE_BY_LAST_GROUP = {"cn_mark": "cn、", "cnp": "(cn)", "close_mark": "num)", "nump": "(num)",
+                       "circled": "circled", "latinp": "(latin)", "latin": "latin)", "roman": "roman.",
+                       "upper_roman": "ROMAN"}
+
+
 def label_style(m: re.Match[str]) -> str:
     """The numbering style of a label; items of one style are siblings (see split_items)."""
+    if (style := STYLE_BY_LAST_GROUP.get(m.lastgroup or "")) is not None:
+        return style
+    return plain_label_style(m)
+
+
+def plain_label_style(m: re.Match[str]) -> str:
+    """label_style by the groups the label fills."""
     if m.group("cn"):
         return "cn、"
     if m.group("cnp"):
@@ -669,6 +701,10 @@ def label_style(m: re.Match[str]) -> str:
 
 def concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
     """One located text from consecutive paragraphs, dropping `skip` leading characters."""
+    if len(paragraphs) == 1 and not skip:  # an unnumbered paragraph: its own text and map
+        p = paragraphs[0]
+        if p.line_offsets and all(map(operator.lt, p.line_offsets, p.line_offsets[1:])):
+            return Paragraph(p.text, p.line_offsets, p.line_numbers, p.page_start, p.doubled)
     pieces: list[str] = []
     offsets: list[int] = []
     numbers: list[int] = []
@@ -725,11 +761,12 @@ class Label:
     end: int  # offset in the paragraph text where the item's own text starts
 
 
-def label_of(p: Paragraph, outline: bool) -> Label | None:
-    """The label a paragraph opens with: a printed mark (一、 （一） 1. 第X条 …), or a bare number
-    followed by a gap when the document is a decimal outline or the line is a table row."""
-    if m := leading_label(p.text):
-        return Label(SPACE.sub("", m.group(0)), label_style(m), m.end())
+def label_of(p: Paragraph, outline: bool, printed: re.Match[str] | None) -> Label | None:
+    """The label a paragraph opens with: a printed mark (一、 （一） 1. 第X条 …; `printed`, its
+    leading_label), or a bare number followed by a gap when the document is a decimal outline
+    or the line is a table row."""
+    if m := printed:
+        return Label("".join(m.group(0).split()), label_style(m), m.end())  # whitespace out (\s, in C)
     if p.spaced_number and (outline or p.table_row) and (m := LEADING_NUMBER.match(p.text)):
         style = f"outline{m.group().count('.') + 1}" if outline else "row"
         return Label(m.group(), style, m.end())
@@ -738,10 +775,11 @@ def label_of(p: Paragraph, outline: bool) -> Label | None:
 
 def split_items(paragraphs: list[Paragraph]) -> list[Item]:
     """Numbered items at every level, by the order in which label styles first appear."""
-    outline = any((m := leading_label(p.text)) and m.group("outline") for p in paragraphs)
+    printed = [leading_label(p.text) for p in paragraphs]
+    outline = any(m and m.group("outline") for m in printed)
     groups: list[tuple[Label | None, list[Paragraph]]] = []
-    for p in paragraphs:
-        label = label_of(p, outline)
+    for p, m in zip(paragraphs, printed):
+        label = label_of(p, outline, m)
         if label or not groups or groups[-1][0] is None or is_section_break(p.text):
             groups.append((label, [p]))
         else:

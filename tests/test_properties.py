@@ -9,12 +9,14 @@ import re
 import unicodedata
 
 import cn2an
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.classify import SAFE_ID, classify_file
 from pipeline.clean import (
     BOOKMARK,
+    CELL_GAP,
     CREDIT,
     FURNITURE_MAX,
     INVISIBLE,
@@ -22,23 +24,33 @@ from pipeline.clean import (
     LINK_MAX,
     MIN_CJK_SHARE,
     PAGE_NUMBER,
+    SPACED_NUMBER,
     STANDALONE,
     STANDALONE_NEXT,
     WHITESPACE,
+    Line,
     Paragraph,
     clean_lines,
     decode,
     display_width,
+    display_widths,
+    drop_running_titles,
+    furniture_end,
+    furniture_rules,
     is_page_number,
     is_section_break,
     join_paragraphs,
     layout_lines,
     leading_label,
     line_cues,
+    lines_cues,
     looks_chinese,
+    paragraph_ends,
     squeeze,
     typical_widths,
+    undouble,
     with_compatible_forms,
+    with_gaps,
     without_web_residue,
 )
 from pipeline.errors import InputError
@@ -51,17 +63,24 @@ from pipeline.segment import (
     DELIVERY,
     PRINTED,
     TRAILING_QUALIFIER,
+    concat,
     delivery_line,
+    header_at,
     is_closing_note,
     is_date_line,
     is_issuer,
+    is_title_line,
     issuer_pattern,
     kind_by_suffix,
     kind_of,
     kind_pattern,
     known_issuers,
+    label_style,
+    may_open_header,
     parse_date,
+    plain_label_style,
     segment_file,
+    title_run,
 )
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -224,6 +243,12 @@ def half_width_units(ch: str) -> int:
     if ch.isascii():
         return 1 if ch.isalnum() else 2  # extraction turned full-width punctuation into ASCII
     return 2 if WIDE.match(ch) or unicodedata.east_asian_width(ch) in "WFA" else 1
+
+
+@SETTINGS
+@given(st.lists(st.one_of(TEXT, st.sampled_from(["", " ", "a b", "“引号”", "½ ¼", "ｱ", "x\u3000y"])), max_size=8))
+def test_display_widths_of_many_lines_are_each_lines_display_width(texts):
+    assert display_widths(texts) == [display_width(text) for text in texts]
 
 
 @SETTINGS
@@ -461,3 +486,181 @@ def test_any_text_of_valid_labels_and_bodies_segments_back_into_its_items(forms,
     write(tree, 1, None)
     (doc,) = segment_file(clean_lines("\n".join(lines)), lines)
     assert [(i.label, i.level, i.parent, i.body.text) for i in doc.items] == expected
+
+
+def plain_squeeze(text: str) -> str:
+    """squeeze by its definition: whitespace runs out, one space kept between ASCII letters or digits."""
+    parts = WHITESPACE.split(text.strip())
+    out = parts[0]
+    for part in parts[1:]:
+        if out and part and re.match("[A-Za-z0-9]", out[-1]) and re.match("[A-Za-z0-9]", part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def plain_clean_lines(text: str) -> list[Line]:
+    """clean_lines by its definition, line by line with the full patterns (no per-text screens,
+    no joined scans): what the fast path must equal."""
+    lines, blank_runs = [], []
+    after_page_number, blank, next_row = False, 0, 0
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        for piece, form_feed in layout_lines(raw_line.removesuffix("\r")):
+            piece = BOOKMARK.sub("", piece)
+            stripped = piece.strip()
+            if not stripped:
+                after_page_number = after_page_number or form_feed
+                blank += 1
+                continue
+            row_number = next_row and stripped.isdecimal() and int(stripped) in (next_row, 1)
+            if (PAGE_NUMBER.match(WHITESPACE.sub("", stripped)) and not row_number) or CREDIT.match(stripped):
+                after_page_number, blank = True, -1
+                continue
+            if row_number:
+                next_row = int(stripped) + 1
+            elif stripped.startswith("序号"):
+                next_row = 1
+            page_start = after_page_number or form_feed or (piece.startswith(" ") and not piece.startswith("  "))
+            blank_runs.append(-1 if after_page_number or blank < 0 else blank)
+            after_page_number, blank = False, 0
+            spaced = WHITESPACE.search(stripped) is not None
+            content, doubled = undouble(stripped)
+            spaced_number = bool(row_number) or (spaced and SPACED_NUMBER.match(stripped) is not None)
+            table_row = bool(row_number) or (spaced_number and len(CELL_GAP.split(stripped, maxsplit=2)) == 3)
+            lines.append(Line(number, content, page_start, doubled, plain_squeeze(content),
+                              spaced_number, False, table_row))
+    lines = with_gaps(lines, blank_runs)
+    rules, kept, i = furniture_rules(), [], 0
+    while i < len(lines):
+        text = lines[i].compact
+        end = furniture_end(lines, i, rules) if len(text) <= 60 and rules.any.fullmatch(text) else i
+        if end == i:
+            kept.append(lines[i])
+            end += 1
+        i = end
+    return drop_running_titles(kept)
+
+
+# Lines of a web page's frame, page numbers, credits, table numbers and doubled titles
+# (written here, in the forms the lexicons and clean.py describe).
+ARTEFACT = st.sampled_from([
+    "下载", "打印本页 关闭窗口", "【字号：大 中 小】", "【字号：", "大", "中", "小", "】", "来源：", "某市政府网",
+    "相关链接", "某某新闻标题", "记者 张三 摄", "分享到：微信", "— 2 —", "- 12 -", "29", "\u200b3\u200b",
+    "责任编辑：李四", "序号", "1", "2", "3", "标题一二标题一二", "标题 一二 标题一二", "1\t新增就业\t10万人",
+    "7　附则", "2.1 目标", "[bookmark: x]第一条", " 页眉", "\f", "\r", "发布时间：2024-03-01 来源：某网",
+])
+
+
+@SETTINGS
+@given(st.lists(st.one_of(ARTEFACT, TEXT), max_size=30).map("\n".join))
+def test_the_clean_lines_shortcuts_agree_with_the_plain_definition(text):
+    try:
+        expected = plain_clean_lines(text)
+    except IndexError:  # a line of zero-width characters only, which decode never leaves, near
+        # furniture (is_link reads its last character): the fast path fails the same way
+        with pytest.raises(IndexError):
+            clean_lines(text)
+        return
+    assert clean_lines(text) == expected
+
+
+@SETTINGS
+@given(TEXT)
+def test_the_squeeze_shortcut_agrees_with_the_plain_definition(text):
+    assert squeeze(text) == plain_squeeze(text)
+
+
+def plain_concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
+    """concat by its definition: the texts joined, the first `skip` characters dropped, each line
+    start moved by what precedes it, one start per offset (the last line kept), in order."""
+    text = "".join(p.text for p in paragraphs)[skip:]
+    starts, base = [], 0
+    for p in paragraphs:
+        starts += [(max(base + off - skip, 0), number) for off, number in zip(p.line_offsets, p.line_numbers)]
+        base += len(p.text)
+    pairs = sorted(dict(starts).items()) if starts else [(0, 0)]
+    first = paragraphs[0]
+    return Paragraph(text, tuple(o for o, _ in pairs), tuple(n for _, n in pairs), first.page_start, first.doubled)
+
+
+PARAGRAPH = st.builds(
+    lambda text, offsets, first_line, page_start, doubled, spaced, row: Paragraph(
+        text, tuple(offsets), tuple(range(first_line, first_line + len(offsets))), page_start, doubled, spaced, row),
+    TEXT, st.lists(st.integers(0, 12), max_size=4), st.integers(1, 50), st.booleans(), st.booleans(),
+    st.booleans(), st.booleans())
+
+
+@SETTINGS
+@given(st.lists(PARAGRAPH, min_size=1, max_size=3), st.integers(0, 3))
+def test_the_concat_shortcuts_agree_with_the_plain_definition(paragraphs, skip):
+    skip = min(skip, len(paragraphs[0].text))
+    assert concat(paragraphs, skip) == plain_concat(paragraphs, skip)
+
+
+@SETTINGS
+@given(st.one_of(DOCUMENT, MULTI_DOCUMENT))
+def test_the_title_line_shortcut_agrees_with_title_runs_own_test(text):
+    paragraphs = join_paragraphs(clean_lines(text))
+    title_lines = [is_title_line(p) for p in paragraphs]
+    for i in range(len(paragraphs)):
+        assert title_run(paragraphs, i, title_lines=title_lines) == title_run(paragraphs, i)
+        if not may_open_header(paragraphs[i], title_lines[i]):  # the screen before header_at
+            assert all(header_at(paragraphs, i, ordinal, set(), title_lines) is None for ordinal in (0, 1))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(TEXT, PHRASES), max_size=8))
+def test_the_line_cues_screen_agrees_with_line_cues(texts):
+    squeezed = [squeeze(text) for text in texts]
+    assert lines_cues(squeezed) == [line_cues(text) for text in squeezed]
+
+
+@SETTINGS
+@given(st.one_of(ARTEFACT.map(squeeze), TEXT.map(squeeze),
+                 st.from_regex(furniture_rules().any, fullmatch=True).filter(lambda text: "\n" not in text)))
+def test_every_line_of_furniture_passes_the_edge_screen(text):
+    first, last = furniture_rules().edges
+    if furniture_rules().any.fullmatch(text):
+        assert text[:1] in first or text[-1:] in last
+
+
+def plain_ends_paragraph(line, width, typical, next_line, cues, next_cues) -> bool:
+    """The paragraph-end rule of one line, by its definition (see paragraph_ends)."""
+    if next_line is None or line.doubled or next_line.doubled or typical == 0 or next_line.gap_before:
+        return True
+    if cues[2] or next_cues[1]:
+        return True
+    text = line.text.rstrip()
+    last = text.rstrip("）)〕】」』”’")[-1:] or text[-1:]
+    finished = last in "。！？；：!?;:" or text[-1:] in "。！？；：!?;:"
+    closed = text[-1:] in "）)〕】」』”’"
+    opens_item = cues[0] or line.spaced_number
+    if next_line.table_row or (next_line.spaced_number and (finished or closed or opens_item or width < typical - 3)):
+        return True
+    if not finished:
+        return width < typical * 4 // 5
+    if width < typical - 3 or (last in "：:" and width < typical):
+        return True
+    return width > typical * 3 // 2
+
+
+@SETTINGS
+@given(st.lists(st.one_of(ARTEFACT, TEXT, PHRASES), max_size=30).map("\n".join), st.integers(0, 3))
+def test_paragraph_ends_agree_with_the_rule_for_each_line(text, radius):
+    lines = clean_lines(text)
+    widths = [display_width(line.text) for line in lines]
+    typical = typical_widths(widths, radius)
+    cues = [line_cues(line.compact) for line in lines]
+    nexts = [*lines[1:], None]
+    next_cues = [*cues[1:], None]
+    assert paragraph_ends(lines, widths, typical, cues) == [
+        plain_ends_paragraph(*args) for args in zip(lines, widths, typical, nexts, cues, next_cues)]
+
+
+@SETTINGS
+@given(st.one_of(TEXT, st.lists(st.one_of(PHRASES, st.sampled_from(
+    ["（a）", "a)", "iv.", "IV、", "1)", "（1）", "1.1", "第1 0条", "⑳", "㉑"])), min_size=1, max_size=3).map("".join)))
+def test_the_label_style_shortcut_agrees_with_the_groups_a_label_fills(text):
+    if m := LABEL.match(squeeze(text)):
+        assert label_style(m) == plain_label_style(m)
+        assert "".join(m.group(0).split()) == re.sub(r"\s", "", m.group(0))
