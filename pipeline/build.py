@@ -14,7 +14,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from pipeline.errors import (
 )
 from pipeline.extract.agencies import agency_by_id
 from pipeline.readers import format_of, read_source, unsupported_reason
-from pipeline.schema import columns, field_type, record_schema, resource_names
+from pipeline.schema import columns, field_type, record_schema, record_values, resource_names
 from pipeline.segment import segment_file
 from pipeline.signals import raise_if_stopping, worker_setup
 from pipeline.validate import KeyIndex, validate_file_records, validate_records
@@ -52,9 +52,14 @@ class FileResult:
     sha256: str = ""
     text_sha256: str = ""  # of the decoded text: the same text in two encodings is one text
     size: int = 0
-    records: FileRecords | None = None
+    records: FileRecords | None = None  # its agencies and warnings; the rows are in `values`
+    values: dict[str, list[tuple]] = field(default_factory=dict)  # rows of values, by table
     error: InputError | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def rows(self) -> dict[str, list[dict]]:
+        """The rows as records (column → value), as classify made them."""
+        return {name: [dict(zip(columns(name), row)) for row in rows] for name, rows in self.values.items()}
 
 
 @dataclass
@@ -205,7 +210,8 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
         result.seconds["classify"] = time.perf_counter() - started
         stage, started = "validate", time.perf_counter()
         validate_file_records(records.rows, name)
-        result.records = records
+        result.values = as_values(records.rows)
+        result.records = replace(records, rows={})
         result.seconds["validate"] = time.perf_counter() - started
     except (InputError, ValidationFailure) as error:
         result.error = error
@@ -214,6 +220,11 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
             raise
         result.error = ProcessingFailure(name, None, "internal", failure_message(stage, error))
     return result
+
+
+def as_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
+    """Records as rows of values in column order (`schema.record_values`)."""
+    return {name: list(map(record_values(name), records)) for name, records in rows.items()}
 
 
 def failure_message(stage: str, error: Exception) -> str:
@@ -555,12 +566,13 @@ def build(
                     for result in results:
                         raise_if_stopping()
                         on_done(result)
-                        records = inputs.take(result)
-                        if records is None or (inputs.failed and not keep_going):
+                        taken = inputs.take(result)
+                        if taken is None or (inputs.failed and not keep_going):
                             continue  # a failing build only collects the other failures
+                        records, values = taken
                         started = time.perf_counter()
-                        keys.add_file(id_prefix(result.name), records.rows)
-                        for name, rows in records.rows.items():
+                        keys.add_file(id_prefix(result.name), values)
+                        for name, rows in values.items():
                             writer.add(name, rows)
                         agencies.add(records.agencies)
                         inputs.warn(records.warnings)
@@ -575,10 +587,11 @@ def build(
                     started = time.perf_counter()
                     agency_rows = agencies.rows()
                     validate_records("agencies", agency_rows, {})
-                    keys.add_shared("agencies", agency_rows)
+                    agency_values = as_values({"agencies": agency_rows})["agencies"]
+                    keys.add_shared("agencies", agency_values)
                     keys.check()
                     seconds["validate"] += time.perf_counter() - started
-                    writer.add("agencies", agency_rows)
+                    writer.add("agencies", agency_values)
                 finally:
                     writer.close()
                 keys.check_elsewhere(lambda name, fields: written_keys(staged, name, fields))
@@ -636,9 +649,10 @@ class Inputs:
                 self.warned.add(warning)
                 self.warnings.append(warning)
 
-    def take(self, result: FileResult) -> FileRecords | None:
-        """The records to publish for this file: its own, the previous release's (a file that
-        could not be read this time, with --keep-going), or none."""
+    def take(self, result: FileResult) -> tuple[FileRecords, dict[str, list[tuple]]] | None:
+        """The records to publish for this file (its agencies and warnings, and its rows of
+        values): its own, the previous release's (a file that could not be read this time,
+        with --keep-going), or none."""
         if result.error is not None:
             return self.carry_forward(result)
         if result.text_sha256 in self.seen:  # the same text twice would count everything twice
@@ -649,9 +663,9 @@ class Inputs:
                              "sha256": result.sha256, "bytes": result.size})
         for stage, spent in result.seconds.items():
             self.seconds[stage] += spent
-        return result.records
+        return result.records, result.values
 
-    def carry_forward(self, result: FileResult) -> FileRecords | None:
+    def carry_forward(self, result: FileResult) -> tuple[FileRecords, dict[str, list[tuple]]] | None:
         """The previous release's rows of a file that failed, if the build keeps going, the
         file is still there (one gone from the folder is withdrawn) and it had rows."""
         skipped = {"path": result.name, "reason": result.error.reason}
@@ -674,4 +688,4 @@ class Inputs:
                    "are carried forward"])
         if source := self.previous_rows.source(result.name):
             self.sources.append(source)
-        return records
+        return records, as_values(records.rows)

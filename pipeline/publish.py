@@ -27,7 +27,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +82,7 @@ def csv_cell(value: Any) -> str:
 
 
 def arrow_table(name: str, rows: Sequence[Sequence]) -> pa.Table:
-    """Rows (each record's values in the resource's column order, as `record_values` gives
+    """Rows (each record's values in the resource's column order, as `schema.record_values` gives
     them) as an Arrow table of the resource's schema. Arrow reads each column from a list made
     in C (`zip`), not a dict look-up per cell; categories become indices into the full
     category list, so every file has the same dictionary."""
@@ -113,11 +112,6 @@ def is_encoded(kind: pa.DataType) -> bool:
 def group_rows(name: str) -> int:
     """Rows in each Parquet row group of the resource (the last one fewer)."""
     return ROW_GROUP_ROWS // LONG_ROWS.get(name, 1)
-
-
-def record_values(name: str) -> Callable[[Mapping], tuple]:
-    """A record's values as a tuple in the resource's column order."""
-    return itemgetter(*columns(name))
 
 
 @functools.cache
@@ -150,8 +144,8 @@ class PackageWriter:
         for name, writer in self.csv_writers.items():
             writer.writerow(columns(name))
 
-    def add(self, name: str, records: list[Mapping]) -> None:
-        values = list(map(record_values(name), records))
+    def add(self, name: str, values: list[tuple]) -> None:
+        """Rows of values in column order (`schema.record_values`)."""
         # The csv module writes None as an empty cell and strings and integers as they are;
         # booleans and numbers need our spelling (`true`, `1000000`, not `True`, `1000000.0`).
         if spelled := spelled_columns(name):
@@ -162,7 +156,7 @@ class PackageWriter:
             self.csv_writers[name].writerows(rows)
         else:
             self.csv_writers[name].writerows(values)
-        self.counts[name] += len(records)
+        self.counts[name] += len(values)
         pending = self.pending[name]
         pending.extend(values)
         if len(pending) >= CONVERT_ROWS:

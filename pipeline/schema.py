@@ -39,6 +39,19 @@ def columns(name: str) -> list[str]:
     return list(record_schema(name)["properties"])
 
 
+@cache
+def record_values(name: str) -> Callable[[dict], tuple]:
+    """A record's values as a tuple in the resource's column order: the form in which rows
+    travel from a worker (a third smaller to send than dicts) and are checked and written."""
+    return itemgetter(*columns(name))
+
+
+@cache
+def value_positions(name: str, fields: tuple[str, ...]) -> Callable[[tuple], Any]:
+    """The given fields of a row of values: the value itself for one field, else a tuple."""
+    return itemgetter(*(columns(name).index(f) for f in fields))
+
+
 def base_type(prop: dict[str, Any]) -> str:
     kind = prop["type"]
     return next(t for t in kind if t != "null") if isinstance(kind, list) else kind

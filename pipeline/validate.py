@@ -12,7 +12,7 @@ from operator import itemgetter
 import fastjsonschema
 
 from pipeline.errors import ValidationFailure
-from pipeline.schema import batch_check, record_schema, validator
+from pipeline.schema import batch_check, record_schema, validator, value_positions
 
 
 def where(record: Mapping, source_of: Mapping[str, str]) -> str:
@@ -44,9 +44,9 @@ def validate_records(name: str, records: Iterable[Mapping], source_of: Mapping[s
             ) from None
 
 
-def key_values(records: list[Mapping], fields: list[str] | tuple[str, ...]) -> list:
-    """The key of each record: the value itself for a one-field key, else a tuple."""
-    return list(map(itemgetter(*fields), records))
+def key_values(name: str, rows: list[tuple], fields: list[str] | tuple[str, ...]) -> list:
+    """The key of each row of values: the value itself for a one-field key, else a tuple."""
+    return list(map(value_positions(name, tuple(fields)), rows))
 
 
 def is_set(key) -> bool:
@@ -63,11 +63,11 @@ FILE_ID_SUFFIX = re.compile(r"-d\d+(?:-[mat]\d+)?")
 Reference = tuple[str, tuple[str, ...], str]  # (table, its fields, the table they refer to)
 
 
-def references(name: str, records: list[Mapping]) -> Iterator[tuple[Reference, set]]:
-    """Each foreign key of the table with the set values it takes in these records."""
+def references(name: str, rows: list[tuple]) -> Iterator[tuple[Reference, set]]:
+    """Each foreign key of the table with the set values it takes in these rows."""
     for fk in record_schema(name)["foreignKeys"]:
         fields = tuple(fk["fields"])
-        refs = set(key_values(records, fields))
+        refs = set(key_values(name, rows, fields))
         if len(fields) == 1:
             refs.discard(None)
         else:
@@ -107,12 +107,13 @@ class KeyIndex:
         self.shared_refs: dict[Reference, set] = {}
         self.elsewhere: dict[Reference, set] = {}
 
-    def add_file(self, prefix: str, rows: Mapping[str, list[Mapping]]) -> None:
+    def add_file(self, prefix: str, rows: Mapping[str, list[tuple]]) -> None:
+        """A file's rows of values (`schema.record_values`), by table."""
         keys: dict[str, set] = {}
         owned = re.compile(re.escape(prefix) + FILE_ID_SUFFIX.pattern)
         for name, records in rows.items():
             key = record_schema(name)["primaryKey"]
-            values = key_values(records, key)
+            values = key_values(name, records, key)
             idents = set(values) if len(key) == 1 else set(map(itemgetter(0), values))
             if not all_match(owned, idents):
                 ident = next(i for i in idents if not (isinstance(i, str) and owned.fullmatch(i)))
@@ -131,8 +132,8 @@ class KeyIndex:
                 elif missing := refs - keys.get(target, set()):
                     self.elsewhere.setdefault(reference, set()).update(missing)
 
-    def add_shared(self, name: str, records: list[Mapping]) -> None:
-        values = key_values(records, record_schema(name)["primaryKey"])
+    def add_shared(self, name: str, records: list[tuple]) -> None:
+        values = key_values(name, records, record_schema(name)["primaryKey"])
         seen = self.shared_keys[name]
         if len(set(values)) != len(values) or not seen.isdisjoint(values):
             duplicate = next(v for i, v in enumerate(values) if v in seen or v in values[:i])

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.classify import id_prefix
 from pipeline.errors import ValidationFailure
+from pipeline.schema import columns
 from pipeline.validate import FILE_ID_SUFFIX, KeyIndex
 
 PREFIX = id_prefix("002_plan.txt")
@@ -18,9 +19,14 @@ def measure(number: int, document: int = 1, parent: str | None = None) -> dict:
             "parent_measure_id": parent}
 
 
+def values(name: str, records: list[dict]) -> list[tuple]:
+    """Rows as the build hands them on: values in column order (columns not given are null)."""
+    return [tuple(record.get(column) for column in columns(name)) for record in records]
+
+
 def file_rows(**tables) -> dict:
     rows = {"documents": [{"document_id": f"{PREFIX}-d01", "parent_document_id": None}], "measures": [measure(1)]}
-    return rows | tables
+    return {name: values(name, records) for name, records in (rows | tables).items()}
 
 
 def link(measure_id: str, agency_id: str = "ag-1", position: int = 1) -> dict:
@@ -31,7 +37,7 @@ def test_a_file_whose_rows_hold_each_other_passes():
     keys = KeyIndex()
     keys.add_file(PREFIX, file_rows(measures=[measure(1), measure(2, parent=f"{PREFIX}-d01-m0001")],
                                     measure_agencies=[link(f"{PREFIX}-d01-m0002")]))
-    keys.add_shared("agencies", [{"agency_id": "ag-1", "successor_id": None}])
+    keys.add_shared("agencies", values("agencies", [{"agency_id": "ag-1", "successor_id": None}]))
     keys.check()
     keys.check_elsewhere(lambda name, fields: iter(()))
 
@@ -51,7 +57,7 @@ def test_a_key_that_is_not_an_id_of_the_file_is_refused():
 def test_a_reference_to_an_agency_that_is_not_in_the_table_is_refused():
     keys = KeyIndex()
     keys.add_file(PREFIX, file_rows(measure_agencies=[link(f"{PREFIX}-d01-m0001", "ag-404")]))
-    keys.add_shared("agencies", [{"agency_id": "ag-1", "successor_id": None}])
+    keys.add_shared("agencies", values("agencies", [{"agency_id": "ag-1", "successor_id": None}]))
     with pytest.raises(ValidationFailure, match="measure_agencies: agency_id = ag-404 has no row in agencies"):
         keys.check()
 

@@ -205,8 +205,8 @@ def test_a_web_page_saved_as_txt_is_read_as_html(files, tmp_path):
     (tmp_path / "page.txt").write_bytes(files["html"].read_bytes())
     result = process_file(str(tmp_path / "page.txt"), str(tmp_path))
     assert result.error is None
-    [document, _] = result.records.rows["documents"]
-    assert document["source_format"] == "html" and "<" not in json.dumps(result.records.rows, ensure_ascii=False)
+    [document, _] = result.rows()["documents"]
+    assert document["source_format"] == "html" and "<" not in json.dumps(result.rows(), ensure_ascii=False)
 
 
 @settings(max_examples=40, deadline=None)
@@ -248,7 +248,7 @@ def test_format_is_told_by_content_first(files):
 def records(path: Path) -> dict[str, list[dict]]:
     result = process_file(str(path), str(path.parent))
     assert result.error is None, result.error
-    return result.records.rows
+    return result.rows()
 
 
 def without_provenance(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:

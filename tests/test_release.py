@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, seed_path
 
 import pipeline.build
+import pipeline.publish
 import pipeline.release
 import pipeline.schema
 from pipeline.build import BuildSummary, build
@@ -375,8 +376,9 @@ def schemas(tmp_path):
     """A copy of schemas/ that the build reads instead of the repository's."""
     folder = tmp_path / "schemas"
     shutil.copytree(ROOT / "schemas", folder)
-    cached = (pipeline.schema.record_schema, pipeline.schema.package_metadata,
-              pipeline.schema.arrow_schema, pipeline.schema.validator)
+    cached = (pipeline.schema.record_schema, pipeline.schema.package_metadata, pipeline.schema.record_values,
+              pipeline.schema.value_positions, pipeline.schema.arrow_schema, pipeline.schema.validator,
+              pipeline.schema.batch_check, pipeline.publish.spelled_columns)
     original = pipeline.schema.SCHEMA_DIR
     pipeline.schema.SCHEMA_DIR = folder
     for function in cached:

@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import ValidationFailure
-from pipeline.publish import arrow_table, record_values
+from pipeline.publish import arrow_table
 from pipeline.schema import (
     arrow_schema,
     batch_check,
     columns,
     record_schema,
+    record_values,
     resource_names,
     table_schema,
     validator,
@@ -110,7 +111,7 @@ def seed_records() -> dict[str, list[dict]]:
     result = process_file(str(seed_path("003")), str(SEEDS))
     agencies = AgencyTable()
     agencies.add(result.records.agencies)
-    return {**result.records.rows, "agencies": agencies.rows()}
+    return {**result.rows(), "agencies": agencies.rows()}
 
 
 def test_the_batch_check_passes_the_records_of_a_real_text():
