@@ -222,6 +222,14 @@ def process_file(path: str, seeds_dir: str) -> FileResult:
     return result
 
 
+def kept(text: str) -> str:
+    """A copy of a string that outlives the result it arrived in. The result's rows were
+    unpickled around it and are freed once written; the original would keep a mostly empty
+    block of Python's allocator alive per file (at 1000× the writing process grew by tens of
+    MB so), the copy is made where long-lived objects already are."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+
+
 def as_values(rows: dict[str, list[dict]]) -> dict[str, list[tuple]]:
     """Records as rows of values in column order (`schema.record_values`)."""
     return {name: list(map(record_values(name), records)) for name, records in rows.items()}
@@ -351,8 +359,12 @@ class AgencyTable:
 
     def add(self, agencies: dict[str, dict]) -> None:
         for agency_id, agency in agencies.items():
-            known = self.agencies.setdefault(agency_id, {**agency, "met": set()})
-            known["met"] |= agency["met"]
+            known = self.agencies.get(agency_id)
+            if known is None:
+                known = self.agencies[kept(agency_id)] = {
+                    key: kept(value) if isinstance(value, str) else value for key, value in agency.items()
+                } | {"met": set()}
+            known["met"] |= {kept(name) for name in agency["met"] - known["met"]}
 
     def rows(self) -> list[dict]:
         agencies = dict(self.agencies)
@@ -646,6 +658,7 @@ class Inputs:
         """Add warnings not given before, in order."""
         for warning in warnings:
             if warning not in self.warned:
+                warning = kept(warning)
                 self.warned.add(warning)
                 self.warnings.append(warning)
 
@@ -658,9 +671,10 @@ class Inputs:
         if result.text_sha256 in self.seen:  # the same text twice would count everything twice
             self.skipped.append({"path": result.name, "reason": f"same text as {self.seen[result.text_sha256]}"})
             return None
-        self.seen[result.text_sha256] = result.name
-        self.sources.append({"title": result.name, "path": f"seeds/{result.name}",
-                             "sha256": result.sha256, "bytes": result.size})
+        name = kept(result.name)
+        self.seen[kept(result.text_sha256)] = name
+        self.sources.append({"title": name, "path": f"seeds/{name}", "sha256": kept(result.sha256),
+                             "bytes": result.size})
         for stage, spent in result.seconds.items():
             self.seconds[stage] += spent
         return result.records, result.values

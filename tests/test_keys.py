@@ -102,3 +102,12 @@ def test_written_keys_are_every_row_of_the_written_table(package):
 def test_a_key_that_is_not_a_string_is_refused():
     with pytest.raises(ValidationFailure, match="documents: document_id None is not an id"):
         KeyIndex().add_file(PREFIX, file_rows(documents=[{"document_id": None, "parent_document_id": None}]))
+
+
+def test_a_kept_string_is_an_equal_copy():
+    """Long-lived values are copied out of the unpickled result they came in (build.kept)."""
+    from pipeline.build import kept
+
+    for text in ("".join(["省财政厅", "牵头"]), "a\udcff.txt", "x" * 300):
+        copy = kept(text)
+        assert copy == text and (copy is not text or len(text) < 2)
