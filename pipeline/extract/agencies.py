@@ -918,17 +918,13 @@ def resolve(mention: str, *, jurisdiction: str | None = None, level: str | None 
     the registry does not know is returned with `known` False, its full name, level and
     jurisdiction inferred from the mention's form and the context, and an id from that name.
     """
-    return dict(_resolve(mention, jurisdiction, level))
-
-
-def resolved(mention: str, jurisdiction: str | None, level: str | None) -> Mapping[str, object]:
-    """`resolve` without the copy, for a caller that only reads the body (the same dict is
-    handed to every caller: never change it)."""
-    return _resolve(mention, jurisdiction, level)
+    return dict(resolved(mention, jurisdiction, level))
 
 
 @lru_cache(maxsize=16_384)  # the same few hundred names recur in every document
-def _resolve(mention: str, jurisdiction: str | None, level: str | None) -> dict:
+def resolved(mention: str, jurisdiction: str | None, level: str | None) -> Mapping[str, object]:
+    """`resolve` without the copy, for a caller that only reads the body (the same dict is
+    handed to every caller: never change it)."""
     key = normalise(mention)
     level = level or level_of_place(jurisdiction)
     full = normalise(_full_name_in_context(key, jurisdiction, level))
