@@ -376,21 +376,6 @@ def register_agency(mention: str, context: tuple[str | None, str | None], out: F
     return agency_id
 
 
-def agency_row(mention: str, role: str, duty: str | None, measure_id: str, clause: int,
-               position: int, line: int, context: tuple[str | None, str | None],
-               out: FileRecords) -> dict:
-    return {
-        "measure_id": measure_id,
-        "clause": clause,
-        "position": position,
-        "agency_id": register_agency(mention, context, out),
-        "mention": mention,
-        "role": role,
-        "duty": duty,
-        "line": line,
-    }
-
-
 def add_clause_agencies(item: Item, measure_id: str, doc: Document,
                         rule_in_force: str | None, out: FileRecords) -> str | None:
     """The item's responsibility clauses as rows; returns the lead rule in force after it
@@ -409,7 +394,9 @@ def add_clause_agencies(item: Item, measure_id: str, doc: Document,
         for p, (name, (mention, role)) in enumerate(zip(clause["names"], clause_roles), start=1):
             start = name["start"]
             line = line_at(start - bisect.bisect_right(inserted, start - 1) if inserted else start)
-            rows.append(agency_row(mention, role, name["duty"], measure_id, c, p, line, context, out))
+            rows.append({"measure_id": measure_id, "clause": c, "position": p,
+                         "agency_id": register_agency(mention, context, out), "mention": mention,
+                         "role": role, "duty": name["duty"], "line": line})
     return rule_in_force
 
 
@@ -417,13 +404,15 @@ def add_table_agencies(row: dict, measure_id: str, doc: Document, out: FileRecor
     """A table row is one clause: its 责任单位 cell leads, its 配合落实部门 cell supports."""
     position = 0
     context = context_of(doc.jurisdiction, doc.issuer)
+    rows = out.rows["measure_agencies"]
     for cell, role in (("lead", "lead"), ("support", "support")):
+        line = row.get(f"{cell}_line") or row["line_start"]
         for name in split_names(row[cell] or ""):
             position += 1
-            out.rows["measure_agencies"].append(
-                agency_row(name["mention"], role, None, measure_id, 1, position,
-                           row.get(f"{cell}_line") or row["line_start"], context, out)
-            )
+            mention = name["mention"]
+            rows.append({"measure_id": measure_id, "clause": 1, "position": position,
+                         "agency_id": register_agency(mention, context, out), "mention": mention,
+                         "role": role, "duty": None, "line": line})
 
 
 def classify_file(docs: list[Document], source_file: str, sha256: str, source_format: str = "txt",

@@ -431,6 +431,19 @@ def test_find_clauses_never_raises_and_spans_lie_inside(text):
     assign_roles(find_clauses(text), None)
 
 
+
+@settings(max_examples=200)
+@given(st.text(alphabet=st.sampled_from(CLAUSE_ALPHABET) | st.characters(), max_size=80),
+       st.integers(0, 50), st.sampled_from([None, "lead", "support"]))
+def test_split_names_with_a_role_is_the_label_role_given_to_unmarked_names(text, offset, role):
+    # The plain definition: a label's role fills the stated role of every name the text leaves
+    # unmarked, and nothing else changes.
+    plain = split_names(text, offset=offset)
+    for name in plain:
+        name["stated_role"] = name["stated_role"] or role
+    assert split_names(text, offset=offset, role=role) == plain
+
+
 # --- in a build -------------------------------------------------------------------------------
 
 JIANGXI_NOTICE = """江西省人民政府办公厅关于测试工作的实施意见

@@ -368,7 +368,7 @@ def _label_clause(text: str, head: re.Match, opening: int | None = None,
             break
         keyword, start = following.group("kw"), following.end()
         content_end = end = _sentence_end(text, start)
-    leads = any(labels().get(_WHITESPACE.sub("", kw)) == "lead" for kw, _, _ in sections)
+    leads = any(_label_role(kw) == "lead" for kw, _, _ in sections)
     names: list[dict] = []
     rule = scope = None
     for keyword, section_start, section_end in sections:
@@ -376,14 +376,18 @@ def _label_clause(text: str, head: re.Match, opening: int | None = None,
         section_text = text[section_start:section_end]
         if stated := _stated_rule(section_text):
             rule, scope = stated
-        role = labels().get(_WHITESPACE.sub("", keyword))
+        role = _label_role(keyword)
         if role is None and leads:
             role = "support"  # 责任单位 beside a 牵头单位: the bodies that carry it out with it
-        for name in split_names(section_text, offset=section_start):
-            name["stated_role"] = name["stated_role"] or role
-            names.append(name)
+        names += split_names(section_text, offset=section_start, role=role)
     return {"start": head.start() if opening is None else opening, "end": end, "form": "label",
             "rule": rule, "rule_scope": scope, "names": names}
+
+
+@lru_cache(maxsize=256)  # a handful of labels, written with or without spaces
+def _label_role(keyword: str) -> str | None:
+    """The role a label as printed (`牵头单位`, `牵 头 单 位`) gives its names, or None."""
+    return labels().get(_WHITESPACE.sub("", keyword))
 
 
 def _following_label_line(text: str, end: int) -> re.Match | None:
@@ -491,7 +495,7 @@ def running_rules(text: str, clauses: list[dict]) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def split_names(content: str, offset: int = 0) -> list[dict]:
+def split_names(content: str, offset: int = 0, role: str | None = None) -> list[dict]:
     """The agency names in a list such as `科技厅，省发展改革委、经济和信息化厅`.
 
     Each name: `mention` (as written, whitespace removed, shared suffix expanded), `start`,
@@ -500,10 +504,11 @@ def split_names(content: str, offset: int = 0) -> list[dict]:
     牵头/配合…, else None) and `duty` (the duty verb printed after it, else None). Separators
     inside brackets (`县（市、区）`) do not split; rule sentences (`逗号前为牵头单位`, `下同`),
     filler words (`等`, `按照职责分工负责`) and generic bodies (`有关部门`) are dropped.
+    `role` is the stated role of a name the text does not mark (a label's, `牵头单位：`).
     """
     return [{"mention": mention, "start": start + offset, "end": end + offset, "group": group,
-             "stated_role": role, "duty": duty}
-            for mention, start, end, group, role, duty in _names_of_list(content)]
+             "stated_role": stated or role, "duty": duty}
+            for mention, start, end, group, stated, duty in _names_of_list(content)]
 
 
 @lru_cache(maxsize=4096)  # lists recur: the same bodies are named in item after item
@@ -918,17 +923,13 @@ def resolve(mention: str, *, jurisdiction: str | None = None, level: str | None 
     the registry does not know is returned with `known` False, its full name, level and
     jurisdiction inferred from the mention's form and the context, and an id from that name.
     """
-    return dict(_resolve(mention, jurisdiction, level))
-
-
-def resolved(mention: str, jurisdiction: str | None, level: str | None) -> Mapping[str, object]:
-    """`resolve` without the copy, for a caller that only reads the body (the same dict is
-    handed to every caller: never change it)."""
-    return _resolve(mention, jurisdiction, level)
+    return dict(resolved(mention, jurisdiction, level))
 
 
 @lru_cache(maxsize=16_384)  # the same few hundred names recur in every document
-def _resolve(mention: str, jurisdiction: str | None, level: str | None) -> dict:
+def resolved(mention: str, jurisdiction: str | None, level: str | None) -> Mapping[str, object]:
+    """`resolve` without the copy, for a caller that only reads the body (the same dict is
+    handed to every caller: never change it)."""
     key = normalise(mention)
     level = level or level_of_place(jurisdiction)
     full = normalise(_full_name_in_context(key, jurisdiction, level))

@@ -62,11 +62,12 @@ class _Row:
     cells: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in CELLS})
     cell_lines: dict[str, int | None] = field(default_factory=lambda: dict.fromkeys(CELLS))
 
-    def add(self, cell: str, piece: _Piece) -> None:
-        self.cells[cell].append(piece.text)
+    def add(self, cell: str, line: int, text: str) -> None:
+        self.cells[cell].append(text)
         if self.cell_lines[cell] is None:
-            self.cell_lines[cell] = piece.line
-        self.line_end = max(self.line_end, piece.line)
+            self.cell_lines[cell] = line
+        if line > self.line_end:
+            self.line_end = line
 
     def as_dict(self) -> dict:
         row = {"label": self.label}
@@ -119,7 +120,7 @@ def agencies_in_cell(text: str | None) -> list[str]:
 
 def _pieces(lines: list[tuple[int, str]]) -> list[_Piece]:
     """The cell texts of each non-blank line that is not part of a column header."""
-    kept = [(number, text.strip()) for number, text in lines if text.strip()]
+    kept = [(number, stripped) for number, text in lines if (stripped := text.strip())]
     headers = {i for i, (_, text) in enumerate(kept) if _is_column_header(text)}
     # `序` and `号` of a wrapped 序号 title sit just before the header line.
     headers |= {i for i, (_, text) in enumerate(kept)
@@ -173,11 +174,11 @@ def _place(row: _Row, pieces: list[_Piece], index: int) -> int:
     piece = pieces[index]
     compact = _compact(piece.text)
     if _DEADLINE.match(compact):
-        row.add("deadline", _Piece(piece.line, compact, piece.starts_line))
+        row.add("deadline", piece.line, compact)
         return 1
     if row.cells["deadline"]:
         if piece.starts_line and _DEADLINE_TAIL.match(compact) and not looks_like_agency(compact):
-            row.add("deadline", piece)
+            row.add("deadline", piece.line, piece.text)
             return 1
         return 0
     used, parts = _agency_cell(pieces, index)
@@ -186,9 +187,9 @@ def _place(row: _Row, pieces: list[_Piece], index: int) -> int:
         if row.cells[cell]:  # a third agency cell: keep its names apart from the support's
             row.cells[cell].append("、")
         for part in parts:
-            row.add(cell, _Piece(part.line, _compact(part.text), part.starts_line))
+            row.add(cell, part.line, _compact(part.text))
         return used
-    row.add("task", _Piece(piece.line, compact, piece.starts_line))
+    row.add("task", piece.line, compact)
     return 1
 
 
@@ -196,8 +197,8 @@ def _agency_cell(pieces: list[_Piece], index: int) -> tuple[int, list[_Piece]]:
     """How many pieces from `index` make one agency cell, and those holding its text;
     (0, []) when they do not make one."""
     first = _compact(pieces[index].text)
-    first_name = _NAME_SEPARATOR.split(first, maxsplit=1)[0].removesuffix("等")
-    if not (_AGENCY_START.match(first) or _NAME_START.match(first_name)):
+    if not (_AGENCY_START.match(first)
+            or _NAME_START.match(_NAME_SEPARATOR.split(first, maxsplit=1)[0].removesuffix("等"))):
         return 0, []
     parts, used = [pieces[index]], 1
     text = first
