@@ -1,5 +1,6 @@
-"""The fast constructors of the frozen records (make_paragraph, make_item) against the
-dataclasses' own __init__: the same object, still frozen (hypothesis)."""
+"""Shortcuts of issue 19's third round against their plain definitions (hypothesis): the fast
+constructors of the frozen records (make_paragraph, make_item) against the dataclasses' own
+__init__, measure_row's lines and pages against the Paragraph's and the Source's own."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.classify import Source, measure_row
 from pipeline.clean import Paragraph, make_paragraph
 from pipeline.segment import Item, make_item
 
@@ -47,3 +49,13 @@ def test_the_fast_constructors_set_every_field():
     assert all(hasattr(body, f.name) for f in dataclasses.fields(Paragraph))
     item = make_item(0, "一、", "cn、", 1, None, "总体要求", body)
     assert all(hasattr(item, f.name) for f in dataclasses.fields(Item))
+
+
+@given(st.lists(st.integers(1, 300), min_size=1, max_size=4), st.lists(st.integers(1, 20), max_size=8))
+def test_measure_rows_lines_and_pages_are_the_paragraphs_and_the_sources(line_numbers, line_pages):
+    body = Paragraph("第一段", tuple(range(len(line_numbers))), tuple(line_numbers), False, False)
+    item = Item(0, "一、", "cn、", 1, None, None, body)
+    source = Source("plan.pdf", "0" * 64, "pdf" if line_pages else "txt", tuple(line_pages))
+    row = measure_row(item, "plan.pdf-d01-m0001", "plan.pdf-d01", None, "一、", True, source)
+    assert (row["line_start"], row["line_end"]) == (body.line_start, body.line_end)
+    assert (row["page_start"], row["page_end"]) == source.pages(body.line_start, body.line_end)
