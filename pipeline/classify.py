@@ -292,8 +292,9 @@ def instrument_classes(items: list[Item], children: dict[int, list[int]],
 
 def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None, path: str,
                 is_leaf: bool, source: Source) -> dict:
-    text = item.body.text
-    page_start, page_end = source.pages(item.body.line_start, item.body.line_end)
+    body = item.body
+    text, line_start, line_end = body.text, body.line_numbers[0], body.line_numbers[-1]
+    page_start, page_end = source.pages(line_start, line_end) if source.line_pages else (None, None)
     return {
         "measure_id": measure_id,
         "document_id": doc_id,
@@ -308,8 +309,8 @@ def measure_row(item: Item, measure_id: str, doc_id: str, parent_id: str | None,
         "instrument": None,
         "instrument_subtype": None,
         "instrument_evidence": None,
-        "line_start": item.body.line_start,
-        "line_end": item.body.line_end,
+        "line_start": line_start,
+        "line_end": line_end,
         "page_start": page_start,
         "page_end": page_end,
     }

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from itertools import compress, count, repeat
@@ -138,6 +138,27 @@ class Paragraph:
         """Raw line number of the character at `offset`."""
         i = bisect.bisect_right(self.line_offsets, offset) - 1
         return self.line_numbers[max(i, 0)]
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__, looked up and
+# called by name; the fields' slot descriptors set them directly, at half the cost (one
+# Paragraph per paragraph of every text, one Item per item). The object is the same.
+(_set_text, _set_line_offsets, _set_line_numbers, _set_page_start, _set_doubled, _set_spaced_number,
+ _set_table_row) = (getattr(Paragraph, f.name).__set__ for f in fields(Paragraph))
+
+
+def make_paragraph(text: str, line_offsets: tuple[int, ...], line_numbers: tuple[int, ...], page_start: bool,
+                   doubled: bool, spaced_number: bool = False, table_row: bool = False) -> Paragraph:
+    """`Paragraph(...)` of the same arguments, made faster (see above)."""
+    p = object.__new__(Paragraph)
+    _set_text(p, text)
+    _set_line_offsets(p, line_offsets)
+    _set_line_numbers(p, line_numbers)
+    _set_page_start(p, page_start)
+    _set_doubled(p, doubled)
+    _set_spaced_number(p, spaced_number)
+    _set_table_row(p, table_row)
+    return p
 
 
 def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
@@ -1009,7 +1030,7 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
     for end in compress(range(len(lines)), ends):
         first = lines[start]
         if end == start:  # a paragraph of one line (most headings and short paragraphs)
-            paragraphs.append(Paragraph(first.compact, (0,), (first.number,), first.page_start, first.doubled,
+            paragraphs.append(make_paragraph(first.compact, (0,), (first.number,), first.page_start, first.doubled,
                                         first.spaced_number, first.table_row))
             start = end + 1
             continue
@@ -1023,7 +1044,7 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
             offsets.append(len(text))
             numbers.append(line.number)
             text += piece
-        paragraphs.append(Paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
+        paragraphs.append(make_paragraph(text, tuple(offsets), tuple(numbers), first.page_start, first.doubled,
                                     first.spaced_number, first.table_row))
         start = end + 1
     return paragraphs

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, partial
+from itertools import repeat
 from operator import is_not, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,8 +177,8 @@ COLUMN_KEYWORDS = {"type", "description", "minimum", "maximum", "minLength", "en
 PATTERN_END = re.compile(r"(?<!\\)\$")
 
 
-def _column_check(column: str, prop: dict[str, Any]) -> Callable[[list], bool] | None:
-    """True when every value of a column certainly meets `prop`; None if `prop` uses a keyword
+def _column_check(prop: dict[str, Any]) -> Callable[[Sequence], bool] | None:
+    """A check of a column's values: True when every one certainly meets `prop`; None if `prop` uses a keyword
     the batch check does not read."""
     kinds = set(prop["type"]) if isinstance(prop["type"], list) else {prop["type"]}
     if (not set(prop) <= COLUMN_KEYWORDS or not kinds <= set(EXACT_TYPES)
@@ -197,12 +198,10 @@ def _column_check(column: str, prop: dict[str, Any]) -> Callable[[list], bool] |
     if (strings_checked and kinds - {"null"} != {"string"}) or (
             numbers_checked and not kinds - {"null"} <= {"integer", "number"}):
         return None
-    value = itemgetter(column)
     nullable = "null" in kinds
     not_null = partial(is_not, None)
 
-    def check(records: list) -> bool:
-        values = list(map(value, records))  # KeyError when a record lacks the column
+    def check(values: Sequence) -> bool:
         if not set(map(type, values)) <= types:
             return False
         if enum is not None and not set(values) <= enum:
@@ -233,11 +232,12 @@ def batch_check(name: str) -> Callable[[list], bool]:
     validator."""
     rules = record_rules(name)
     properties = rules["properties"]
-    checks = [_column_check(column, prop) for column, prop in properties.items()]
+    checks = [_column_check(prop) for prop in properties.values()]
     if (not set(rules) <= RECORD_KEYWORDS or rules["type"] != "object" or rules["additionalProperties"] is not False
             or set(rules["required"]) != set(properties) or None in checks):
         return lambda records: False
     width = len(properties)
+    row_values = itemgetter(*properties)  # a record's values in column order (one column: its value)
 
     def check(records: list) -> bool:
         # A record with as many keys as the schema has properties, every one of which it holds,
@@ -245,8 +245,11 @@ def batch_check(name: str) -> Callable[[list], bool]:
         if not (set(map(type, records)) <= {dict} and set(map(len, records)) <= {width}):
             return False
         try:
-            return all(column(records) for column in checks)
+            rows = list(map(row_values, records))  # KeyError when a record lacks a column
         except KeyError:
             return False
+        # One tuple of values per column (transposed in C), each read by its column's check.
+        columns = (rows,) if width == 1 else zip(*rows) if rows else repeat(())
+        return all(check(values) for check, values in zip(checks, columns))
 
     return check

@@ -11,7 +11,7 @@ import csv
 import operator
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
 
@@ -22,6 +22,7 @@ from pipeline.clean import (
     is_section_break,
     join_paragraphs,
     leading_label,
+    make_paragraph,
 )
 from pipeline.extract.numbers import chinese_value
 
@@ -92,6 +93,29 @@ class Item:
     deadline: str | None = None
     table_row: dict | None = None  # the rebuilt row, for items read from a table
     section: str | None = None  # the notes or glossary heading it stands under (注：, 名词解释)
+
+
+# Set through the fields' slot descriptors, as make_paragraph does (see there).
+(_set_ordinal, _set_label, _set_style, _set_level, _set_parent, _set_heading, _set_body, _set_breaks,
+ _set_deadline, _set_table_row, _set_section) = (getattr(Item, f.name).__set__ for f in fields(Item))
+
+
+def make_item(ordinal: int, label: str | None, style: str | None, level: int, parent: int | None,
+              heading: str | None, body: Paragraph, breaks: tuple[int, ...] = (), section: str | None = None) -> Item:
+    """`Item(...)` of the same arguments (no deadline, no table row), made faster."""
+    item = object.__new__(Item)
+    _set_ordinal(item, ordinal)
+    _set_label(item, label)
+    _set_style(item, style)
+    _set_level(item, level)
+    _set_parent(item, parent)
+    _set_heading(item, heading)
+    _set_body(item, body)
+    _set_breaks(item, breaks)
+    _set_deadline(item, None)
+    _set_table_row(item, None)
+    _set_section(item, section)
+    return item
 
 
 @dataclass(slots=True)
@@ -704,7 +728,7 @@ def concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
     if len(paragraphs) == 1 and not skip:  # an unnumbered paragraph: its own text and map
         p = paragraphs[0]
         if p.line_offsets and all(map(operator.lt, p.line_offsets, p.line_offsets[1:])):
-            return Paragraph(p.text, p.line_offsets, p.line_numbers, p.page_start, p.doubled)
+            return make_paragraph(p.text, p.line_offsets, p.line_numbers, p.page_start, p.doubled)
     pieces: list[str] = []
     offsets: list[int] = []
     numbers: list[int] = []
@@ -728,7 +752,7 @@ def concat(paragraphs: list[Paragraph], skip: int = 0) -> Paragraph:
         pairs = sorted(dict(zip(offsets, numbers)).items()) if offsets else [(0, 0)]
         offsets_kept, numbers_kept = tuple(o for o, _ in pairs), tuple(n for _, n in pairs)
     first = paragraphs[0]
-    return Paragraph("".join(pieces), offsets_kept, numbers_kept, first.page_start, first.doubled)
+    return make_paragraph("".join(pieces), offsets_kept, numbers_kept, first.page_start, first.doubled)
 
 
 def paragraph_breaks(paragraphs: list[Paragraph], skip: int) -> tuple[int, ...]:
@@ -795,8 +819,8 @@ def split_items(paragraphs: list[Paragraph]) -> list[Item]:
                 section = paras[0].text
             for p in paras:
                 parent = stack[-1][1] if stack else None
-                items.append(Item(len(items), None, None, len(stack) + 1, parent, None, concat([p]),
-                                  section=section))
+                items.append(make_item(len(items), None, None, len(stack) + 1, parent, None, concat([p]),
+                                       section=section))
             continue
         styles = [s for s, _ in stack]
         if label.style in styles:
@@ -805,8 +829,8 @@ def split_items(paragraphs: list[Paragraph]) -> list[Item]:
         stack.append((label.style, ordinal))
         body = concat(paras, skip=label.end)
         heading = heading_of(paras[0].text[label.end:])
-        items.append(Item(ordinal, label.text, label.style, len(stack), parent, heading, body,
-                          paragraph_breaks(paras, label.end), section=section))
+        items.append(make_item(ordinal, label.text, label.style, len(stack), parent, heading, body,
+                               paragraph_breaks(paras, label.end), section=section))
     return items
 
 
