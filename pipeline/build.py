@@ -599,7 +599,7 @@ def build(
                     started = time.perf_counter()
                     agency_rows = agencies.rows()
                     validate_records("agencies", agency_rows, {})
-                    agency_values = as_values({"agencies": agency_rows})["agencies"]
+                    agency_values = list(map(record_values("agencies"), agency_rows))
                     keys.add_shared("agencies", agency_values)
                     keys.check()
                     seconds["validate"] += time.perf_counter() - started

@@ -83,6 +83,14 @@ def all_match(pattern: re.Pattern, values: Iterable) -> bool:
         return False
 
 
+def refuse_duplicates(name: str, values: list, unique: set, seen: set) -> None:
+    """No key twice among the values (`unique` is their set) nor among those already `seen`."""
+    if len(unique) != len(values) or not seen.isdisjoint(unique):
+        earlier = set(seen)
+        duplicate = next(v for v in values if v in earlier or earlier.add(v))
+        raise ValidationFailure(f"{name}: duplicate primary key {duplicate}")
+
+
 def missing_rows(reference: Reference, missing: set) -> ValidationFailure:
     name, fields, target = reference
     return ValidationFailure(
@@ -114,16 +122,13 @@ class KeyIndex:
         for name, records in rows.items():
             key = record_schema(name)["primaryKey"]
             values = key_values(name, records, key)
-            idents = set(values) if len(key) == 1 else set(map(itemgetter(0), values))
+            unique = keys[name] = set(values)
+            idents = unique if len(key) == 1 else set(map(itemgetter(0), unique))
             if not all_match(owned, idents):
                 ident = next(i for i in idents if not (isinstance(i, str) and owned.fullmatch(i)))
                 raise ValidationFailure(f"{name}: {key[0]} {ident} is not an id of the file's rows "
                                         f"(`{prefix}-d…`)")
-            unique = keys[name] = set(values)
-            if len(unique) != len(values):
-                seen: set = set()
-                raise ValidationFailure(f"{name}: duplicate primary key "
-                                        f"{next(v for v in values if v in seen or seen.add(v))}")
+            refuse_duplicates(name, values, unique, set())
         for name, records in rows.items():
             for reference, refs in references(name, records):
                 target = reference[2]
@@ -135,9 +140,7 @@ class KeyIndex:
     def add_shared(self, name: str, records: list[tuple]) -> None:
         values = key_values(name, records, record_schema(name)["primaryKey"])
         seen = self.shared_keys[name]
-        if len(set(values)) != len(values) or not seen.isdisjoint(values):
-            duplicate = next(v for i, v in enumerate(values) if v in seen or v in values[:i])
-            raise ValidationFailure(f"{name}: duplicate primary key {duplicate}")
+        refuse_duplicates(name, values, set(values), seen)
         seen.update(values)
         for reference, refs in references(name, records):
             self.shared_refs.setdefault(reference, set()).update(refs)

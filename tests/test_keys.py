@@ -111,3 +111,10 @@ def test_a_kept_string_is_an_equal_copy():
     for text in ("".join(["省财政厅", "牵头"]), "a\udcff.txt", "x" * 300):
         copy = kept(text)
         assert copy == text and (copy is not text or len(text) < 2)
+
+
+def test_an_agency_given_twice_is_refused():
+    keys = KeyIndex()
+    keys.add_shared("agencies", values("agencies", [{"agency_id": "ag-1"}]))
+    with pytest.raises(ValidationFailure, match="agencies: duplicate primary key ag-1"):
+        keys.add_shared("agencies", values("agencies", [{"agency_id": "ag-2"}, {"agency_id": "ag-1"}]))
