@@ -313,9 +313,14 @@ def release_memory() -> None:
     library's heap keep freed memory for reuse, and each phase of publishing (the last row
     groups, reading back, the page) would otherwise add its peak to the build's."""
     pa.default_memory_pool().release_unused()
-    libc = ctypes.CDLL(None)  # the C library is already loaded into Python
-    if hasattr(libc, "malloc_trim"):  # glibc
-        libc.malloc_trim(0)
+    if hasattr(c_library(), "malloc_trim"):  # glibc
+        c_library().malloc_trim(0)
+
+
+@functools.cache
+def c_library() -> ctypes.CDLL:
+    """The C library, already loaded into Python (errno kept for the calls that set it)."""
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def check_written(folder: Path, counts: Mapping[str, int]) -> None:
@@ -332,7 +337,7 @@ def check_written(folder: Path, counts: Mapping[str, int]) -> None:
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    libc = ctypes.CDLL(None, use_errno=True)  # the C library is already loaded into Python
+    libc = c_library()
     if not hasattr(libc, "renameat2"):
         return False
     at_fdcwd = -100
