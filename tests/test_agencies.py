@@ -417,7 +417,8 @@ CLAUSE_ALPHABET = list("（）()〔〕[]：:、，,；;。等省市州县区人�
 
 
 @settings(max_examples=200)
-@given(st.text(alphabet=st.sampled_from(CLAUSE_ALPHABET) | st.characters(), max_size=120))
+@given(st.text(alphabet=st.sampled_from(CLAUSE_ALPHABET) | st.characters(exclude_categories=("Cs",)),
+               max_size=120))  # no lone surrogates: the readers never leave one in a text
 def test_find_clauses_never_raises_and_spans_lie_inside(text):
     for clause in find_clauses(text):
         assert 0 <= clause["start"] < clause["end"] <= len(text)
@@ -433,7 +434,8 @@ def test_find_clauses_never_raises_and_spans_lie_inside(text):
 
 
 @settings(max_examples=200)
-@given(st.text(alphabet=st.sampled_from(CLAUSE_ALPHABET) | st.characters(), max_size=80),
+@given(st.text(alphabet=st.sampled_from(CLAUSE_ALPHABET) | st.characters(exclude_categories=("Cs",)),
+               max_size=80),  # no lone surrogates: the readers never leave one in a text
        st.integers(0, 50), st.sampled_from([None, "lead", "support"]))
 def test_split_names_with_a_role_is_the_label_role_given_to_unmarked_names(text, offset, role):
     # The plain definition: a label's role fills the stated role of every name the text leaves
