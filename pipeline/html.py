@@ -15,6 +15,8 @@ import datetime as dt
 import html
 import json
 import math
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -46,14 +48,36 @@ def json_value(value: Any) -> Any:
 # A browser page holding more rows than this becomes slow to open; the files hold them all.
 EMBEDDED_ROWS = 25_000
 BATCH_ROWS = 16_384  # rows of a Parquet file read at a time: memory stays bounded at any size
+JSON_ROWS = 1_024  # rows made Python objects and JSON text at a time
 
 
-def columns_of(folder: Path, name: str, columns: list[str]):
+Among = tuple[str, list[str]]  # a column, and values wanted in it (sorted)
+
+
+def columns_of(folder: Path, name: str, columns: list[str], among: Among | None = None):
     """A table's columns, batch by batch, in file order, one row group in memory at a time
-    (`iter_batches` reads ahead: over a large file it held several times as much)."""
+    (`iter_batches` reads ahead: over a large file it held several times as much).
+
+    With `among` (a column, and the values wanted in it, sorted), a row group is read only if
+    its statistics admit one of them: the page's rows are those of the first documents, and a
+    large package's other row groups are not read at all."""
     parquet = pq.ParquetFile(folder / f"{name}.parquet", pre_buffer=False)
+    position = parquet.schema_arrow.get_field_index(among[0]) if among else -1
     for group in range(parquet.num_row_groups):
+        if among and not may_hold(parquet.metadata.row_group(group).column(position).statistics, among[1]):
+            continue
         yield from parquet.read_row_group(group, columns=columns, use_threads=False).to_batches(BATCH_ROWS)
+
+
+
+def may_hold(statistics, wanted: list[str]) -> bool:
+    """Whether a row group whose column has these statistics may hold one of the `wanted`
+    values (sorted): one lies between its minimum and maximum. Parquet orders strings by their
+    UTF-8 bytes, as Python orders them by code point."""
+    if statistics is None or not statistics.has_min_max:
+        return True
+    first = bisect_left(wanted, statistics.min)
+    return first < len(wanted) and wanted[first] <= statistics.max
 
 
 def measure_owned(name: str) -> bool:
@@ -67,7 +91,7 @@ def row_counts(folder: Path, name: str, column: str, owner_of: dict[str, str]) -
     """Rows of the table per document, for the documents (or measures) in `owner_of` only."""
     counts: dict[str, int] = {}
     wanted = pa.array(list(owner_of), pa.string())
-    for batch in columns_of(folder, name, [column]):
+    for batch in columns_of(folder, name, [column], (column, sorted(owner_of))):
         values = batch.column(0)
         found = pc.value_counts(values.filter(pc.is_in(values, value_set=wanted)))  # in Arrow, not per row
         for value, rows in zip(found.field("values").to_pylist(), found.field("counts").to_pylist()):
@@ -109,40 +133,55 @@ def embedded_documents(folder: Path) -> list[str] | None:
     # Rows reached through a measure only add to these counts: the documents that fit without
     # them are a bound, and their measures are few (each is one of the rows that fit).
     bound = set(fitting(candidates, counts))
-    measures = {m: doc for batch in columns_of(folder, "measures", ["measure_id", "document_id"])
+    measures = {m: doc for batch in columns_of(folder, "measures", ["measure_id", "document_id"],
+                                               ("document_id", sorted(bound)))
                 for m, doc in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()) if doc in bound}
     counts += [row_counts(folder, name, "measure_id", measures) for name in resource_names() if measure_owned(name)]
     return fitting(candidates, counts)
 
 
-def embedded_rows(folder: Path, name: str, documents: list[str] | None) -> pa.Table:
-    """The rows of a table the page embeds: all of them, or those of the given documents."""
+def embedded_batches(folder: Path, name: str, documents: list[str] | None) -> Iterator[pa.RecordBatch]:
+    """The rows of a table the page embeds, batch by batch: all of them, or those of the given
+    documents."""
     names = list(record_schema(name)["properties"])
     if documents is None or not ("document_id" in names or measure_owned(name)):
-        return pq.read_table(folder / f"{name}.parquet", columns=names)
+        yield from columns_of(folder, name, names)
+        return
+    owner = "document_id" if "document_id" in names else "measure_id"
     kept = pa.array(documents, pa.string())
+    among = (owner, sorted(documents))
     if measure_owned(name):
         kept = pa.concat_arrays([
             batch.column(0).filter(pc.is_in(batch.column(1), value_set=kept))
-            for batch in columns_of(folder, "measures", ["measure_id", "document_id"])])
-    owner = "document_id" if "document_id" in names else "measure_id"
-    schema = pq.read_schema(folder / f"{name}.parquet")
-    batches = [batch.filter(pc.is_in(batch.column(owner), value_set=kept))
-               for batch in columns_of(folder, name, names)]
-    return pa.Table.from_batches(batches, schema=pa.schema([schema.field(c) for c in names]))
+            for batch in columns_of(folder, "measures", ["measure_id", "document_id"], ("document_id", among[1]))])
+        among = (owner, sorted(kept.to_pylist()))
+    for batch in columns_of(folder, name, names, among):
+        yield batch.filter(pc.is_in(batch.column(owner), value_set=kept))
 
 
-def table_payload(name: str, table: pa.Table) -> dict[str, Any]:
-    schema = record_schema(name)
-    props = schema["properties"]
-    names = list(props)
-    data = table.to_pydict()
+def payload_rows(name: str, batches: Iterable[pa.RecordBatch]) -> Iterator[list[list]]:
+    """The rows of the batches as JSON-ready lists of values, JSON_ROWS at a time."""
+    props = record_schema(name)["properties"]
     # strings, integers and booleans are JSON as they are; dates and numbers need spelling
-    values = [[json_value(v) for v in data[c]] if field_type(props[c]) in ("date", "number") else data[c]
-              for c in names]
-    rows = [list(row) for row in zip(*values)]
+    spelled = [field_type(props[c]) in ("date", "number") for c in props]
+    for batch in batches:
+        for start in range(0, batch.num_rows, JSON_ROWS):
+            data = batch.slice(start, JSON_ROWS).to_pydict()
+            values = [[json_value(v) for v in data[c]] if spell else data[c] for c, spell in zip(props, spelled)]
+            yield [list(row) for row in zip(*values)]
+
+
+class Rows:
+    """A JSON array written piece by piece (`json_pieces`): its items come as lists of rows."""
+
+    def __init__(self, chunks: Iterable[list]) -> None:
+        self.chunks = chunks
+
+
+def table_payload(name: str, batches: Iterable[pa.RecordBatch]) -> dict[str, Any]:
+    schema = record_schema(name)
     fields = []
-    for column, prop in props.items():
+    for column, prop in schema["properties"].items():
         field = {"name": column, "type": field_type(prop), "description": prop["description"],
                  "nullable": is_nullable(prop)}
         if values := categories(prop):
@@ -153,15 +192,17 @@ def table_payload(name: str, table: pa.Table) -> dict[str, Any]:
         "description": schema["description"],
         "primaryKey": schema["primaryKey"],
         "columns": fields,
-        "rows": rows,
+        "rows": Rows(payload_rows(name, batches)),
     }
 
 
 def payload(descriptor: dict[str, Any], folder: Path, documents: list[str] | None) -> dict[str, Any]:
+    """The page's data; the tables' rows are read as the JSON is written (`json_pieces`)."""
     return {
         "package": {k: descriptor[k] for k in PACKAGE_KEYS if k in descriptor},
         "order": resource_names(),
-        "tables": {name: table_payload(name, embedded_rows(folder, name, documents)) for name in resource_names()},
+        "tables": {name: table_payload(name, embedded_batches(folder, name, documents))
+                   for name in resource_names()},
         "codebook": [dict(row) for row in lexicon.rows("instrument_codebook")],
     }
 
@@ -179,7 +220,31 @@ def embedded_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page(descriptor: dict[str, Any], data: dict[str, Any], notice: str = "") -> str:
+def json_pieces(data: Any) -> Iterator[str]:
+    """`embedded_json(data)` in pieces, whose concatenation is the same text: objects key by
+    key, a `Rows` array chunk by chunk, so that the page's rows are never all in memory at once
+    as objects or as text. Each piece goes through `embedded_json`, whose escapes replace single
+    characters and so apply piece by piece alike."""
+    if isinstance(data, dict):
+        yield "{"
+        for i, key in enumerate(sorted(data)):
+            yield ("," if i else "") + embedded_json(key) + ":"
+            yield from json_pieces(data[key])
+        yield "}"
+    elif isinstance(data, Rows):
+        yield "["
+        first = True
+        for chunk in data.chunks:
+            if chunk:
+                yield ("" if first else ",") + embedded_json(chunk)[1:-1]
+                first = False
+        yield "]"
+    else:
+        yield embedded_json(data)
+
+
+def page_shell(descriptor: dict[str, Any], notice: str = "") -> tuple[str, str]:
+    """The page before and after its data."""
     title = html.escape(descriptor["title"])
     version = html.escape(str(descriptor.get("version", "")))
     created = html.escape(str(descriptor.get("created", "")))
@@ -187,25 +252,32 @@ def page(descriptor: dict[str, Any], data: dict[str, Any], notice: str = "") -> 
         f'<a href="#/table/{name}" data-nav="{name}">{name.replace("_", " ")}</a>'
         for name in resource_names()
     )
-    return (
-        site_file("page.html").replace("%TITLE%", title)
+    # Split first: what the placeholders are replaced with may hold any text, %DATA% too.
+    before, after = site_file("page.html").split("%DATA%")
+    return tuple(
+        part.replace("%TITLE%", title)
         .replace("%VERSION%", version)
         .replace("%CREATED%", created)
         .replace("%NAV%", nav)
         .replace("%NOTICE%", notice)
         .replace("%STYLE%", site_file("style.css").strip())
         .replace("%SCRIPT%", site_file("app.js").strip())
-        .replace("%DATA%", embedded_json(data))  # last: the data may hold any placeholder text
+        for part in (before, after)
     )
 
 
 def write_index(folder: Path, descriptor: dict) -> None:
-    """Write `folder/index.html` from the Parquet files already written in `folder`."""
+    """Write `folder/index.html` from the Parquet files already written in `folder`, table by
+    table and chunk by chunk: its memory does not grow with the package."""
     documents = embedded_documents(folder)
     notice = "" if documents is None else (
         f'<p class="notice">This page shows the first {len(documents)} documents only (at most '
         f"{EMBEDDED_ROWS:,} rows, so that it opens quickly); counts and charts cover those. The "
         "CSV and Parquet files beside it hold every row.</p>"
     )
-    text = page(descriptor, payload(descriptor, folder, documents), notice)
-    (folder / "index.html").write_text(text, encoding="utf-8", newline="\n")
+    before, after = page_shell(descriptor, notice)
+    with (folder / "index.html").open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write(before)
+        for piece in json_pieces(payload(descriptor, folder, documents)):
+            fh.write(piece)
+        fh.write(after)
