@@ -53,7 +53,8 @@ from pipeline.schema import (
 # 0.1–0.2 KB. Measures carry whole paragraphs (about 0.75 KB a row): a quarter as many.
 ROW_GROUP_ROWS = 16_384
 LONG_ROWS = {"measures": 4}
-CONVERT_ROWS = 8_192  # records held before they are converted to Arrow
+CONVERT_ROWS = 8_192  # records held before they are converted to Arrow (measures: a quarter)
+READ_BACK_BLOCKS = (1 << 18, 1 << 24)  # bytes of CSV parsed at a time when counting rows back
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 RENAME_EXCHANGE = 2
 GENERATOR = "policy-pipeline"  # recorded in every descriptor, with the pipeline's version
@@ -159,7 +160,7 @@ class PackageWriter:
         self.counts[name] += len(values)
         pending = self.pending[name]
         pending.extend(values)
-        if len(pending) >= CONVERT_ROWS:
+        if len(pending) >= CONVERT_ROWS // LONG_ROWS.get(name, 1):
             self.convert(name)
         self.write_full_groups(name)
 
@@ -288,20 +289,23 @@ def csv_row_count(path: Path, header: list[str]) -> int:
         found = next(csv.reader(fh), [])
     if found != header:
         raise ValidationFailure(f"{path.name}: header {found}, expected {header}")
-    def rows(block_size: int = 1 << 20) -> int:
-        # block by block, keeping nothing: memory does not grow with the file
+    def rows(block_size: int) -> int:
+        # block by block in this thread, keeping nothing: memory does not grow with the file
+        # (threads parse blocks ahead, and at 1000× the seeds held tens of MB more so)
         batches = pa_csv.open_csv(
-            path, read_options=pa_csv.ReadOptions(block_size=block_size),
+            path, read_options=pa_csv.ReadOptions(block_size=block_size, use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
                                                   include_columns=header[:1]),
         )
         return sum(batch.num_rows for batch in batches)
 
-    try:
-        return rows()
-    except pa.ArrowInvalid:
-        pass  # perhaps a cell with line breaks longer than a block: read the file as one block
+    # A row longer than a block (a cell with line breaks) fails: then larger blocks, at last one.
+    for block_size in READ_BACK_BLOCKS:
+        try:
+            return rows(block_size)
+        except pa.ArrowInvalid:
+            pass
     try:
         return rows(path.stat().st_size + 1)
     except pa.ArrowInvalid as error:
