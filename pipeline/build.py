@@ -262,13 +262,18 @@ def per_file_results(paths: list[Path], seeds_dir: Path, *, workers: int, execut
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    # The first file is done here, before the workers are forked: they inherit what it loaded
+    # and compiled (lexicons, automatons, patterns) instead of each making it again.
+    first = process_file(str(paths[0]), str(seeds_dir)) if paths else None
     with ProcessPoolExecutor(max_workers=workers, initializer=worker_setup, initargs=(os.getpid(),)) as pool:
-        queued = (pool.submit(process_file, str(path), str(seeds_dir)) for path in paths)
+        queued = (pool.submit(process_file, str(path), str(seeds_dir)) for path in paths[1:])
         # A bounded window of files in flight: results wait for this process in memory, so a
         # pool faster than the writing holds FILES_AHEAD of them per worker, not the corpus.
         futures = deque(islice(queued, FILES_AHEAD * workers))
 
         def in_order() -> Iterator[FileResult]:
+            if first is not None:
+                yield first
             while futures:
                 result = result_of(futures.popleft())  # let go once it is written
                 futures.extend(islice(queued, 1))
