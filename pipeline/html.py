@@ -69,7 +69,6 @@ def columns_of(folder: Path, name: str, columns: list[str], among: Among | None 
         yield from parquet.read_row_group(group, columns=columns, use_threads=False).to_batches(BATCH_ROWS)
 
 
-
 def may_hold(statistics, wanted: list[str]) -> bool:
     """Whether a row group whose column has these statistics may hold one of the `wanted`
     values (sorted): one lies between its minimum and maximum. Parquet orders strings by their

@@ -9,6 +9,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pyarrow.parquet as pq
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import html, publish
 from pipeline.build import build
@@ -124,3 +126,20 @@ def test_a_row_group_is_read_when_its_statistics_admit_a_wanted_value():
     assert not html.may_hold(stats("d-00", "d-009"), wanted)  # string order: d-009 < d-01
     assert html.may_hold(None, wanted)  # no statistics: read it
     assert html.may_hold(SimpleNamespace(has_min_max=False), wanted)
+
+
+JSON_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                        st.text(alphabet=st.sampled_from(list('<>&"\\/ a措\u2028')), max_size=6))
+JSON_VALUE = st.recursive(JSON_SCALAR, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(alphabet="ab<&", max_size=3), inner, max_size=3)),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUE, st.lists(st.lists(st.lists(JSON_SCALAR, max_size=3), max_size=3), max_size=4))
+def test_json_pieces_make_the_text_embedded_json_makes_whole(value, chunks):
+    """The page's JSON written piece by piece, with rows coming in chunks (some empty), is the
+    text of the whole payload."""
+    data = {"value": value, "rows": html.Rows(iter(chunks)), "nested": {"z": 1, "a": [value]}}
+    whole = {"value": value, "rows": [row for chunk in chunks for row in chunk], "nested": {"z": 1, "a": [value]}}
+    assert "".join(html.json_pieces(data)) == html.embedded_json(whole)
