@@ -389,15 +389,50 @@ def to_simplified():
     return opencc.OpenCC("t2s")
 
 
+@cache
+def t2s_changes() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, int], ...]]]:
+    """`t2s_changes.csv` (the keys of OpenCC's t2s dictionaries it replaces by something else)
+    read for may_convert: each key under each of its characters that changes (all of them when
+    the replacement has another length), with the character's offset in the key; and a pattern
+    finding those characters (the astral ones by their range: a class of hundreds of astral
+    characters is scanned slowly)."""
+    keys_at: dict[str, list[tuple[str, int]]] = {}
+    with resources.files("pipeline.lexicons").joinpath("t2s_changes.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key, value = row["traditional"], row["simplified"]
+            changed = range(len(key)) if len(value) != len(key) else [
+                k for k, (a, b) in enumerate(zip(key, value)) if a != b]
+            for k in changed:
+                keys_at.setdefault(key[k], []).append((key, k))
+    bmp = "".join(sorted(ch for ch in keys_at if ch < "\U00010000"))
+    pattern = re.compile(f"[{re.escape(bmp)}\U00010000-\U0010ffff]")
+    return pattern, {ch: tuple(keys) for ch, keys in keys_at.items()}
+
+
+def may_convert(text: str) -> bool:
+    """Can OpenCC's t2s change `text`? It replaces the dictionary keys it finds and leaves every
+    other character as it is, so only if `text` holds a key t2s_changes.csv lists: looked for at
+    the characters where a key changes, far fewer than the text's characters."""
+    pattern, keys_at = t2s_changes()
+    for m in pattern.finditer(text):
+        at = m.start()
+        for key, offset in keys_at.get(m.group(), ()):
+            if offset <= at and text.startswith(key, at - offset):
+                return True
+    return False
+
+
 def normalise(text: str, name: str, warnings: list[str]) -> str:
     """Web residue out, invisible characters out, compatibility forms, full-width → ASCII and
     traditional → simplified (with a warning), each within its raw line: no step ever adds or
     removes a line feed, so every character keeps its raw line number."""
     text = normalised_characters(without_web_residue(text))
-    converter = to_simplified()
     sample = text[:200_000]
+    if not may_convert(sample):  # the usual case: nothing traditional to convert
+        return text
+    converter = to_simplified()
     converted = converter.convert(sample)
-    if converted == sample:  # the usual case: nothing traditional to convert
+    if converted == sample:
         return text
     cjk = run_length(CJK_RUN, sample)
     changed = sum(a != b for a, b in zip(sample, converted))
