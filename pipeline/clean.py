@@ -376,7 +376,7 @@ FULL_WIDTH = str.maketrans(
     "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
     "0123456789%.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
 )
-FULL_WIDTH_RUN = re.compile("[０-９％．Ａ-Ｚａ-ｚ]+")  # translating only these runs is faster
+FULL_WIDTH_CHARS = "０-９％．Ａ-Ｚａ-ｚ"  # what FULL_WIDTH translates
 # Convert to simplified only a text written in traditional characters, not a simplified text
 # that quotes a traditional name (or holds a character OpenCC would change in context).
 MIN_TRADITIONAL_SHARE = 0.01
@@ -389,20 +389,51 @@ def to_simplified():
     return opencc.OpenCC("t2s")
 
 
+@cache
+def t2s_changes() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, int], ...]]]:
+    """`t2s_changes.csv` (the keys of OpenCC's t2s dictionaries it replaces by something else)
+    read for may_convert: each key under each of its characters that changes (all of them when
+    the replacement has another length), with the character's offset in the key; and a pattern
+    finding those characters (the astral ones by their range: a class of hundreds of astral
+    characters is scanned slowly)."""
+    keys_at: dict[str, list[tuple[str, int]]] = {}
+    with resources.files("pipeline.lexicons").joinpath("t2s_changes.csv").open(encoding="utf-8") as fh:
+        rows = csv.reader(fh)
+        next(rows)  # traditional,simplified (a DictReader takes longer than the rest of this)
+        for key, value in rows:
+            changed = range(len(key)) if len(value) != len(key) else [
+                k for k, (a, b) in enumerate(zip(key, value)) if a != b]
+            for k in changed:
+                keys_at.setdefault(key[k], []).append((key, k))
+    bmp = "".join(sorted(ch for ch in keys_at if ch < "\U00010000"))
+    pattern = re.compile(f"[{re.escape(bmp)}\U00010000-\U0010ffff]")
+    return pattern, {ch: tuple(keys) for ch, keys in keys_at.items()}
+
+
+def may_convert(text: str) -> bool:
+    """Can OpenCC's t2s change `text`? It replaces the dictionary keys it finds and leaves every
+    other character as it is, so only if `text` holds a key t2s_changes.csv lists: looked for at
+    the characters where a key changes, far fewer than the text's characters."""
+    pattern, keys_at = t2s_changes()
+    for m in pattern.finditer(text):
+        at = m.start()
+        for key, offset in keys_at.get(m.group(), ()):
+            if offset <= at and text.startswith(key, at - offset):
+                return True
+    return False
+
+
 def normalise(text: str, name: str, warnings: list[str]) -> str:
     """Web residue out, invisible characters out, compatibility forms, full-width → ASCII and
     traditional → simplified (with a warning), each within its raw line: no step ever adds or
     removes a line feed, so every character keeps its raw line number."""
-    text = without_web_residue(text)
-    if NORMALISED.search(text):  # one scan for all the steps below: most texts need none
-        if INVISIBLE.search(text):
-            text = INVISIBLE.sub("", text)
-        text = with_compatible_forms(text)
-        text = FULL_WIDTH_RUN.sub(lambda run: run.group().translate(FULL_WIDTH), text)
-    converter = to_simplified()
+    text = normalised_characters(without_web_residue(text))
     sample = text[:200_000]
+    if not may_convert(sample):  # the usual case: nothing traditional to convert
+        return text
+    converter = to_simplified()
     converted = converter.convert(sample)
-    if converted == sample:  # the usual case: nothing traditional to convert
+    if converted == sample:
         return text
     cjk = run_length(CJK_RUN, sample)
     changed = sum(a != b for a, b in zip(sample, converted))
@@ -457,9 +488,9 @@ INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u206
 COMPATIBLE = re.compile("[\u2160-\u217f\u2474-\u249b\u2f00-\u2fdf\u3220-\u3243\uf900-\ufaff"
                         "\ufb00-\ufb06\U0002f800-\U0002fa1f]+")
 RADICAL = re.compile("[\u2e80-\u2eff]")
-# Any character one of the steps of `normalise` changes (the union of the classes above).
-NORMALISED = re.compile("[" + "".join(pattern.pattern.strip("[]+") for pattern in
-                                      (INVISIBLE, COMPATIBLE, RADICAL, FULL_WIDTH_RUN)) + "]")
+# Runs of the characters one of the steps of `normalise` changes (the union of the classes above).
+NORMALISED_RUN = re.compile("[" + "".join(pattern.pattern.strip("[]+") for pattern in (INVISIBLE, COMPATIBLE, RADICAL))
+                            + FULL_WIDTH_CHARS + "]+")
 
 
 def without_web_residue(text: str) -> str:
@@ -498,14 +529,28 @@ def radical_forms() -> dict[str, str]:
         return {row["radical"]: row["character"] for row in csv.DictReader(fh)}
 
 
-def with_compatible_forms(text: str) -> str:
-    """Compatibility characters (see COMPATIBLE) and radical forms as the characters they stand for."""
-    if COMPATIBLE.search(text):
-        text = COMPATIBLE.sub(lambda run: unicodedata.normalize("NFKC", run.group()), text)
-    if RADICAL.search(text):
-        forms = radical_forms()
-        text = RADICAL.sub(lambda m: forms.get(m.group(), m.group()), text)
-    return text
+def normalised_characters(text: str) -> str:
+    """Invisible characters dropped, compatibility characters (see COMPATIBLE) and radical forms
+    as the characters they stand for, full-width digits and letters as ASCII: one scan over the
+    text (most texts hold none of them). Each of these steps maps a character alone and gives no
+    character another step would change, so a run is mapped character by character."""
+    return NORMALISED_RUN.sub(normalised_run, text)
+
+
+def normalised_run(run: re.Match[str]) -> str:
+    return "".join(map(normalised_character, run.group()))
+
+
+@cache
+def normalised_character(ch: str) -> str:
+    """What `normalised_characters` makes of one character of NORMALISED_RUN."""
+    if INVISIBLE.match(ch):
+        return ""
+    if COMPATIBLE.match(ch):
+        return unicodedata.normalize("NFKC", ch)
+    if RADICAL.match(ch):
+        return radical_forms().get(ch, ch)
+    return ch.translate(FULL_WIDTH)
 
 
 def is_cjk(ch: str) -> bool:

@@ -19,7 +19,6 @@ from pipeline.clean import (
     CELL_GAP,
     CREDIT,
     FURNITURE_MAX,
-    INVISIBLE,
     LABEL,
     LINK_MAX,
     MIN_CJK_SHARE,
@@ -45,11 +44,11 @@ from pipeline.clean import (
     line_cues,
     lines_cues,
     looks_chinese,
+    normalised_characters,
     paragraph_ends,
     squeeze,
     typical_widths,
     undouble,
-    with_compatible_forms,
     with_gaps,
     without_web_residue,
 )
@@ -434,7 +433,7 @@ def test_cleaning_never_moves_a_character_to_another_raw_line(text):
     """Each normalising step works inside a raw line: applied to the whole text or to each
     line alone, it gives the same lines, so every character keeps its raw line number."""
     lines = text.split("\n")
-    for step in (without_web_residue, with_compatible_forms, lambda t: INVISIBLE.sub("", t)):
+    for step in (without_web_residue, normalised_characters):
         assert step(text).split("\n") == [step(line) for line in lines]
     try:
         decoded = decode(text.encode("utf-8", errors="replace"), "x.txt")
