@@ -243,11 +243,15 @@ def classify_document(doc: Document, doc_ids: list[str], source: Source, out: Fi
     reports = doc.kind == "article"
     rule_in_force: str | None = None
     first_amount, first_target = len(out.rows["amounts"]), len(out.rows["targets"])
-    leaf_classes: dict[int, Instrument] = {}
+    # Extractor by extractor over the items (amounts and targets, then agencies, then measure
+    # rows and the leaves' classes), not item by item: each one's automata and tables then stay
+    # in the CPU's caches (interleaved, the instrument cue scans took about twice as long). Rows
+    # still come in item order, and an item's target warnings before its agencies' warnings.
+    leaves: list[tuple[int, str | None, str, list[dict], str]] = []
     rows = []
+    target_warnings: list[list[str]] = []
     frames = section_frames(items, doc_year, work_report)
-    for item, measure_id, path, frame, context in zip(items, measure_ids, measure_paths(items), frames,
-                                                      item_contexts(items, doc.title)):
+    for item, measure_id, frame, context in zip(items, measure_ids, frames, item_contexts(items, doc.title)):
         text = item.body.text
         separated = with_breaks(text, item.breaks)
         # One timeline and one amount reading serve both extractors (targets need the roles).
@@ -259,20 +263,27 @@ def classify_document(doc: Document, doc_ids: list[str], source: Source, out: Fi
         for mention in amounts:
             number = len(out.rows["amounts"]) - first_amount + 1
             out.rows["amounts"].append(amount_row(mention, f"{doc_id}-a{number:04d}", doc_id, measure_id, item))
+        warnings = []
         for mention in targets:
             number = len(out.rows["targets"]) - first_target + 1
             row = target_row(mention, f"{doc_id}-t{number:04d}", doc_id, measure_id, item)
             out.rows["targets"].append(row)
             if mention.get("warning"):
-                out.warnings.append(f"{source_file}:{row['line']}: target “{row['text']}”: {mention['warning']}")
+                warnings.append(f"{source_file}:{row['line']}: target “{row['text']}”: {mention['warning']}")
+        target_warnings.append(warnings)
+        if item.ordinal not in children:
+            leaves.append((item.ordinal, item.heading, text, amounts, context))
+    for item, measure_id, warnings in zip(items, measure_ids, target_warnings):
+        out.warnings += warnings  # before the item's agency warnings, as they are read
         if item.table_row is not None:
             add_table_agencies(item.table_row, measure_id, doc, out)
         else:
             rule_in_force = add_clause_agencies(item, measure_id, doc, rule_in_force, out)
-        if item.ordinal not in children:
-            leaf_classes[item.ordinal] = classify_instrument(item.heading, text, amounts, context)
+    for item, measure_id, path in zip(items, measure_ids, measure_paths(items)):
         parent_id = measure_ids[item.parent] if item.parent is not None else None
         rows.append(measure_row(item, measure_id, doc_id, parent_id, path, item.ordinal not in children, source))
+    leaf_classes = {ordinal: classify_instrument(heading, text, amounts, context)
+                    for ordinal, heading, text, amounts, context in leaves}
     classes = instrument_classes(items, children, leaf_classes)
     for row, item in zip(rows, items):
         row["instrument"], row["instrument_subtype"], row["instrument_evidence"] = classes[item.ordinal]
