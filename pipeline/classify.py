@@ -39,6 +39,17 @@ Instrument = tuple[str | None, str | None, str | None]  # (instrument, subtype, 
 
 
 @dataclass
+class UnclassedMeasures:
+    """A document's measure rows before their instrument columns are filled: its items, the
+    children of each parent, and each leaf's (ordinal, heading, text, amounts, context)."""
+
+    rows: list[dict]
+    items: list[Item]
+    children: dict[int, list[int]]
+    leaves: list[tuple[int, str | None, str, list[dict], str]]
+
+
+@dataclass
 class FileRecords:
     """Everything one seed file contributes to the package."""
 
@@ -222,7 +233,9 @@ def unbreak(mention: dict, breaks: tuple[int, ...]) -> dict:
     return {**mention, "start": start, "end": end}
 
 
-def classify_document(doc: Document, doc_ids: list[str], source: Source, out: FileRecords) -> None:
+def classify_document(doc: Document, doc_ids: list[str], source: Source, out: FileRecords) -> UnclassedMeasures:
+    """The document's rows added to `out`; its measures' instrument columns are filled by
+    `add_instruments` from what is returned."""
     source_file = source.file
     doc_id = doc_ids[doc.ordinal]
     out.rows["documents"].append(document_row(doc, doc_ids, source))
@@ -244,9 +257,10 @@ def classify_document(doc: Document, doc_ids: list[str], source: Source, out: Fi
     rule_in_force: str | None = None
     first_amount, first_target = len(out.rows["amounts"]), len(out.rows["targets"])
     # Extractor by extractor over the items (amounts and targets, then agencies, then measure
-    # rows and the leaves' classes), not item by item: each one's automata and tables then stay
-    # in the CPU's caches (interleaved, the instrument cue scans took about twice as long). Rows
-    # still come in item order, and an item's target warnings before its agencies' warnings.
+    # rows; the leaves' classes after every document of the file), not item by item: each
+    # one's automata and tables then stay in the CPU's caches (interleaved, the instrument cue
+    # scans took about twice as long). Rows still come in item order, and an item's target
+    # warnings before its agencies' warnings.
     leaves: list[tuple[int, str | None, str, list[dict], str]] = []
     rows = []
     target_warnings: list[list[str]] = []
@@ -282,12 +296,17 @@ def classify_document(doc: Document, doc_ids: list[str], source: Source, out: Fi
     for item, measure_id, path in zip(items, measure_ids, measure_paths(items)):
         parent_id = measure_ids[item.parent] if item.parent is not None else None
         rows.append(measure_row(item, measure_id, doc_id, parent_id, path, item.ordinal not in children, source))
-    leaf_classes = {ordinal: classify_instrument(heading, text, amounts, context)
-                    for ordinal, heading, text, amounts, context in leaves}
-    classes = instrument_classes(items, children, leaf_classes)
-    for row, item in zip(rows, items):
-        row["instrument"], row["instrument_subtype"], row["instrument_evidence"] = classes[item.ordinal]
     out.rows["measures"].extend(rows)
+    return UnclassedMeasures(rows, items, children, leaves)
+
+
+def add_instruments(measures: UnclassedMeasures) -> None:
+    """Fill the instrument columns of a document's measure rows."""
+    leaf_classes = {ordinal: classify_instrument(heading, text, amounts, context)
+                    for ordinal, heading, text, amounts, context in measures.leaves}
+    classes = instrument_classes(measures.items, measures.children, leaf_classes)
+    for row, item in zip(measures.rows, measures.items):
+        row["instrument"], row["instrument_subtype"], row["instrument_evidence"] = classes[item.ordinal]
 
 
 def instrument_classes(items: list[Item], children: dict[int, list[int]],
@@ -435,6 +454,6 @@ def classify_file(docs: list[Document], source_file: str, sha256: str, source_fo
     source = Source(source_file, sha256, source_format, line_pages)
     prefix = id_prefix(source_file)
     doc_ids = [f"{prefix}-d{doc.ordinal + 1:02d}" for doc in docs]
-    for doc in docs:
-        classify_document(doc, doc_ids, source, out)
+    for measures in [classify_document(doc, doc_ids, source, out) for doc in docs]:
+        add_instruments(measures)
     return out
