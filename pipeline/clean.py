@@ -890,8 +890,9 @@ def is_furniture_line(text: str, rules: Furniture) -> bool:
 
 
 def is_unfinished_value(text: str) -> bool:
-    """The value of a label printed on the next line: short, not a sentence."""
-    return len(text) <= 24 and text[-1] not in TERMINAL and text[-1] not in "。，,"
+    """The value of a label printed on the next line: short, not a sentence (and not empty: a
+    line of zero-width characters alone has no compact text)."""
+    return 0 < len(text) <= 24 and text[-1] not in TERMINAL and text[-1] not in "。，,"
 
 
 def drop_furniture(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:

@@ -286,3 +286,10 @@ def test_a_circled_number_under_a_numbered_table_is_text_not_a_row_number():
     text = "序号\t任务\t责任单位\n1\n完善园区基础设施\n①\n省发展改革委\n"
     lines = clean_lines(text)
     assert "①" in [line.text.strip() for line in lines]
+
+
+def test_a_label_before_a_line_of_zero_width_characters_alone():
+    """A label (`来源：`) whose next line holds only zero-width characters: that line has no
+    compact text, so it is no value of the label (reading its last character stopped the build)."""
+    lines = clean_lines("来源：\n\u200b\n关于加快发展的意见")
+    assert [line.compact for line in lines][-1] == "关于加快发展的意见"
