@@ -8,7 +8,7 @@ as it is, so a text holding none of the keys whose first value differs from the 
 unchanged. Those keys (and their values) are the lexicon; `may_convert` looks for them before
 running the converter. The dictionaries are dumped with the `opencc_dict` tool the OpenCC wheel
 ships; rerun this script when the pinned OpenCC changes (`--check` says whether the lexicon
-is what the installed OpenCC makes; tests/test_fast_paths_round4.py runs it).
+is what the installed OpenCC makes; tests/test_normalise_fast_paths.py runs it).
 """
 from __future__ import annotations
 
