@@ -1,4 +1,4 @@
-"""Shortcuts of issue 19's fourth round against their plain definitions (hypothesis).
+"""The extractor-by-extractor reading of classify against the item-by-item one (hypothesis).
 
 classify_document reads a document's items extractor by extractor (amounts and targets of
 every item, then their agencies, then their measure rows) and classify_file classes the leaves

@@ -1,4 +1,4 @@
-"""Shortcuts of issue 19's fourth round against their plain definitions (hypothesis):
+"""The fast paths of `normalise` against their plain definitions (hypothesis):
 normalised_characters (one scan, each character mapped alone) against the steps of `normalise`
 applied one after the other to the whole text; may_convert (keys of t2s_changes.csv looked for)
 against OpenCC's converter itself."""
