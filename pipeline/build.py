@@ -439,33 +439,62 @@ class CarriedRows:
     every row that hangs from them, typed as the stages make them, and the agencies they name.
 
     `--keep-going` puts them in the new package in the file's place, so that a transient fault
-    is not published as a withdrawal."""
+    is not published as a withdrawal. They are read from the release's Parquet files, and only
+    the row groups whose statistics admit the file's documents, measures or agencies: memory
+    does not grow with the previous release."""
 
     def __init__(self, previous) -> None:
         self.previous = previous
-        self._tables: dict[str, list[dict]] | None = None
+        self._paths: dict[str, Path] | None = None
 
-    def tables(self) -> dict[str, list[dict]]:
-        if self._tables is None:
-            from pipeline.diff import csv_resources, read_rows
+    def paths(self) -> dict[str, Path]:
+        """Each table's Parquet file in the previous release, checked to have today's columns."""
+        if self._paths is None:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
 
-            resources = csv_resources(self.previous.descriptor)
-            self._tables = {}
+            from pipeline.diff import other_resources
+
+            resources = other_resources(self.previous.descriptor)
+            paths = {}
             for name in resource_names():
-                if name not in resources or [f["name"] for f in resources[name]["schema"]["fields"]] != columns(name):
+                resource = resources.get(f"{name}-parquet")
+                path = self.previous.folder / resource["path"] if resource else None
+                try:
+                    found = path is not None and pq.read_schema(path).names == columns(name)
+                except (OSError, pa.ArrowException):
+                    found = False
+                if not found:
                     raise PipelineError(
-                        f"{name}: the table has other columns than in version {self.previous.version}: "
-                        "rows of a file that cannot be read cannot be carried forward; fix the file "
-                        "or build without it")
-                self._tables[name] = [typed(name, row) for row in read_rows(self.previous.folder, resources[name]).values()]
-        return self._tables
+                        f"{name}: the table has other columns than in version {self.previous.version}, or "
+                        "its Parquet file cannot be read: rows of a file that cannot be read cannot be "
+                        "carried forward; fix the file or build without it")
+                paths[name] = path
+            self._paths = paths
+        return self._paths
+
+    def rows(self, name: str, column: str, wanted: set[str]) -> list[dict]:
+        """The table's rows whose `column` is one of `wanted`, in file order, typed."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from pipeline.readback import row_groups
+
+        if not wanted:
+            return []
+        value_set = pa.array(sorted(wanted), pa.string())
+        try:
+            return [stage_record(name, row)
+                    for batch in row_groups(self.paths()[name], columns(name), (column, value_set.to_pylist()))
+                    for row in batch.filter(pc.is_in(batch.column(column), value_set=value_set)).to_pylist()]
+        except (OSError, pa.ArrowException) as error:
+            raise PipelineError(f"{name}: version {self.previous.version} cannot be read: {error}") from None
 
     def of(self, file_name: str) -> FileRecords | None:
         """The file's rows in the previous release; None if it had none."""
         if self.previous.descriptor is None:
             return None
-        tables = self.tables()
-        documents = {d["document_id"] for d in tables["documents"] if d["source_file"] == file_name}
+        documents = {d["document_id"] for d in self.rows("documents", "source_file", {file_name})}
         if not documents:
             return None
         records = FileRecords(rows={})
@@ -473,15 +502,15 @@ class CarriedRows:
         for name in resource_names():
             if name == "agencies":
                 continue
-            names = columns(name)
-            if "document_id" in names:
-                rows = [r for r in tables[name] if r["document_id"] in documents]
+            if "document_id" in columns(name):
+                rows = self.rows(name, "document_id", documents)
             else:
-                rows = [r for r in tables[name] if r.get("measure_id") in measures]
+                rows = self.rows(name, "measure_id", measures)
             if name == "measures":
                 measures = {r["measure_id"] for r in rows}
             records.rows[name] = rows
-        agencies = {a["agency_id"]: a for a in tables["agencies"]}
+        named = {row["agency_id"] for row in records.rows.get("measure_agencies", [])}
+        agencies = {a["agency_id"]: a for a in self.rows("agencies", "agency_id", named)}
         for row in records.rows.get("measure_agencies", []):
             agency = agencies[row["agency_id"]]
             met = records.agencies.setdefault(agency["agency_id"], {
@@ -495,6 +524,17 @@ class CarriedRows:
         return next((s for s in self.previous.descriptor.get("sources", []) if s.get("title") == file_name), None)
 
 
+def stage_record(name: str, row: dict) -> dict:
+    """A row read from the package's Parquet back as the record the stages made: dates as ISO
+    text (numbers come back as floats where the stages may have made integers: written back,
+    either gives the same cells)."""
+    props = record_schema(name)["properties"]
+    for column, value in row.items():
+        if value is not None and field_type(props[column]) == "date":
+            row[column] = value.isoformat()
+    return row
+
+
 def written_keys(folder: Path, name: str, fields: tuple[str, ...]) -> Iterator:
     """The key of every row of a table as written in `folder` (CSV cells are strings, as ids are)."""
     from pipeline import csvfiles
@@ -502,26 +542,6 @@ def written_keys(folder: Path, name: str, fields: tuple[str, ...]) -> Iterator:
     with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         for row in csvfiles.dict_reader(fh):
             yield row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)
-
-
-def typed(name: str, row: dict[str, str]) -> dict:
-    """A CSV row of the package back as the record the stages made: null for an empty cell,
-    integers, numbers and booleans as such (written back, they give the same cells)."""
-    props = record_schema(name)["properties"]
-    record: dict = {}
-    for column, cell in row.items():
-        kind = field_type(props[column])
-        if cell == "":
-            record[column] = None
-        elif kind == "integer":
-            record[column] = int(cell)
-        elif kind == "number":
-            record[column] = int(cell) if cell.lstrip("-").isdigit() else float(cell)
-        elif kind == "boolean":
-            record[column] = cell == "true"
-        else:
-            record[column] = cell
-    return record
 
 
 def build(

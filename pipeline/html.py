@@ -15,7 +15,6 @@ import datetime as dt
 import html
 import json
 import math
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
@@ -27,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.extract import lexicon
+from pipeline.readback import Among, row_groups
 from pipeline.schema import categories, field_type, is_nullable, record_schema, resource_names
 
 PACKAGE_KEYS = (
@@ -47,36 +47,13 @@ def json_value(value: Any) -> Any:
 
 # A browser page holding more rows than this becomes slow to open; the files hold them all.
 EMBEDDED_ROWS = 25_000
-BATCH_ROWS = 16_384  # rows of a Parquet file read at a time: memory stays bounded at any size
 JSON_ROWS = 1_024  # rows made Python objects and JSON text at a time
 
 
-Among = tuple[str, list[str]]  # a column, and values wanted in it (sorted)
-
-
-def columns_of(folder: Path, name: str, columns: list[str], among: Among | None = None):
-    """A table's columns, batch by batch, in file order, one row group in memory at a time
-    (`iter_batches` reads ahead: over a large file it held several times as much).
-
-    With `among` (a column, and the values wanted in it, sorted), a row group is read only if
-    its statistics admit one of them: the page's rows are those of the first documents, and a
-    large package's other row groups are not read at all."""
-    parquet = pq.ParquetFile(folder / f"{name}.parquet", pre_buffer=False)
-    position = parquet.schema_arrow.get_field_index(among[0]) if among else -1
-    for group in range(parquet.num_row_groups):
-        if among and not may_hold(parquet.metadata.row_group(group).column(position).statistics, among[1]):
-            continue
-        yield from parquet.read_row_group(group, columns=columns, use_threads=False).to_batches(BATCH_ROWS)
-
-
-def may_hold(statistics, wanted: list[str]) -> bool:
-    """Whether a row group whose column has these statistics may hold one of the `wanted`
-    values (sorted): one lies between its minimum and maximum. Parquet orders strings by their
-    UTF-8 bytes, as Python orders them by code point."""
-    if statistics is None or not statistics.has_min_max:
-        return True
-    first = bisect_left(wanted, statistics.min)
-    return first < len(wanted) and wanted[first] <= statistics.max
+def columns_of(folder: Path, name: str, columns: list[str], among: Among | None = None) -> Iterator[pa.RecordBatch]:
+    """A table's columns, batch by batch (`readback.row_groups`): the page's rows are those of
+    the first documents, and with `among` a large package's other row groups are not read."""
+    return row_groups(folder / f"{name}.parquet", columns, among)
 
 
 def measure_owned(name: str) -> bool:

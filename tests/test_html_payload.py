@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import html, publish
+from pipeline import html, publish, readback
 from pipeline.build import build
 
 
@@ -87,7 +87,7 @@ def test_the_embedded_documents_are_the_longest_prefix_that_fits(package, tmp_pa
     folder = tmp_path / "datapackage"
     shutil.copytree(package, folder)
     monkeypatch.setattr(html, "EMBEDDED_ROWS", 700)
-    monkeypatch.setattr(html, "BATCH_ROWS", 97)  # many batches, as a large package has
+    monkeypatch.setattr(readback, "BATCH_ROWS", 97)  # many batches, as a large package has
     html.write_index(folder, json.loads((folder / "datapackage.json").read_text("utf-8")))
     assert_page_embeds(folder, 700)
 
@@ -108,7 +108,7 @@ def test_the_page_skips_row_groups_without_embedded_rows(tmp_path, monkeypatch):
     assert_page_embeds(folder, 700)
     skipping, page = len(read), (folder / "index.html").read_bytes()
     read.clear()
-    monkeypatch.setattr(html, "may_hold", lambda statistics, wanted: True)
+    monkeypatch.setattr(readback, "may_hold", lambda statistics, wanted: True)
     html.write_index(folder, descriptor)
     assert (folder / "index.html").read_bytes() == page
     assert skipping < len(read) - 20
@@ -119,13 +119,13 @@ def test_a_row_group_is_read_when_its_statistics_admit_a_wanted_value():
         return SimpleNamespace(has_min_max=True, min=low, max=high)
 
     wanted = ["d-01", "d-05", "d-09"]
-    assert html.may_hold(stats("d-04", "d-06"), wanted)
-    assert html.may_hold(stats("d-09", "d-12"), wanted)
-    assert not html.may_hold(stats("d-06", "d-08"), wanted)
-    assert not html.may_hold(stats("d-10", "d-12"), wanted)
-    assert not html.may_hold(stats("d-00", "d-009"), wanted)  # string order: d-009 < d-01
-    assert html.may_hold(None, wanted)  # no statistics: read it
-    assert html.may_hold(SimpleNamespace(has_min_max=False), wanted)
+    assert readback.may_hold(stats("d-04", "d-06"), wanted)
+    assert readback.may_hold(stats("d-09", "d-12"), wanted)
+    assert not readback.may_hold(stats("d-06", "d-08"), wanted)
+    assert not readback.may_hold(stats("d-10", "d-12"), wanted)
+    assert not readback.may_hold(stats("d-00", "d-009"), wanted)  # string order: d-009 < d-01
+    assert readback.may_hold(None, wanted)  # no statistics: read it
+    assert readback.may_hold(SimpleNamespace(has_min_max=False), wanted)
 
 
 JSON_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
