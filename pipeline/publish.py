@@ -84,7 +84,7 @@ def csv_cell(value: Any) -> str:
 
 
 def csv_text(rows: Iterable[Sequence], spelled: tuple[int, ...] = ()) -> str:
-    """CSV lines of rows of values, as `csv.writer(lineterminator="\n")` writes them, with the
+    """CSV lines of rows of values, as `csv.writer(lineterminator="\\n")` writes them, with the
     cells at the `spelled` positions spelled by `csv_cell` (booleans `true`, numbers `1000000`).
 
     A row none of whose cells holds a comma, a quote or a line break needs no quoting: its
