@@ -376,7 +376,6 @@ FULL_WIDTH = str.maketrans(
     "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
     "0123456789%.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
 )
-FULL_WIDTH_CHARS = "０-９％．Ａ-Ｚａ-ｚ"  # what FULL_WIDTH translates
 # Convert to simplified only a text written in traditional characters, not a simplified text
 # that quotes a traditional name (or holds a character OpenCC would change in context).
 MIN_TRADITIONAL_SHARE = 0.01
@@ -490,7 +489,7 @@ COMPATIBLE = re.compile("[\u2160-\u217f\u2474-\u249b\u2f00-\u2fdf\u3220-\u3243\u
 RADICAL = re.compile("[\u2e80-\u2eff]")
 # Runs of the characters one of the steps of `normalise` changes (the union of the classes above).
 NORMALISED_RUN = re.compile("[" + "".join(pattern.pattern.strip("[]+") for pattern in (INVISIBLE, COMPATIBLE, RADICAL))
-                            + FULL_WIDTH_CHARS + "]+")
+                            + re.escape("".join(map(chr, FULL_WIDTH))) + "]+")
 
 
 def without_web_residue(text: str) -> str:
