@@ -116,22 +116,26 @@ def embedded_documents(folder: Path) -> list[str] | None:
     return fitting(candidates, counts)
 
 
-def embedded_batches(folder: Path, name: str, documents: list[str] | None) -> Iterator[pa.RecordBatch]:
+def embedded_measures(folder: Path, documents: list[str]) -> list[str]:
+    """The ids of the given documents' measures, sorted."""
+    kept = pa.array(documents, pa.string())
+    return sorted(measure for batch in columns_of(folder, "measures", ["measure_id", "document_id"],
+                                                  ("document_id", sorted(documents)))
+                  for measure in batch.column(0).filter(pc.is_in(batch.column(1), value_set=kept)).to_pylist())
+
+
+def embedded_batches(folder: Path, name: str, documents: list[str] | None,
+                     measures: list[str] | None) -> Iterator[pa.RecordBatch]:
     """The rows of a table the page embeds, batch by batch: all of them, or those of the given
-    documents."""
+    documents (and of their measures, `embedded_measures`, for a table without a document_id)."""
     names = list(record_schema(name)["properties"])
     if documents is None or not ("document_id" in names or measure_owned(name)):
         yield from columns_of(folder, name, names)
         return
     owner = "document_id" if "document_id" in names else "measure_id"
-    kept = pa.array(documents, pa.string())
-    among = (owner, sorted(documents))
-    if measure_owned(name):
-        kept = pa.concat_arrays([
-            batch.column(0).filter(pc.is_in(batch.column(1), value_set=kept))
-            for batch in columns_of(folder, "measures", ["measure_id", "document_id"], ("document_id", among[1]))])
-        among = (owner, sorted(kept.to_pylist()))
-    for batch in columns_of(folder, name, names, among):
+    wanted = sorted(documents) if owner == "document_id" else measures
+    kept = pa.array(wanted, pa.string())
+    for batch in columns_of(folder, name, names, (owner, wanted)):
         yield batch.filter(pc.is_in(batch.column(owner), value_set=kept))
 
 
@@ -174,10 +178,11 @@ def table_payload(name: str, batches: Iterable[pa.RecordBatch]) -> dict[str, Any
 
 def payload(descriptor: dict[str, Any], folder: Path, documents: list[str] | None) -> dict[str, Any]:
     """The page's data; the tables' rows are read as the JSON is written (`json_pieces`)."""
+    measures = None if documents is None else embedded_measures(folder, documents)
     return {
         "package": {k: descriptor[k] for k in PACKAGE_KEYS if k in descriptor},
         "order": resource_names(),
-        "tables": {name: table_payload(name, embedded_batches(folder, name, documents))
+        "tables": {name: table_payload(name, embedded_batches(folder, name, documents, measures))
                    for name in resource_names()},
         "codebook": [dict(row) for row in lexicon.rows("instrument_codebook")],
     }
