@@ -482,10 +482,11 @@ class CarriedRows:
 
         if not wanted:
             return []
-        value_set = pa.array(sorted(wanted), pa.string())
+        values = sorted(wanted)
+        value_set = pa.array(values, pa.string())
         try:
             return [stage_record(name, row)
-                    for batch in row_groups(self.paths()[name], columns(name), (column, value_set.to_pylist()))
+                    for batch in row_groups(self.paths()[name], columns(name), (column, values))
                     for row in batch.filter(pc.is_in(batch.column(column), value_set=value_set)).to_pylist()]
         except (OSError, pa.ArrowException) as error:
             raise PipelineError(f"{name}: version {self.previous.version} cannot be read: {error}") from None
